@@ -255,7 +255,12 @@ def normalize_tax_code(value: str, *, field: str = "tax_code", today: date | Non
     compact = _SEPARATORS_RE.sub("", text)
     if not _DIGITS_RE.fullmatch(compact):
         raise _invalid(field, ErrorCode.TAX_CODE_FORMAT)
-    if len(compact) == 12:
+    head, dash, branch = text.rpartition("-")
+    if dash and len(_SEPARATORS_RE.sub("", head)) == 10:
+        # Written as a branch code ("0100233488-01"): never read it as a 12-digit ID.
+        if len(_SEPARATORS_RE.sub("", branch)) != 3:
+            raise _invalid(field, ErrorCode.TAX_CODE_LENGTH)
+    elif len(compact) == 12:
         try:
             return normalize_citizen_id(compact, field=field, today=today)
         except InvalidValue as exc:
@@ -289,10 +294,10 @@ def normalize_mobile(value: str, *, field: str = "phone") -> str:
     Landlines (``024 3826 1234``) and numbers outside the numbering plan are rejected.
     """
     text = _text(value, field)
-    if not re.fullmatch(r"\+?[0-9 .\-()]+", text, flags=re.ASCII):
+    if not re.fullmatch(r"[(\s]*\+?[0-9 .\-()]+", text, flags=re.ASCII):
         raise _invalid(field, ErrorCode.PHONE_FORMAT)
     digits = re.sub(r"[^0-9]", "", text)
-    if text.startswith("+"):
+    if "+" in text:
         candidate = "+" + digits
     elif digits.startswith("84") and len(digits) == 11:
         candidate = "+" + digits  # 84912345678, typed without the plus
