@@ -1,0 +1,62 @@
+"""Who may do what: the one place both pages and the API ask.
+
+A permission is a name; it is granted to roles. A role is held in an organisation, so a
+check may be narrowed to one organisation (an enterprise's staff act only for it).
+Row-level visibility (which declarations a user may see) lives in each model's
+`visible_to(user)` queryset method and calls `roles_of` from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+
+from tinhso.accounts.models import Role
+
+R = Role
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "audit.view": frozenset({R.SYSTEM_ADMIN}),
+    "accounts.manage_api_keys": frozenset({R.SYSTEM_ADMIN}),
+    "border.declare": frozenset({R.ENTERPRISE_STAFF}),
+    "border.yard_console": frozenset({R.YARD_OPERATOR}),
+    "border.gate_console": frozenset({R.GATE_OPERATOR, R.GATE_BOARD}),
+    "border.clear_customs": frozenset({R.CUSTOMS_OFFICER}),
+    "border.clear_quarantine": frozenset({R.QUARANTINE_OFFICER}),
+    "border.clear_border_guard": frozenset({R.BORDER_GUARD_OFFICER}),
+    "border.dashboard": frozenset({R.GATE_BOARD, R.PROVINCE_LEADER}),
+    "border.manage_notices": frozenset({R.GATE_BOARD}),
+    "border.whatif": frozenset({R.GATE_BOARD, R.PROVINCE_LEADER}),
+    "payments.cashier": frozenset({R.FEE_CASHIER}),
+}
+
+
+def roles_of(user) -> set[tuple[str, int]]:
+    """(role, organisation id) pairs the user holds; cached on the user for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    cached = getattr(user, "_tinhso_roles", None)
+    if cached is None:
+        cached = set(user.memberships.values_list("role", "organization_id"))
+        user._tinhso_roles = cached
+    return cached
+
+
+def organizations_with_role(user, roles: Iterable[str]) -> set[int]:
+    wanted = set(roles)
+    return {org_id for role, org_id in roles_of(user) if role in wanted}
+
+
+def has_perm(user, permission: str, organization_id: int | None = None) -> bool:
+    granted = PERMISSIONS[permission]  # KeyError on a typo: a wrong name must not deny silently
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return True
+    return any(
+        role in granted and (organization_id is None or org_id == organization_id)
+        for role, org_id in roles_of(user)
+    )
+
+
+def require(user, permission: str, organization_id: int | None = None) -> None:
+    if not has_perm(user, permission, organization_id):
+        raise PermissionDenied(permission)

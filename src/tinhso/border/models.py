@@ -1,0 +1,358 @@
+"""Digital border gate: reference data, declarations, slots, camera events, clearance."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Direction(models.TextChoices):
+    EXPORT = "export", _("Export")
+    IMPORT = "import", _("Import")
+    TRANSIT = "transit", _("Temporary import / re-export")
+
+
+class GateKind(models.TextChoices):
+    INTERNATIONAL = "international", _("International gate")
+    MAIN = "main", _("Main (bilateral) gate")
+    SECONDARY = "secondary", _("Secondary gate")
+    CROSSING_POINT = "crossing_point", _("Crossing point")
+
+
+class Gate(models.Model):
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=GateKind.choices)
+    commune = models.ForeignKey(
+        "core.AdministrativeUnit", null=True, blank=True, on_delete=models.PROTECT
+    )
+    opens_at = models.TimeField(_("opens at"))
+    closes_at = models.TimeField(_("closes at"))
+    export_per_hour = models.PositiveIntegerField(_("export capacity per hour"), default=0)
+    import_per_hour = models.PositiveIntegerField(_("import capacity per hour"), default=0)
+    transit_per_hour = models.PositiveIntegerField(_("transit capacity per hour"), default=0)
+    perishable_share_pct = models.PositiveSmallIntegerField(
+        _("capacity share reserved for perishables (%)"), default=30
+    )
+    perishable_interleave = models.PositiveSmallIntegerField(
+        _("call 1 perishable for every N other trucks"), default=2
+    )
+    late_grace_minutes = models.PositiveIntegerField(_("late arrival grace (minutes)"), default=60)
+    no_show_after_minutes = models.PositiveIntegerField(_("no-show after (minutes)"), default=180)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("border gate")
+        verbose_name_plural = _("border gates")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def capacity_per_hour(self, direction: str) -> int:
+        return getattr(self, f"{direction}_per_hour")
+
+    def serves(self, direction: str) -> bool:
+        return self.capacity_per_hour(direction) > 0
+
+
+class Yard(models.Model):
+    gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="yards")
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    capacity = models.PositiveIntegerField(_("capacity (trucks)"))
+    operator = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="yards"
+    )
+
+    class Meta:
+        verbose_name = _("yard")
+        verbose_name_plural = _("yards")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CameraPosition(models.TextChoices):
+    YARD_ENTRY = "yard_entry", _("Yard entry")
+    YARD_EXIT = "yard_exit", _("Yard exit")
+    GATE = "gate", _("Border gate")
+
+
+class Camera(models.Model):
+    code = models.CharField(_("camera id"), max_length=40, unique=True)
+    gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="cameras")
+    yard = models.ForeignKey(
+        Yard, null=True, blank=True, on_delete=models.PROTECT, related_name="cameras"
+    )
+    position = models.CharField(_("position"), max_length=12, choices=CameraPosition.choices)
+    min_confidence = models.FloatField(_("minimum confidence to act"), default=0.8)
+
+    class Meta:
+        verbose_name = _("plate camera")
+        verbose_name_plural = _("plate cameras")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(position="gate") | Q(yard__isnull=False), name="yard_camera_has_yard"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.get_position_display()})"
+
+
+class GoodsCategory(models.Model):
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    perishable = models.BooleanField(_("perishable"), default=False)
+    shelf_life_hours = models.PositiveIntegerField(_("shelf life (hours)"), null=True, blank=True)
+    needs_quarantine = models.BooleanField(_("needs quarantine"), default=False)
+
+    class Meta:
+        verbose_name = _("goods category")
+        verbose_name_plural = _("goods categories")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedVehicle(models.Model):
+    enterprise = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="saved_vehicles"
+    )
+    plate = models.CharField(_("plate"), max_length=20)
+    trailer_plate = models.CharField(_("trailer plate"), max_length=20, blank=True)
+    last_used_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "plate"], name="saved_vehicle_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.plate
+
+
+class SavedDriver(models.Model):
+    enterprise = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="saved_drivers"
+    )
+    full_name = models.CharField(_("driver name"), max_length=120)
+    id_number = models.CharField(_("citizen ID or passport"), max_length=20)
+    phone = models.CharField(_("driver phone"), max_length=15)
+    last_used_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "id_number"], name="saved_driver_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.phone})"
+
+
+class Slot(models.Model):
+    """One hour at one gate for one direction. `booked` can never pass `capacity`: the
+    database refuses it (check constraint) and bookings increment it with a conditional
+    UPDATE, so concurrent bookings cannot overbook."""
+
+    gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="slots")
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    starts_at = models.DateTimeField()
+    capacity = models.PositiveIntegerField()
+    perishable_reserved = models.PositiveIntegerField(default=0)
+    booked = models.PositiveIntegerField(default=0)
+    booked_perishable = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["gate", "direction", "starts_at"], name="slot_unique"),
+            models.CheckConstraint(condition=Q(booked__lte=F("capacity")), name="slot_not_overbooked"),
+            models.CheckConstraint(
+                condition=Q(booked_perishable__lte=F("booked")), name="slot_perishable_le_booked"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gate.code} {self.direction} {self.starts_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def free(self) -> int:
+        return self.capacity - self.booked
+
+
+class DeclarationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    BOOKED = "booked", _("Slot booked")
+    IN_YARD = "in_yard", _("In yard")
+    CALLED = "called", _("Called to the gate")
+    AT_GATE = "at_gate", _("At the gate")
+    CLEARED = "cleared", _("Cleared")
+    CROSSED = "crossed", _("Crossed")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("No-show")
+    HELD = "held", _("Held")
+    REJECTED = "rejected", _("Rejected")
+
+
+ACTIVE_STATES = [
+    DeclarationState.SUBMITTED,
+    DeclarationState.BOOKED,
+    DeclarationState.IN_YARD,
+    DeclarationState.CALLED,
+    DeclarationState.AT_GATE,
+    DeclarationState.CLEARED,
+    DeclarationState.HELD,
+]
+
+
+def new_ticket_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class DeclarationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(state__in=ACTIVE_STATES)
+
+    def visible_to(self, user):
+        """The one row-level rule: enterprise staff see their enterprise's declarations;
+        officers of the gate, yards and agencies see those at their work; others nothing."""
+        from tinhso.border.access import declaration_filter_for
+
+        return self.filter(declaration_filter_for(user))
+
+
+class Declaration(models.Model):
+    enterprise = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="declarations"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=DeclarationState.choices, default="draft"
+    )
+    state_before_hold = models.CharField(max_length=12, blank=True)
+    plate = models.CharField(_("vehicle plate"), max_length=20)
+    plate_key = models.CharField(max_length=20, db_index=True)
+    trailer_plate = models.CharField(_("trailer plate"), max_length=20, blank=True)
+    driver_name = models.CharField(_("driver name"), max_length=120)
+    driver_id_number = models.CharField(_("driver citizen ID or passport"), max_length=20)
+    driver_phone = models.CharField(_("driver phone"), max_length=15)
+    goods = models.ForeignKey(GoodsCategory, on_delete=models.PROTECT, verbose_name=_("goods"))
+    goods_description = models.CharField(_("goods description"), max_length=255, blank=True)
+    weight_kg = models.PositiveIntegerField(_("gross weight (kg)"))
+    containers = models.PositiveSmallIntegerField(_("containers"), default=0)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="declarations")
+    expected_arrival = models.DateTimeField(_("expected arrival"))
+    loaded_at = models.DateTimeField(_("loaded at"), null=True, blank=True)
+    slot = models.ForeignKey(
+        Slot, null=True, blank=True, on_delete=models.PROTECT, related_name="declarations"
+    )
+    yard = models.ForeignKey(Yard, null=True, blank=True, on_delete=models.PROTECT)
+    ticket_token = models.CharField(max_length=32, unique=True, default=new_ticket_token)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    called_at = models.DateTimeField(null=True, blank=True)
+    at_gate_at = models.DateTimeField(null=True, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    crossed_at = models.DateTimeField(null=True, blank=True)
+    lost_booking_priority = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DeclarationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("declaration")
+        verbose_name_plural = _("declarations")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["gate", "state"]),
+            models.Index(fields=["enterprise", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"TK-{self.pk} {self.plate}"
+
+    @property
+    def reference(self) -> str:
+        return f"TK{self.pk:07d}"
+
+    @property
+    def perishable(self) -> bool:
+        return self.goods.perishable
+
+
+class PlateEvent(models.Model):
+    """One read from a plate camera, kept whatever happened to it."""
+
+    class Status(models.TextChoices):
+        MATCHED = "matched", _("Matched")
+        EXCEPTION = "exception", _("Waiting at the exception desk")
+        RESOLVED = "resolved", _("Resolved by an operator")
+        DISMISSED = "dismissed", _("Dismissed by an operator")
+
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="events")
+    event_id = models.CharField(max_length=64)
+    plate_read = models.CharField(max_length=32)
+    confidence = models.FloatField()
+    captured_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    declaration = models.ForeignKey(
+        Declaration, null=True, blank=True, on_delete=models.PROTECT, related_name="plate_events"
+    )
+    match_score = models.FloatField(null=True, blank=True)
+    barrier = models.CharField(max_length=5)  # open / hold
+    status = models.CharField(max_length=10, choices=Status.choices)
+    reason = models.CharField(max_length=40, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["camera", "event_id"], name="plate_event_idempotent")
+        ]
+        indexes = [models.Index(fields=["status", "camera"])]
+
+    def __str__(self) -> str:
+        return f"{self.camera.code}#{self.event_id} {self.plate_read}"
+
+
+class Agency(models.TextChoices):
+    CUSTOMS = "customs", _("Customs")
+    QUARANTINE = "quarantine", _("Quarantine")
+    BORDER_GUARD = "border_guard", _("Border guard")
+
+
+class Verdict(models.TextChoices):
+    PASS = "pass", _("Pass")
+    HOLD = "hold", _("Hold")
+    REJECT = "reject", _("Reject")
+
+
+class ClearanceDecision(models.Model):
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.PROTECT, related_name="clearances"
+    )
+    agency = models.CharField(max_length=15, choices=Agency.choices)
+    verdict = models.CharField(max_length=6, choices=Verdict.choices)
+    note = models.TextField(blank=True)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.verdict} {self.declaration_id}"

@@ -1,0 +1,76 @@
+"""The declaration state machine, written once: allowed edges as data, one check.
+
+Every edge carries its reason. `services.transition` is the only code that changes
+`Declaration.state`, and it writes an audit entry for each change.
+"""
+
+from __future__ import annotations
+
+from tinhso.border.models import DeclarationState as S
+
+TRANSITIONS: dict[str, dict[str, str]] = {
+    S.DRAFT: {
+        S.SUBMITTED: "the enterprise sends the declaration",
+        S.CANCELLED: "the enterprise drops a draft",
+    },
+    S.SUBMITTED: {
+        S.BOOKED: "a slot at the gate is booked",
+        S.IN_YARD: "a truck without booking enters a yard: it joins the queue behind booked ones",
+        S.CANCELLED: "the enterprise cancels before the truck is called",
+        S.REJECTED: "an agency refuses the load before arrival",
+    },
+    S.BOOKED: {
+        S.IN_YARD: "the yard entry camera (or operator) checks the truck in",
+        S.SUBMITTED: "the booking is released (changed plan, gate notice without a free slot)",
+        S.BOOKED: "the booking moves to another slot (rebooking or re-slotting)",
+        S.NO_SHOW: "the truck did not arrive within the no-show window of its slot",
+        S.CANCELLED: "the enterprise cancels before the truck is called",
+        S.REJECTED: "an agency refuses the load before arrival",
+    },
+    S.IN_YARD: {
+        S.CALLED: "the gate operator calls the truck to the gate",
+        S.HELD: "an agency holds the truck for inspection",
+        S.REJECTED: "an agency refuses the load",
+        S.CANCELLED: "the enterprise cancels before the truck is called",
+    },
+    S.CALLED: {
+        S.AT_GATE: "the yard exit camera sees the called truck leave for the gate",
+        S.HELD: "an agency holds the truck",
+        S.REJECTED: "an agency refuses the load",
+    },
+    S.AT_GATE: {
+        S.CLEARED: "every required agency has passed the truck",
+        S.HELD: "an agency holds the truck",
+        S.REJECTED: "an agency refuses the load",
+    },
+    S.HELD: {
+        S.IN_YARD: "the hold is lifted for a truck that was waiting in the yard",
+        S.CALLED: "the hold is lifted for a called truck",
+        S.AT_GATE: "the hold is lifted for a truck at the gate",
+        S.CLEARED: "the hold is lifted and every required agency has passed",
+        S.REJECTED: "an agency refuses the held load",
+    },
+    S.CLEARED: {
+        S.CROSSED: "the gate camera sees the cleared truck cross the border",
+        S.HELD: "an agency reopens a cleared truck before it crosses",
+    },
+    S.NO_SHOW: {
+        S.BOOKED: "the enterprise books a new slot",
+        S.SUBMITTED: "the truck arrives late and joins the queue without booking",
+        S.IN_YARD: "the truck arrives late and is checked in without booking priority",
+        S.CANCELLED: "the enterprise gives up the trip",
+    },
+    S.CROSSED: {},
+    S.CANCELLED: {},
+    S.REJECTED: {},
+}
+
+# The enterprise may correct or cancel its declaration until the truck is called.
+EDITABLE_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.BOOKED, S.IN_YARD, S.NO_SHOW})
+# States in which the agencies may record a verdict.
+CLEARANCE_STATES = frozenset({S.SUBMITTED, S.BOOKED, S.IN_YARD, S.CALLED, S.AT_GATE, S.HELD,
+                              S.CLEARED})
+
+
+def can_transition(current: str, target: str) -> bool:
+    return target in TRANSITIONS.get(current, {})

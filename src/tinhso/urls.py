@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tinhso.api import api
+
+admin.site.site_header = "Tỉnh Số — Quản trị / Administration"
+admin.site.site_title = "Tỉnh Số"
+
+urlpatterns = [
+    path("", include("tinhso.core.urls")),
+    path("accounts/", include("tinhso.accounts.urls")),
+    path("border/", include("tinhso.border.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

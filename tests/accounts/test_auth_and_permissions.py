@@ -1,0 +1,104 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from tinhso.accounts.models import ApiKey, Role
+from tinhso.accounts.permissions import has_perm, require
+from tinhso.accounts.services import create_api_key, revoke_api_key
+from tinhso.core.models import AuditEntry
+from tests.factories import OrganizationFactory, UserFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_by_email_or_any_spelling_of_the_mobile_number(client):
+    UserFactory(email="hoa@example.vn", phone="0912345678")
+    for login in ["hoa@example.vn", "HOA@example.vn", "0912345678", "+84 912 345 678",
+                  "84912345678"]:
+        assert client.login(username=login, password="pw-Lạng-Sơn-1"), login
+        client.logout()
+    assert not client.login(username="0912345678", password="wrong")
+    assert not client.login(username="0999999999", password="pw-Lạng-Sơn-1")
+
+
+def test_login_page_in_vietnamese_rejects_a_wrong_password(client):
+    UserFactory(email="hoa@example.vn")
+    response = client.post("/accounts/login/", {"username": "hoa@example.vn", "password": "x"})
+    assert response.status_code == 200
+    assert "Sai email/số điện thoại hoặc mật khẩu" in response.content.decode()
+    response = client.post(
+        "/accounts/login/", {"username": "hoa@example.vn", "password": "pw-Lạng-Sơn-1"}
+    )
+    assert response.status_code == 302
+
+
+def test_inactive_user_cannot_log_in(client):
+    UserFactory(email="old@example.vn", is_active=False)
+    assert not client.login(username="old@example.vn", password="pw-Lạng-Sơn-1")
+
+
+@pytest.mark.parametrize(
+    ("role", "permission", "allowed"),
+    [
+        (Role.ENTERPRISE_STAFF, "border.declare", True),
+        (Role.DRIVER, "border.declare", False),
+        (Role.CUSTOMS_OFFICER, "border.clear_customs", True),
+        (Role.CUSTOMS_OFFICER, "border.clear_quarantine", False),
+        (Role.QUARANTINE_OFFICER, "border.clear_customs", False),
+        (Role.BORDER_GUARD_OFFICER, "border.clear_border_guard", True),
+        (Role.GATE_BOARD, "audit.view", False),
+        (Role.SYSTEM_ADMIN, "audit.view", True),
+        (Role.YARD_OPERATOR, "border.gate_console", False),
+    ],
+)
+def test_permissions_follow_roles(role, permission, allowed):
+    assert has_perm(user_with_role(role), permission) is allowed
+
+
+def test_permission_narrowed_to_the_organisation_of_the_role():
+    own, other = OrganizationFactory(), OrganizationFactory()
+    staff = user_with_role(Role.ENTERPRISE_STAFF, own)
+    assert has_perm(staff, "border.declare", own.id)
+    assert not has_perm(staff, "border.declare", other.id)
+    with pytest.raises(PermissionDenied):
+        require(staff, "border.declare", other.id)
+
+
+def test_anonymous_and_unknown_permission():
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not has_perm(AnonymousUser(), "border.declare")
+    with pytest.raises(KeyError):
+        has_perm(AnonymousUser(), "border.delcare")
+
+
+def test_api_key_shown_once_stored_hashed_scoped_and_revocable():
+    org = OrganizationFactory(code="bai-xe")
+    api_key, full_key = create_api_key(actor=None, organization=org, name="cam", scopes=["camera"])
+    stored = ApiKey.objects.get(pk=api_key.pk)
+    assert full_key not in stored.key_hash and stored.key_hash == ApiKey.digest(full_key)
+    assert full_key.startswith(f"ts_{stored.prefix}_")
+    assert stored.matches(full_key) and not stored.matches(full_key + "x")
+    revoke_api_key(actor=None, api_key=stored)
+    assert not ApiKey.objects.active().filter(pk=stored.pk).exists()
+    assert list(AuditEntry.objects.filter(object_id=str(stored.pk)).values_list("action", flat=True)
+                .order_by("id")) == ["api_key.create", "api_key.revoke"]
+
+
+def test_api_key_with_unknown_scope_is_refused_and_nothing_stored():
+    from tinhso.core.errors import DomainError
+
+    with pytest.raises(DomainError) as error:
+        create_api_key(actor=None, organization=OrganizationFactory(), name="x", scopes=["root"])
+    assert error.value.field == "scopes"
+    assert ApiKey.objects.count() == 0
+
+
+def test_create_api_key_command_prints_the_key_once(capsys):
+    from django.core.management import call_command
+
+    OrganizationFactory(code="cam-org")
+    call_command("create_api_key", "--org", "cam-org", "--scope", "camera")
+    out = capsys.readouterr()
+    key = out.out.strip()
+    assert key.startswith("ts_")
+    assert ApiKey.objects.get().matches(key)
