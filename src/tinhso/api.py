@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from tinhso.core.api_errors import translate_error
-from tinhso.core.errors import DomainError
+from tinhso.core.errors import DomainError, InvalidInput
 
 
 def _lang() -> str:
@@ -49,6 +49,11 @@ def on_validation_error(request, exc: ValidationError):
         for error in exc.errors
     ]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(InvalidInput)
+def on_invalid_input(request, exc: InvalidInput):
+    return api.create_response(request, {"detail": exc.as_list(_lang())}, status=422)
 
 
 @api.exception_handler(DomainError)

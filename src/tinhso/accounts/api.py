@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 
 from tinhso.accounts import services
 from tinhso.accounts.auth import session_auth
@@ -54,7 +54,7 @@ def create_api_key(request, payload: ApiKeyIn):
     api_key, full_key = services.create_api_key(
         actor=request.auth, organization=organization, name=payload.name, scopes=payload.scopes
     )
-    return 201, {**_key_out(api_key), "key": full_key}
+    return Status(201, {**_key_out(api_key), "key": full_key})
 
 
 @router.post("/api-keys/{key_id}/revoke", response=ApiKeyOut, auth=session_auth)

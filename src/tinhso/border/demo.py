@@ -64,11 +64,14 @@ def seed_border() -> None:
         for position, suffix in (("yard_entry", "in"), ("yard_exit", "out")):
             Camera.objects.update_or_create(
                 code=f"cam-{code}-{suffix}",
-                defaults={"gate": yard.gate, "yard": yard, "position": position},
+                defaults={"gate": yard.gate, "yard": yard, "position": position,
+                          "operator": yard.operator},
             )
+    gate_board = Organization.objects.get(code="bql-cua-khau")
     for gate in Gate.objects.filter(code__in=[y[1] for y in YARDS]):
         Camera.objects.update_or_create(
-            code=f"cam-{gate.code}-gate", defaults={"gate": gate, "yard": None, "position": "gate"}
+            code=f"cam-{gate.code}-gate",
+            defaults={"gate": gate, "yard": None, "position": "gate", "operator": gate_board},
         )
     for code, name, perishable, shelf_life, quarantine in GOODS:
         GoodsCategory.objects.update_or_create(

@@ -91,6 +91,10 @@ class Camera(models.Model):
         Yard, null=True, blank=True, on_delete=models.PROTECT, related_name="cameras"
     )
     position = models.CharField(_("position"), max_length=12, choices=CameraPosition.choices)
+    operator = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="cameras",
+        help_text=_("Only this organisation's API keys may send events for this camera."),
+    )
     min_confidence = models.FloatField(_("minimum confidence to act"), default=0.8)
 
     class Meta:

@@ -6,6 +6,7 @@ forms and keep the bilingual text of our validators' `InvalidValue` as it is.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from tinhso.core.validators import InvalidValue
@@ -78,9 +79,7 @@ def translate_error(error: dict[str, Any]) -> dict[str, Any]:
     if error.get("type") == "value_error" and exc is not None:
         vi, en = f"Giá trị không hợp lệ: {exc}", f"Invalid value: {exc}"
     params = {k: v for k, v in ctx.items() if k != "error"}
-    try:
+    with contextlib.suppress(KeyError, IndexError):
         vi, en = vi.format(**params), en.format(**params)
-    except (KeyError, IndexError):
-        pass
     return {"field": field, "code": error.get("type", "invalid"), "message_vi": vi,
             "message_en": en, "loc": loc}

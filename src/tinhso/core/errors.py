@@ -53,3 +53,48 @@ def coded_error(messages: dict[StrEnum, tuple[str, str, int]]):
         return DomainError(code, vi.format(**params), en.format(**params), field=field, status=status)
 
     return make
+
+
+class InvalidInput(Exception):
+    """Several fields failed validation at once; nothing was written."""
+
+    def __init__(self, errors: list):  # list[InvalidValue]
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors
+
+    def as_list(self, language: str | None = None) -> list[dict]:
+        language = language or get_language() or "vi"
+        return [
+            {
+                "field": e.field,
+                "code": str(e.code),
+                "message": e.message_en if language.startswith("en") else e.message_vi,
+                "message_vi": e.message_vi,
+                "message_en": e.message_en,
+            }
+            for e in self.errors
+        ]
+
+
+class FieldCollector:
+    """Run several field normalisers and raise one InvalidInput listing every bad field."""
+
+    def __init__(self):
+        self.errors: list = []
+        self.cleaned: dict = {}
+
+    def field(self, name: str, normalise, *args, **kwargs):
+        from tinhso.core.validators import InvalidValue
+
+        try:
+            self.cleaned[name] = normalise(*args, **kwargs)
+        except InvalidValue as error:
+            self.errors.append(error)
+        return self.cleaned.get(name)
+
+    def fail(self, error) -> None:
+        self.errors.append(error)
+
+    def raise_if_invalid(self) -> None:
+        if self.errors:
+            raise InvalidInput(self.errors)

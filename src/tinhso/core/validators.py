@@ -25,6 +25,7 @@ __all__ = [
     "CN_PROVINCE_ABBREVIATIONS",
     "CITIZEN_ID_PROVINCE_CODES",
     "VN_PLATE_PROVINCE_CODES",
+    "ERROR_CODES",
     "CitizenIdInfo",
     "ErrorCode",
     "InvalidValue",
@@ -57,6 +58,9 @@ class ErrorCode(StrEnum):
     PLATE_CN_FORMAT = "plate.cn_format"
     PLATE_UNKNOWN_FORMAT = "plate.unknown_format"
 
+
+#: Every code a normaliser here can raise.
+ERROR_CODES: frozenset[str] = frozenset(ErrorCode)
 
 #: Bilingual message templates per code, ``(vi, en)``; ``{...}`` placeholders are filled
 #: from the keyword arguments given to :func:`_invalid`.
@@ -200,7 +204,7 @@ class CitizenIdInfo:
 
 
 def parse_citizen_id(
-    value: str, *, field: str = "citizen_id", today: date | None = None
+    value: str, field: str = "citizen_id", *, today: date | None = None
 ) -> CitizenIdInfo:
     """Decode a 12-digit citizen ID: province (3), century+gender (1), birth year (2), serial.
 
@@ -227,7 +231,7 @@ def parse_citizen_id(
 
 
 def normalize_citizen_id(
-    value: str, *, field: str = "citizen_id", today: date | None = None
+    value: str, field: str = "citizen_id", *, today: date | None = None
 ) -> str:
     """Return the 12-digit citizen ID (CCCD) without separators, or raise InvalidValue."""
     parse_citizen_id(value, field=field, today=today)
@@ -239,7 +243,7 @@ def normalize_citizen_id(
 # ---------------------------------------------------------------------------
 
 
-def normalize_tax_code(value: str, *, field: str = "tax_code", today: date | None = None) -> str:
+def normalize_tax_code(value: str, field: str = "tax_code", *, today: date | None = None) -> str:
     """Return the canonical Vietnamese tax code, or raise InvalidValue.
 
     Accepted forms:
@@ -287,7 +291,7 @@ def normalize_tax_code(value: str, *, field: str = "tax_code", today: date | Non
 # ---------------------------------------------------------------------------
 
 
-def normalize_mobile(value: str, *, field: str = "phone") -> str:
+def normalize_mobile(value: str, field: str = "phone") -> str:
     """Return a Vietnamese mobile number as ``0xxxxxxxxx`` (10 digits), or raise InvalidValue.
 
     Accepts ``+84``, ``84`` and ``0`` prefixes with spaces, dots, dashes or brackets.
@@ -370,7 +374,7 @@ def _split_vn_plate(text: str) -> tuple[str, str, str] | None:
     return match.group(1), match.group(2), match.group(3)
 
 
-def normalize_vn_plate(value: str, *, field: str = "plate") -> str:
+def normalize_vn_plate(value: str, field: str = "plate") -> str:
     """Return a Vietnamese plate in canonical form, or raise InvalidValue.
 
     Form: 2-digit province code, a series of 1-2 letters optionally followed by one
@@ -413,7 +417,7 @@ _CN_PLATE_RE = re.compile(
 )
 
 
-def normalize_cn_plate(value: str, *, field: str = "plate") -> str:
+def normalize_cn_plate(value: str, field: str = "plate") -> str:
     """Return a Chinese plate upper-case without separators (``桂A·12345`` → ``桂A12345``).
 
     Form: province abbreviation, city letter, then 5 letters/digits (6 for new-energy
@@ -426,7 +430,7 @@ def normalize_cn_plate(value: str, *, field: str = "plate") -> str:
     return text
 
 
-def normalize_plate(value: str, *, field: str = "plate") -> str:
+def normalize_plate(value: str, field: str = "plate") -> str:
     """Normalise a Vietnamese or a Chinese plate; raise InvalidValue if it is neither.
 
     A Vietnamese-looking plate with a wrong province code or series keeps its specific

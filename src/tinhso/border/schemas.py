@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+
+class DeclarationIn(Schema):
+    """Raw fields as typed; the service normalises them and names every bad one."""
+
+    enterprise_code: str | None = Field(
+        None, description="Needed only when the user works for several enterprises")
+    plate: str = Field(examples=["12C-123.45"])
+    trailer_plate: str | None = Field(None, examples=["12R-012.34"])
+    driver_name: str
+    driver_id_number: str = Field(description="12-digit citizen ID or a passport number")
+    driver_phone: str = Field(examples=["0912345678"])
+    goods: str = Field(description="goods category code", examples=["fresh-fruit"])
+    goods_description: str | None = None
+    weight_kg: int
+    containers: int = 0
+    direction: str = Field(examples=["export"])
+    gate: str = Field(description="gate code", examples=["huu-nghi"])
+    expected_arrival: datetime
+    loaded_at: datetime | None = None
+    submit: bool = True
+
+
+class ClearanceOut(Schema):
+    agency: str
+    verdict: str
+    note: str
+    decided_at: datetime
+
+
+class DeclarationOut(Schema):
+    id: int
+    reference: str
+    state: str
+    enterprise: str
+    plate: str
+    trailer_plate: str
+    driver_name: str
+    driver_phone: str
+    goods: str
+    perishable: bool
+    weight_kg: int
+    containers: int
+    direction: str
+    gate: str
+    expected_arrival: datetime
+    slot_starts_at: datetime | None
+    ticket_url: str
+    queue_position: int | None = None
+
+
+class BookingIn(Schema):
+    starts_at: datetime
+
+
+class FreeSlotOut(Schema):
+    starts_at: datetime
+    free: int
+
+
+class SlotFullOut(Schema):
+    detail: list[dict]
+    alternatives: list[FreeSlotOut]
+
+
+class PlateEventIn(Schema):
+    event_id: str = Field(min_length=1, max_length=64)
+    camera_id: str = Field(min_length=1, max_length=40)
+    plate: str = Field(min_length=1, max_length=32)
+    confidence: float = Field(ge=0, le=1)
+    captured_at: datetime
+
+
+class PlateEventOut(Schema):
+    id: int
+    event_id: str
+    camera_id: str
+    barrier: str = Field(description="open or hold")
+    status: str
+    reason: str
+    declaration_id: int | None
+    plate: str | None
+    state: str | None
+    match_score: float | None
+
+
+class ResolveIn(Schema):
+    declaration_id: int | None = Field(
+        None, description="the truck it really was; null dismisses the read")
+
+
+class CallIn(Schema):
+    count: int = Field(ge=1, le=100)
+
+
+class QueueEntryOut(Schema):
+    position: int
+    declaration_id: int
+    plate: str
+    perishable: bool
+    slot_starts_at: datetime | None
+    checked_in_at: datetime
+
+
+class ClearanceIn(Schema):
+    agency: str = Field(examples=["customs"])
+    verdict: str = Field(examples=["pass"])
+    note: str = ""
+
+
+class TicketOut(Schema):
+    reference: str
+    plate: str
+    state: str
+    state_label: str
+    gate: str
+    slot_starts_at: datetime | None
+    queue_position: int | None

@@ -1,0 +1,141 @@
+"""Turn what an enterprise typed into a clean declaration, naming every bad field at once.
+Shared by the web form and the API (both call `clean_declaration`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import phonenumbers
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from tinhso.border.models import Direction, Gate, GoodsCategory
+from tinhso.core.errors import FieldCollector
+from tinhso.core.validators import (
+    InvalidValue,
+    normalize_citizen_id,
+    normalize_mobile,
+    normalize_plate,
+)
+
+PASSPORT = re.compile(r"^[A-Z]{1,2}\d{7,8}$")
+MAX_WEIGHT_KG = 100_000
+MAX_CONTAINERS = 4
+# A declaration for a truck that arrives more than this far ahead is a planning error.
+MAX_DAYS_AHEAD = 30
+
+
+def _bad(field: str, code: str, vi: str, en: str) -> InvalidValue:
+    return InvalidValue(field, code, vi, en)
+
+
+def normalize_driver_id(value: Any, *, field: str = "driver_id_number") -> str:
+    text = re.sub(r"[\s.\-]", "", str(value or "")).upper()
+    if PASSPORT.match(text):
+        return text
+    return normalize_citizen_id(text, field=field)
+
+
+def normalize_driver_phone(value: Any, *, field: str = "driver_phone") -> str:
+    """Vietnamese mobiles become 0xxxxxxxxx; drivers from China give +86 numbers, kept E.164."""
+    text = str(value or "").strip()
+    if text.startswith("+") and not text.startswith("+84"):
+        try:
+            number = phonenumbers.parse(text, None)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise _bad(field, "phone.format", "Số điện thoại quốc tế không hợp lệ.",
+                       "Not a valid international phone number.")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return normalize_mobile(text, field=field)
+
+
+def _text(value: Any, field: str, *, max_length: int, required: bool = True) -> str:
+    text = " ".join(str(value or "").split())
+    if required and not text:
+        raise _bad(field, "required", "Vui lòng nhập giá trị.", "This value is required.")
+    if len(text) > max_length:
+        raise _bad(field, "too_long", f"Không được dài quá {max_length} ký tự.",
+                   f"At most {max_length} characters.")
+    return text
+
+
+def _int(value: Any, field: str, *, low: int, high: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise _bad(field, "integer", "Phải là một số nguyên.", "Must be a whole number.") from None
+    if not low <= number <= high:
+        raise _bad(field, "range", f"Phải từ {low:,} đến {high:,}.".replace(",", "."),
+                   f"Must be between {low:,} and {high:,}.")
+    return number
+
+
+def _datetime(value: Any, field: str, *, required: bool = True) -> datetime | None:
+    if value in (None, ""):
+        if required:
+            raise _bad(field, "required", "Vui lòng nhập thời điểm.", "A date and time is required.")
+        return None
+    moment = value if isinstance(value, datetime) else parse_datetime(str(value).strip())
+    if moment is None:
+        raise _bad(field, "datetime", "Thời điểm không hợp lệ (ngày giờ, ví dụ 2026-12-01 08:00).",
+                   "Not a valid date and time (e.g. 2026-12-01 08:00).")
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _choice(model, value: Any, field: str, **filters):
+    obj = model.objects.filter(code=str(value or "").strip(), **filters).first()
+    if obj is None:
+        raise _bad(field, "choice", "Giá trị không có trong danh sách.", "Not one of the choices.")
+    return obj
+
+
+def clean_declaration(data: Mapping[str, Any], *, now: datetime | None = None) -> dict[str, Any]:
+    """Validate and normalise a declaration; raise InvalidInput listing every bad field."""
+    now = now or timezone.now()
+    check = FieldCollector()
+    check.field("plate", normalize_plate, data.get("plate"), field="plate")
+    if data.get("trailer_plate"):
+        check.field("trailer_plate", normalize_plate, data["trailer_plate"], field="trailer_plate")
+    else:
+        check.cleaned["trailer_plate"] = ""
+    check.field("driver_name", _text, data.get("driver_name"), "driver_name", max_length=120)
+    check.field("driver_id_number", normalize_driver_id, data.get("driver_id_number"))
+    check.field("driver_phone", normalize_driver_phone, data.get("driver_phone"))
+    check.field("goods", _choice, GoodsCategory, data.get("goods"), "goods")
+    check.field("goods_description", _text, data.get("goods_description"), "goods_description",
+                max_length=255, required=False)
+    check.field("weight_kg", _int, data.get("weight_kg"), "weight_kg", low=1, high=MAX_WEIGHT_KG)
+    check.field("containers", _int, data.get("containers", 0) or 0, "containers", low=0,
+                high=MAX_CONTAINERS)
+    direction = str(data.get("direction") or "")
+    if direction in Direction.values:
+        check.cleaned["direction"] = direction
+    else:
+        check.fail(_bad("direction", "choice", "Chọn xuất khẩu, nhập khẩu hoặc tạm nhập tái xuất.",
+                        "Choose export, import or transit."))
+    gate = check.field("gate", _choice, Gate, data.get("gate"), "gate", is_active=True)
+    if gate is not None and direction in Direction.values and not gate.serves(direction):
+        check.fail(_bad("gate", "direction", f"{gate.name} không thông quan chiều này.",
+                        f"{gate.name} does not serve this direction."))
+    arrival = check.field("expected_arrival", _datetime, data.get("expected_arrival"),
+                          "expected_arrival")
+    if arrival is not None and not (now - timedelta(hours=12) <= arrival
+                                    <= now + timedelta(days=MAX_DAYS_AHEAD)):
+        check.fail(_bad("expected_arrival", "range",
+                        f"Thời điểm đến phải trong khoảng 12 giờ trước đến {MAX_DAYS_AHEAD} ngày tới.",
+                        f"Expected arrival must be between 12 hours ago and {MAX_DAYS_AHEAD} days "
+                        "ahead."))
+    loaded = check.field("loaded_at", _datetime, data.get("loaded_at"), "loaded_at",
+                         required=False)
+    if loaded is not None and arrival is not None and loaded > arrival:
+        check.fail(_bad("loaded_at", "order", "Thời điểm xếp hàng phải trước thời điểm đến.",
+                        "Loading must come before the expected arrival."))
+    check.raise_if_invalid()
+    return check.cleaned

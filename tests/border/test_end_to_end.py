@@ -1,0 +1,132 @@
+"""One export truck of fresh fruit from declaration to `crossed`, through the real HTTP API
+and camera events; and one held by quarantine."""
+
+import json
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tinhso.border.models import Declaration
+from tinhso.core.models import AuditEntry
+from tests.border.conftest import declaration_data, user
+
+
+def post(client, url, body, **extra):
+    return client.post(url, json.dumps(body, default=str), content_type="application/json",
+                       **extra)
+
+
+def camera_read(client, key, camera, event_id, plate, confidence=0.97):
+    return post(client, "/api/v1/border/plate-events", {
+        "event_id": event_id, "camera_id": camera, "plate": plate, "confidence": confidence,
+        "captured_at": timezone.now().isoformat()}, HTTP_X_API_KEY=key)
+
+
+def logged_in(email_prefix):
+    client = Client()
+    client.force_login(user(email_prefix))
+    return client
+
+
+def declare_and_book(enterprise):
+    response = post(enterprise, "/api/v1/border/declarations", declaration_data())
+    assert response.status_code == 201, response.content
+    truck = response.json()
+    assert truck["state"] == "submitted" and truck["plate"] == "12C-123.45"
+    response = post(enterprise, f"/api/v1/border/declarations/{truck['id']}/booking",
+                    {"starts_at": truck["expected_arrival"]})
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "booked"
+    return truck
+
+
+def test_fresh_fruit_export_from_declaration_to_crossed(border, camera_key, gate_camera_key,
+                                                       settings,
+                                                       django_capture_on_commit_callbacks):
+    enterprise = logged_in("doanhnghiep")
+    truck = declare_and_book(enterprise)
+    cameras = Client()
+
+    # Yard entry camera: read without separators, as cameras send it.
+    answer = camera_read(cameras, camera_key, "cam-yard-huu-nghi-1-in", "e1", "12C12345")
+    assert answer.status_code == 201
+    assert answer.json()["barrier"] == "open" and answer.json()["state"] == "in_yard"
+
+    gate_operator = logged_in("cuakhau")
+    queue = gate_operator.get("/api/v1/border/gates/huu-nghi/queue").json()
+    assert [q["plate"] for q in queue] == ["12C-123.45"]
+    with django_capture_on_commit_callbacks(execute=True):
+        called = post(gate_operator, "/api/v1/border/gates/huu-nghi/call", {"count": 5})
+    assert [c["state"] for c in called.json()] == ["called"]
+    notifications = settings.NOTIFY_FILE.read_text(encoding="utf-8")
+    assert "0912000002" in notifications and "mời lên cửa khẩu" in notifications
+
+    answer = camera_read(cameras, camera_key, "cam-yard-huu-nghi-1-out", "e2", "12C-123.45")
+    assert answer.json()["state"] == "at_gate" and answer.json()["barrier"] == "open"
+
+    # The gate barrier stays shut until every agency has passed the truck.
+    early = camera_read(cameras, gate_camera_key, "cam-huu-nghi-gate", "g0", "12C-123.45")
+    assert early.json()["barrier"] == "hold" and early.json()["state"] == "at_gate"
+
+    for officer, agency in (("haiquan", "customs"), ("kiemdich", "quarantine"),
+                            ("bienphong", "border_guard")):
+        response = post(logged_in(officer),
+                        f"/api/v1/border/declarations/{truck['id']}/clearance",
+                        {"agency": agency, "verdict": "pass", "note": "OK"})
+        assert response.status_code == 200, response.content
+    assert response.json()["state"] == "cleared"
+
+    crossed = camera_read(cameras, gate_camera_key, "cam-huu-nghi-gate", "g1", "12C-123.45")
+    assert crossed.json()["barrier"] == "open" and crossed.json()["state"] == "crossed"
+
+    declaration = Declaration.objects.get(pk=truck["id"])
+    assert declaration.crossed_at is not None
+    states = list(AuditEntry.objects.filter(object_type="border.declaration",
+                                            object_id=str(truck["id"]),
+                                            action__startswith="declaration.")
+                  .order_by("id").values_list("action", flat=True))
+    assert states == ["declaration.create", "declaration.submitted", "declaration.booked",
+                      "declaration.in_yard", "declaration.called", "declaration.at_gate",
+                      "declaration.cleared", "declaration.crossed"]
+
+
+def test_truck_held_by_quarantine_cannot_cross(border, camera_key, gate_camera_key):
+    enterprise = logged_in("doanhnghiep")
+    truck = declare_and_book(enterprise)
+    cameras = Client()
+    camera_read(cameras, camera_key, "cam-yard-huu-nghi-1-in", "h1", "12C-123.45")
+    post(logged_in("cuakhau"), "/api/v1/border/gates/huu-nghi/call", {"count": 1})
+    camera_read(cameras, camera_key, "cam-yard-huu-nghi-1-out", "h2", "12C-123.45")
+    for officer, agency in (("haiquan", "customs"), ("bienphong", "border_guard")):
+        post(logged_in(officer), f"/api/v1/border/declarations/{truck['id']}/clearance",
+             {"agency": agency, "verdict": "pass"})
+    held = post(logged_in("kiemdich"), f"/api/v1/border/declarations/{truck['id']}/clearance",
+                {"agency": "quarantine", "verdict": "hold", "note": "Lấy mẫu kiểm tra sâu bệnh"})
+    assert held.json()["state"] == "held"
+    answer = camera_read(cameras, gate_camera_key, "cam-huu-nghi-gate", "h3", "12C-123.45")
+    assert answer.json()["barrier"] == "hold"
+    assert Declaration.objects.get(pk=truck["id"]).state == "held"
+
+    # The sample is clean: quarantine passes, the hold lifts, and the truck is cleared.
+    lifted = post(logged_in("kiemdich"), f"/api/v1/border/declarations/{truck['id']}/clearance",
+                  {"agency": "quarantine", "verdict": "pass", "note": "Mẫu đạt"})
+    assert lifted.json()["state"] == "cleared"
+
+
+def test_driver_ticket_needs_no_login_but_the_token(border, enterprise_user):
+    truck = declare_and_book(logged_in("doanhnghiep"))
+    anonymous = Client()
+    ticket = anonymous.get(f"/api/v1/border/tickets/{truck['ticket_url'].split('/')[-2]}")
+    assert ticket.status_code == 200 and ticket.json()["plate"] == "12C-123.45"
+    assert anonymous.get("/api/v1/border/tickets/guessed-token").status_code == 404
+    page = anonymous.get(truck["ticket_url"])
+    assert page.status_code == 200 and "12C-123.45" in page.content.decode()
+
+
+@pytest.mark.parametrize("read", ["12C12345", "I2C-I23.45", "12c 123 45", "12C-123.4S"])
+def test_fuzzy_reads_match_the_declared_plate(border, camera_key, read):
+    truck = declare_and_book(logged_in("doanhnghiep"))
+    answer = camera_read(Client(), camera_key, "cam-yard-huu-nghi-1-in", f"f-{read}", read)
+    assert answer.json()["declaration_id"] == truck["id"]
+    assert answer.json()["barrier"] == "open"
