@@ -8,6 +8,7 @@ from stdnum.vn import mst
 from tinhso.core.validators import (
     CITIZEN_ID_PROVINCE_CODES,
     CN_PROVINCE_ABBREVIATIONS,
+    ERROR_CODES,
     VN_PLATE_PROVINCE_CODES,
     CitizenIdInfo,
     ErrorCode,
@@ -41,6 +42,7 @@ def test_invalid_value_carries_field_code_and_both_messages():
 def test_every_error_code_is_a_string():
     assert ErrorCode.TAX_CODE_CHECKSUM == "tax_code.checksum"
     assert all(isinstance(code, str) for code in ErrorCode)
+    assert {"tax_code.length", "tax_code.checksum", "tax_code.format"} <= ERROR_CODES
 
 
 # --- tax code -------------------------------------------------------------------
@@ -101,6 +103,9 @@ def test_field_name_is_used_in_errors():
     with pytest.raises(InvalidValue) as info:
         normalize_tax_code("1", field="enterprise_tax_code")
     assert info.value.field == "enterprise_tax_code"
+    with pytest.raises(InvalidValue) as info:
+        normalize_vn_plate("1", "trailer_plate")  # field may be given positionally
+    assert info.value.field == "trailer_plate"
 
 
 @st.composite
