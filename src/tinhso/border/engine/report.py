@@ -1,0 +1,84 @@
+"""Tables, JSON and charts of simulation results (used by the command, page and bench)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+
+from .simulate import SimResult
+
+METRICS: list[tuple[str, str, str]] = [
+    # key, Vietnamese label, English label
+    ("trucks", "Tổng số xe", "trucks"),
+    ("crossed", "Xe đã qua cửa khẩu", "crossed"),
+    ("wait_mean_h", "Chờ trung bình tại cửa khẩu (giờ)", "mean border wait (h)"),
+    ("wait_p95_h", "Chờ P95 (giờ)", "p95 wait (h)"),
+    ("wait_max_h", "Chờ lâu nhất (giờ)", "max wait (h)"),
+    ("peak_yard", "Xe trong bãi cao nhất", "peak yard"),
+    ("peak_roadside", "Xe xếp hàng ngoài đường cao nhất", "peak roadside queue"),
+    ("spoiled", "Lô hàng tươi bị hỏng", "perishable loads spoiled"),
+    ("diverted", "Lô hàng được khuyên không xuất phát", "loads diverted before leaving"),
+    ("still_waiting", "Xe còn chờ cuối kỳ", "still waiting at the end"),
+    ("reslotted", "Lượt đổi khung giờ", "re-slottings"),
+    ("runtime_s", "Thời gian tính (giây)", "runtime (s)"),
+]
+
+
+def metrics_dict(results: Mapping[str, SimResult]) -> dict[str, dict[str, float]]:
+    """policy → metric → value (JSON-ready)."""
+    return {name: dict(r.metrics) for name, r in results.items()}
+
+
+def format_table(results: Mapping[str, SimResult] | Mapping[str, Mapping[str, float]],
+                 *, english: bool = True) -> str:
+    """Metrics side by side, one column per policy."""
+    table = {name: (r.metrics if isinstance(r, SimResult) else r) for name, r in results.items()}
+    names = list(table)
+    labels = [(key, en if english else vi) for key, vi, en in METRICS
+              if any(key in m for m in table.values())]
+    width = max(len(label) for _, label in labels)
+    col = max(12, *(len(n) for n in names))
+    lines = [" " * width + " | " + " | ".join(n.rjust(col) for n in names)]
+    lines.append("-" * len(lines[0]))
+    for key, label in labels:
+        cells = []
+        for n in names:
+            v = table[n].get(key, "")
+            cells.append((f"{v:,.2f}" if isinstance(v, float) else f"{v:,}").rjust(col))
+        lines.append(label.ljust(width) + " | " + " | ".join(cells))
+    return "\n".join(lines)
+
+
+def _figure(results: Mapping[str, SimResult], title: str | None):
+    # A bare Figure on an Agg canvas: no pyplot, no global backend state (thread-safe).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(9, 4.2), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    for name, r in results.items():
+        days = [h / 24 for h in range(len(r.queue))]
+        ax.plot(days, r.queue, label=name, linewidth=1.2)
+    ax.set_xlabel("Ngày / day")
+    ax.set_ylabel("Xe chờ tại cửa khẩu / trucks at the border")
+    first = next(iter(results.values()), None)
+    ax.set_title(title or (f"Hàng đợi tại cửa khẩu — {first.scenario}" if first else ""))
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_queue(results: Mapping[str, SimResult], path: str, *, title: str | None = None) -> None:
+    """Write a chart of the border queue over time, one line per policy (PNG, SVG...)."""
+    _figure(results, title).savefig(path)
+
+
+def queue_svg(results: Mapping[str, SimResult], *, title: str | None = None) -> str:
+    """The same chart as an inline SVG string (for the what-if page)."""
+    buf = io.StringIO()
+    _figure(results, title).savefig(buf, format="svg")
+    svg = buf.getvalue()
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg
