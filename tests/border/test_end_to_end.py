@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tests.border.conftest import declaration_data, user
 from tinhso.border.models import Declaration
 from tinhso.core.models import AuditEntry
-from tests.border.conftest import declaration_data, user
 
 
 def post(client, url, body, **extra):

@@ -5,8 +5,14 @@ from tinhso.border import views
 app_name = "border"
 urlpatterns = [
     path("", views.status, name="status"),
+    path("ticket/<str:token>/", views.ticket, name="ticket"),
     path("enterprise/", views.enterprise, name="enterprise"),
+    path("declarations/<int:pk>/", views.declaration, name="declaration"),
+    path("declarations/<int:pk>/edit/", views.edit, name="edit"),
+    path("declarations/<int:pk>/book/", views.book, name="book"),
+    path("declarations/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("yard/", views.yard_console, name="yard_console"),
+    path("yard/exception-count/", views.exception_count, name="exception_count"),
     path("gate/", views.gate_console, name="gate_console"),
     path("clearance/", views.agency_console, name="agency_console"),
     path("what-if/", views.whatif, name="whatif"),

@@ -1,8 +1,313 @@
-from django.http import HttpResponse
+"""Pages of the digital border gate. Same rule as the API: parse, authorise, call a service
+or selector, render."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tinhso.accounts.models import Organization, Role
+from tinhso.accounts.permissions import has_perm, organizations_with_role, require
+from tinhso.border import selectors, services
+from tinhso.border.models import (
+    ACTIVE_STATES,
+    Agency,
+    Declaration,
+    DeclarationState,
+    Direction,
+    Gate,
+    GoodsCategory,
+    SavedDriver,
+    SavedVehicle,
+    Verdict,
+)
+from tinhso.core.errors import DomainError, InvalidInput
+
+S = DeclarationState
 
 
-def _todo(request):
-    return HttpResponse("…")
+def _lang() -> str:
+    return "en" if (get_language() or "vi").startswith("en") else "vi"
 
 
-status = enterprise = yard_console = gate_console = agency_console = whatif = _todo
+def _field_errors(error: InvalidInput) -> dict[str, str]:
+    return {e["field"]: e["message"] for e in error.as_list(_lang())}
+
+
+def status(request):
+    """Public: every gate's queue at a glance, no login."""
+    gates = Gate.objects.filter(is_active=True).annotate(
+        waiting=Count("declarations", filter=Q(declarations__state__in=[S.IN_YARD, S.HELD])),
+        expected=Count("declarations", filter=Q(declarations__state__in=[S.SUBMITTED, S.BOOKED])),
+        crossed_today=Count("declarations", filter=Q(
+            declarations__state=S.CROSSED,
+            declarations__crossed_at__gte=timezone.localtime().replace(hour=0, minute=0,
+                                                                        second=0))),
+    ).order_by("-waiting", "name")
+    return render(request, "border/status.html", {"gates": gates})
+
+
+def ticket(request, token: str):
+    """The driver's e-ticket, opened from the QR code: no login, the token is the key."""
+    declaration = Declaration.objects.select_related("gate", "slot", "goods").filter(
+        ticket_token=token).first()
+    if declaration is None:
+        raise Http404
+    url = request.build_absolute_uri()
+    context = {
+        "d": declaration,
+        "position": selectors.queue_position(declaration),
+        "qr_svg": segno.make(url, error="m").svg_inline(scale=4, border=2),
+    }
+    template = "border/_ticket_body.html" if request.headers.get("HX-Request") else "border/ticket.html"
+    return render(request, template, context)
+
+
+def _my_enterprises(user) -> list[Organization]:
+    return list(Organization.objects.filter(id__in=organizations_with_role(
+        user, [Role.ENTERPRISE_STAFF])))
+
+
+@login_required
+def enterprise(request):
+    require(request.user, "border.declare")
+    enterprises = _my_enterprises(request.user)
+    trucks = (Declaration.objects.visible_to(request.user)
+              .filter(enterprise__in=enterprises)
+              .select_related("gate", "goods", "slot").order_by("-created_at")[:100])
+    context = _declaration_form_context(request.user, enterprises)
+    context["trucks"] = trucks
+    context["data"] = {"direction": "export", "gate": "huu-nghi", "containers": 0}
+    if request.method == "POST":
+        data = request.POST.dict()
+        org_id = int(data.get("enterprise") or enterprises[0].id)
+        try:
+            declaration = services.create_declaration(actor=request.user, enterprise_id=org_id,
+                                                      data=data)
+        except InvalidInput as error:
+            context.update(errors=_field_errors(error), data=data)
+            return render(request, "border/enterprise.html", context, status=422)
+        messages.success(request, _("Declaration %(ref)s submitted. Now book a slot.")
+                         % {"ref": declaration.reference})
+        return redirect("border:declaration", pk=declaration.pk)
+    return render(request, "border/enterprise.html", context)
+
+
+def _declaration_form_context(user, enterprises) -> dict:
+    return {
+        "enterprises": enterprises,
+        "gates": Gate.objects.filter(is_active=True).order_by("name"),
+        "goods": GoodsCategory.objects.all(),
+        "directions": Direction.choices,
+        "saved_vehicles": SavedVehicle.objects.filter(enterprise__in=enterprises)
+        .order_by("-last_used_at")[:50],
+        "saved_drivers": SavedDriver.objects.filter(enterprise__in=enterprises)
+        .order_by("-last_used_at")[:50],
+        "errors": {},
+    }
+
+
+def _visible_or_404(user, pk: int) -> Declaration:
+    return get_object_or_404(
+        Declaration.objects.visible_to(user).select_related("gate", "goods", "slot", "enterprise"),
+        pk=pk)
+
+
+@login_required
+def declaration(request, pk: int):
+    """One truck: its state, booking (with the nearest free slots when full), correction."""
+    declaration = _visible_or_404(request.user, pk)
+    can_edit = has_perm(request.user, "border.declare", declaration.enterprise_id)
+    context = {"d": declaration, "can_edit": can_edit, "errors": {}, "alternatives": [],
+               "position": selectors.queue_position(declaration),
+               "clearances": declaration.clearances.select_related("officer")}
+    if can_edit and declaration.state in {S.SUBMITTED, S.NO_SHOW, S.BOOKED}:
+        context["alternatives"] = services.nearest_free_slots(
+            declaration.gate, declaration.direction, declaration.expected_arrival,
+            perishable=declaration.goods.perishable, limit=6)
+    return render(request, "border/declaration.html", context)
+
+
+@login_required
+@require_POST
+def book(request, pk: int):
+    declaration = _visible_or_404(request.user, pk)
+    starts_at = parse_datetime(request.POST.get("starts_at", ""))
+    try:
+        if starts_at is None:
+            raise DomainError("border.starts_at", "Chọn một khung giờ.", "Pick a slot.",
+                              field="starts_at")
+        services.book_slot(actor=request.user, declaration=declaration, starts_at=starts_at)
+        messages.success(request, _("Slot booked."))
+    except services.SlotFull as full:
+        messages.error(request, full.error.message(_lang()))
+    except DomainError as error:
+        messages.error(request, error.message(_lang()))
+    return redirect("border:declaration", pk=pk)
+
+
+@login_required
+@require_POST
+def cancel(request, pk: int):
+    declaration = _visible_or_404(request.user, pk)
+    try:
+        services.cancel_declaration(actor=request.user, declaration=declaration,
+                                    note=request.POST.get("note", ""))
+        messages.success(request, _("Declaration cancelled."))
+    except DomainError as error:
+        messages.error(request, error.message(_lang()))
+    return redirect("border:declaration", pk=pk)
+
+
+@login_required
+def edit(request, pk: int):
+    declaration = _visible_or_404(request.user, pk)
+    require(request.user, "border.declare", declaration.enterprise_id)
+    context = _declaration_form_context(request.user, [declaration.enterprise])
+    context.update(d=declaration, data={
+        "plate": declaration.plate, "trailer_plate": declaration.trailer_plate,
+        "driver_name": declaration.driver_name, "driver_id_number": declaration.driver_id_number,
+        "driver_phone": declaration.driver_phone, "goods": declaration.goods.code,
+        "goods_description": declaration.goods_description, "weight_kg": declaration.weight_kg,
+        "containers": declaration.containers, "direction": declaration.direction,
+        "gate": declaration.gate.code,
+        "expected_arrival": timezone.localtime(declaration.expected_arrival).strftime(
+            "%Y-%m-%dT%H:%M"),
+    })
+    if request.method == "POST":
+        try:
+            services.update_declaration(actor=request.user, declaration=declaration,
+                                        data=request.POST.dict())
+        except InvalidInput as error:
+            context.update(errors=_field_errors(error), data=request.POST.dict())
+            return render(request, "border/edit.html", context, status=422)
+        except DomainError as error:
+            messages.error(request, error.message(_lang()))
+            return redirect("border:declaration", pk=pk)
+        messages.success(request, _("Declaration corrected."))
+        return redirect("border:declaration", pk=pk)
+    return render(request, "border/edit.html", context)
+
+
+@login_required
+def yard_console(request):
+    require(request.user, "border.yard_console")
+    operator_ids = organizations_with_role(request.user, [Role.YARD_OPERATOR])
+    if request.method == "POST":
+        event = get_object_or_404(selectors.exception_desk(request.user),
+                                  pk=request.POST.get("event"))
+        chosen = request.POST.get("declaration")
+        try:
+            target = _visible_or_404(request.user, int(chosen)) if chosen else None
+            services.resolve_plate_event(actor=request.user, event=event, declaration=target)
+            messages.success(request, _("Camera read resolved."))
+        except (DomainError, ValueError) as error:
+            messages.error(request, error.message(_lang()) if isinstance(error, DomainError)
+                           else _("Choose a truck."))
+        return redirect("border:yard_console")
+    events = list(selectors.exception_desk(request.user)[:100])
+    gate_ids = {e.camera.gate_id for e in events}
+    expected = (Declaration.objects.visible_to(request.user)
+                .filter(gate_id__in=gate_ids, state__in=ACTIVE_STATES)
+                .only("id", "plate", "state", "gate_id").order_by("plate"))
+    yards = []
+    from tinhso.border.models import Yard
+
+    for yard in Yard.objects.filter(operator_id__in=operator_ids).select_related("gate"):
+        yards.append({"yard": yard, "occupancy": selectors.yard_occupancy(yard)})
+    return render(request, "border/yard_console.html",
+                  {"events": events, "expected": expected, "yards": yards})
+
+
+@login_required
+def gate_console(request):
+    require(request.user, "border.gate_console")
+    gates = Gate.objects.filter(is_active=True).order_by("name")
+    gate = gates.filter(code=request.GET.get("gate") or request.POST.get("gate") or "huu-nghi"
+                        ).first() or gates.first()
+    if request.method == "POST":
+        try:
+            count = max(1, min(100, int(request.POST.get("count", "1"))))
+        except ValueError:
+            count = 1
+        called = services.call_next(actor=request.user, gate=gate, count=count)
+        if called:
+            messages.success(request, _("Called: %(plates)s") % {
+                "plates": ", ".join(d.plate for d in called)})
+        else:
+            messages.error(request, _("No truck was called: the queue is empty or the gate is "
+                                      "full or closed."))
+        return redirect(f"{request.path}?gate={gate.code}")
+    queue = selectors.yard_queue(gate)
+    trucks = Declaration.objects.in_bulk([e.key for e in queue])
+    rows = [{"position": i, "entry": e, "d": trucks[e.key]} for i, e in enumerate(queue, 1)]
+    in_pipeline = (Declaration.objects.filter(gate=gate, state__in=selectors.IN_GATE_PIPELINE)
+                   .select_related("goods").order_by("called_at"))
+    return render(request, "border/gate_console.html", {
+        "gates": gates, "gate": gate, "rows": rows, "in_pipeline": in_pipeline,
+        "room": selectors.gate_room_now(gate, timezone.now()),
+    })
+
+
+AGENCY_FIELDS = {
+    # What each agency's step needs to see, and nothing more of the enterprise's data.
+    Agency.CUSTOMS: ["goods", "goods_description", "weight_kg", "containers", "direction"],
+    Agency.QUARANTINE: ["goods", "goods_description", "weight_kg"],
+    Agency.BORDER_GUARD: ["driver_name", "driver_id_number", "trailer_plate"],
+}
+
+
+@login_required
+def agency_console(request):
+    agencies = [a for a in Agency if services.can_act_for_agency(request.user, a)]
+    if not agencies:
+        require(request.user, "border.clear_customs")  # raises PermissionDenied
+    agency = Agency(request.GET.get("agency") or request.POST.get("agency") or agencies[0])
+    if agency not in agencies:
+        raise Http404
+    if request.method == "POST":
+        declaration = _visible_or_404(request.user, int(request.POST.get("declaration", 0)))
+        try:
+            services.record_clearance(actor=request.user, declaration=declaration, agency=agency,
+                                      verdict=request.POST.get("verdict", ""),
+                                      note=request.POST.get("note", "").strip())
+            messages.success(request, _("Verdict recorded for %(plate)s.") % {
+                "plate": declaration.plate})
+        except DomainError as error:
+            messages.error(request, error.message(_lang()))
+        return redirect(f"{request.path}?agency={agency}")
+    trucks = selectors.declarations_for_agency(request.user, agency)[:200]
+    return render(request, "border/agency_console.html", {
+        "agencies": agencies, "agency": agency, "trucks": trucks,
+        "fields": AGENCY_FIELDS[agency], "verdicts": Verdict.choices,
+        "since": timezone.now() - timedelta(hours=24),
+    })
+
+
+@login_required
+def exception_count(request):
+    """htmx fragment: how many reads wait at the desk (polled by the yard console)."""
+    require(request.user, "border.yard_console")
+    count = selectors.exception_desk(request.user).count()
+    return render(request, "border/_exception_count.html", {"count": count})
+
+
+@login_required
+def whatif(request):
+    """The gate board's what-if simulator (the engine's page). Imported on first use: it
+    pulls in matplotlib, which the other pages do not need."""
+    require(request.user, "border.whatif")
+    from tinhso.border.views_whatif import whatif as page
+
+    return page(request)

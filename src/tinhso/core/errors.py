@@ -48,9 +48,10 @@ class DomainError(Exception):
 def coded_error(messages: dict[StrEnum, tuple[str, str, int]]):
     """Build a raiser for an app's error table: `raise app_error(Code.X, field="plate")`."""
 
-    def make(code: StrEnum, *, field: str | None = None, **params) -> DomainError:
-        vi, en, status = messages[code]
-        return DomainError(code, vi.format(**params), en.format(**params), field=field, status=status)
+    def make(error_code: StrEnum, /, *, field: str | None = None, **params) -> DomainError:
+        vi, en, status = messages[error_code]
+        return DomainError(error_code, vi.format(**params), en.format(**params), field=field,
+                           status=status)
 
     return make
 

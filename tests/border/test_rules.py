@@ -1,0 +1,274 @@
+"""Booking, permissions, bad input, idempotency and the exception desk."""
+
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import close_old_connections, connection
+from django.test import Client
+from django.utils import timezone
+
+from tests.border.conftest import declaration_data, user
+from tests.border.test_end_to_end import camera_read, logged_in, post
+from tinhso.accounts.models import Role
+from tinhso.border import services
+from tinhso.border.models import Declaration, PlateEvent, Slot
+from tinhso.border.selectors import hour_of
+from tinhso.core.models import AuditEntry
+
+
+def declare(actor, **overrides):
+    org_id = actor.memberships.get(role=Role.ENTERPRISE_STAFF).organization_id
+    return services.create_declaration(actor=actor, enterprise_id=org_id,
+                                       data=declaration_data(**overrides))
+
+
+def next_hour():
+    return hour_of(timezone.now() + timedelta(hours=5))
+
+
+def test_bad_input_names_every_field_in_both_languages_and_stores_nothing(border):
+    client = logged_in("doanhnghiep")
+    body = declaration_data(plate="ABC", driver_phone="12345", weight_kg=0, goods="gold",
+                            driver_id_number="999")
+    for lang, phrase in (("vi", "Biển số"), ("en", "plate")):
+        response = post(client, "/api/v1/border/declarations", body, HTTP_ACCEPT_LANGUAGE=lang)
+        assert response.status_code == 422
+        errors = {e["field"]: e for e in response.json()["detail"]}
+        assert set(errors) == {"plate", "driver_phone", "weight_kg", "goods", "driver_id_number"}
+        assert all(e["message_vi"] and e["message_en"] for e in errors.values())
+        assert phrase.lower() in errors["plate"]["message"].lower()
+    assert Declaration.objects.count() == 0
+
+
+def test_web_form_shows_field_errors_and_keeps_what_was_typed(border):
+    client = logged_in("doanhnghiep")
+    response = client.post("/border/enterprise/", declaration_data(plate="??", weight_kg="nặng"))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Phải là một số nguyên" in page and 'value="Hoàng Văn Tài"' in page
+    assert Declaration.objects.count() == 0
+
+
+def test_booking_a_full_slot_offers_the_nearest_free_ones(border, enterprise_user):
+    hour = next_hour()
+    Slot.objects.create(gate=border, direction="export", starts_at=hour, capacity=1, booked=1)
+    declaration = declare(enterprise_user, goods="manufactured")
+    with pytest.raises(services.SlotFull) as full:
+        services.book_slot(actor=enterprise_user, declaration=declaration, starts_at=hour)
+    offered = [a.starts_at for a in full.value.alternatives]
+    assert hour not in offered
+    assert offered[:2] == [hour - timedelta(hours=1), hour + timedelta(hours=1)]
+    declaration.refresh_from_db()
+    assert declaration.state == "submitted" and declaration.slot is None
+
+
+def test_perishable_share_is_kept_for_fresh_produce(border, enterprise_user):
+    hour = next_hour()
+    Slot.objects.create(gate=border, direction="export", starts_at=hour, capacity=3,
+                        perishable_reserved=1)
+    for n in range(2):
+        services.book_slot(actor=enterprise_user, starts_at=hour, declaration=declare(
+            enterprise_user, goods="machinery", plate=f"12C-111.0{n}"))
+    with pytest.raises(services.SlotFull):
+        services.book_slot(actor=enterprise_user, starts_at=hour, declaration=declare(
+            enterprise_user, goods="machinery", plate="12C-111.09"))
+    services.book_slot(actor=enterprise_user, starts_at=hour, declaration=declare(
+        enterprise_user, goods="fresh-fruit", plate="12C-222.01"))
+    slot = Slot.objects.get(starts_at=hour)
+    assert (slot.booked, slot.booked_perishable) == (3, 1)
+
+
+def test_cancelling_gives_the_place_back(border, enterprise_user):
+    declaration = declare(enterprise_user)
+    services.book_slot(actor=enterprise_user, declaration=declaration, starts_at=next_hour())
+    services.cancel_declaration(actor=enterprise_user, declaration=declaration)
+    assert Slot.objects.get().booked == 0
+    assert Declaration.objects.get().state == "cancelled"
+
+
+def test_correcting_the_gate_releases_the_booking(border, enterprise_user):
+    declaration = declare(enterprise_user)
+    services.book_slot(actor=enterprise_user, declaration=declaration, starts_at=next_hour())
+    services.update_declaration(actor=enterprise_user, declaration=declaration,
+                                data=declaration_data(
+                                    gate="tan-thanh",
+                                    expected_arrival=declaration.expected_arrival.isoformat()))
+    declaration.refresh_from_db()
+    assert declaration.state == "submitted" and declaration.gate.code == "tan-thanh"
+    assert Slot.objects.get().booked == 0
+    change = AuditEntry.objects.get(action="declaration.update")
+    assert change.before == {"gate_id": border.id} and "gate_id" in change.after
+
+
+def test_no_correction_once_called(border, enterprise_user, camera_key):
+    declaration = declare(enterprise_user)
+    camera_read(Client(), camera_key, "cam-yard-huu-nghi-1-in", "x1", declaration.plate)
+    services.call_next(actor=user("cuakhau"), gate=border, count=1)
+    response = post(logged_in("doanhnghiep"), f"/api/v1/border/declarations/{declaration.pk}/cancel",
+                    {})
+    assert response.status_code == 409
+    assert Declaration.objects.get(pk=declaration.pk).state == "called"
+
+
+@pytest.mark.parametrize("method", ["get", "put", "cancel", "book"])
+def test_an_enterprise_cannot_read_or_change_another_enterprises_declaration(
+        border, enterprise_user, method):
+    declaration = declare(enterprise_user)
+    intruder = logged_in("doanhnghiep2")
+    url = f"/api/v1/border/declarations/{declaration.pk}"
+    response = {
+        "get": lambda: intruder.get(url),
+        "put": lambda: intruder.put(url, json.dumps(declaration_data(plate="12C-999.99")),
+                                    content_type="application/json"),
+        "cancel": lambda: post(intruder, f"{url}/cancel", {}),
+        "book": lambda: post(intruder, f"{url}/booking", {"starts_at": next_hour().isoformat()}),
+    }[method]()
+    assert response.status_code == 404
+    declaration.refresh_from_db()
+    assert (declaration.state, declaration.plate) == ("submitted", "12C-123.45")
+    listing = intruder.get("/api/v1/border/declarations").json()
+    assert declaration.pk not in [d["id"] for d in listing]
+
+
+@pytest.mark.parametrize(("officer", "agency"), [("haiquan", "quarantine"),
+                                                 ("kiemdich", "customs"),
+                                                 ("bienphong", "customs"),
+                                                 ("doanhnghiep", "customs")])
+def test_an_officer_cannot_act_for_another_agency(border, enterprise_user, officer, agency):
+    declaration = declare(enterprise_user)
+    response = post(logged_in(officer), f"/api/v1/border/declarations/{declaration.pk}/clearance",
+                    {"agency": agency, "verdict": "pass"})
+    assert response.status_code == 403
+    assert not declaration.clearances.exists()
+
+
+def test_quarantine_is_only_for_goods_that_need_it(border, enterprise_user):
+    declaration = declare(enterprise_user, goods="machinery")
+    response = post(logged_in("kiemdich"), f"/api/v1/border/declarations/{declaration.pk}/clearance",
+                    {"agency": "quarantine", "verdict": "pass"})
+    assert response.status_code == 409
+    assert not declaration.clearances.exists()
+
+
+def test_plate_event_retry_returns_the_same_answer_and_records_nothing_new(
+        border, enterprise_user, camera_key):
+    declare(enterprise_user)
+    client = Client()
+    first = camera_read(client, camera_key, "cam-yard-huu-nghi-1-in", "r-1", "12C-123.45")
+    retry = camera_read(client, camera_key, "cam-yard-huu-nghi-1-in", "r-1", "12C-123.45")
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert first.json() == retry.json()
+    assert PlateEvent.objects.count() == 1
+    assert AuditEntry.objects.filter(action="declaration.in_yard").count() == 1
+
+
+def test_camera_events_need_a_camera_key_of_the_cameras_operator(border, enterprise_user,
+                                                                 gate_camera_key):
+    client = Client()
+    assert camera_read(client, "ts_bad_key", "cam-yard-huu-nghi-1-in", "k1",
+                       "12C-123.45").status_code == 401
+    wrong_owner = camera_read(client, gate_camera_key, "cam-yard-huu-nghi-1-in", "k2",
+                              "12C-123.45")
+    assert wrong_owner.status_code == 403
+    assert PlateEvent.objects.count() == 0
+
+
+def test_unmatched_read_lands_on_the_exception_desk_and_the_operator_resolves_it(
+        border, enterprise_user, camera_key):
+    declaration = declare(enterprise_user)
+    answer = camera_read(Client(), camera_key, "cam-yard-huu-nghi-1-in", "u1", "29A-888.88")
+    assert answer.json()["barrier"] == "hold" and answer.json()["reason"] == "unmatched"
+    low = camera_read(Client(), camera_key, "cam-yard-huu-nghi-1-in", "u2", "12C-123.45",
+                      confidence=0.3)
+    assert low.json()["reason"] == "low_confidence"
+
+    operator = logged_in("baixe")
+    desk = operator.get("/api/v1/border/exceptions").json()
+    assert [e["event_id"] for e in desk] == ["u1", "u2"]
+    # Another yard company's operator does not see this desk.
+    assert logged_in("doanhnghiep").get("/api/v1/border/exceptions").status_code == 403
+
+    resolved = post(operator, f"/api/v1/border/plate-events/{desk[0]['id']}/resolve",
+                    {"declaration_id": declaration.pk})
+    assert resolved.json()["barrier"] == "open" and resolved.json()["state"] == "in_yard"
+    dismissed = post(operator, f"/api/v1/border/plate-events/{desk[1]['id']}/resolve",
+                     {"declaration_id": None})
+    assert dismissed.json()["status"] == "dismissed"
+    assert operator.get("/api/v1/border/exceptions").json() == []
+    again = post(operator, f"/api/v1/border/plate-events/{desk[0]['id']}/resolve",
+                 {"declaration_id": declaration.pk})
+    assert again.status_code == 404
+
+
+def test_late_truck_loses_booking_priority_and_queues_behind(border, enterprise_user):
+    on_time = declare(enterprise_user, plate="12C-100.01", goods="machinery")
+    late = declare(enterprise_user, plate="12C-100.02", goods="machinery")
+    now = timezone.now()
+    early_slot = hour_of(now - timedelta(hours=5))
+    for d, hour in ((late, early_slot), (on_time, hour_of(now))):
+        Slot.objects.create(gate=border, direction="export", starts_at=hour, capacity=5)
+        services.book_slot(actor=enterprise_user, declaration=d, starts_at=hour)
+    camera = PlateEvent._meta.get_field("camera").related_model.objects.get(
+        code="cam-yard-huu-nghi-1-in")
+    for n, d in enumerate((late, on_time)):
+        services._handle_read(None, camera, f"l{n}", d.plate, 0.99, now)
+    from tinhso.border.selectors import yard_queue
+
+    assert [e.key for e in yard_queue(border)] == [on_time.pk, late.pk]
+    assert Declaration.objects.get(pk=late.pk).lost_booking_priority
+
+
+def test_no_show_frees_the_slot(border, enterprise_user):
+    declaration = declare(enterprise_user)
+    hour = hour_of(timezone.now() - timedelta(hours=4))
+    Slot.objects.create(gate=border, direction="export", starts_at=hour, capacity=2)
+    services.book_slot(actor=enterprise_user, declaration=declaration, starts_at=hour)
+    assert services.mark_no_shows() == [declaration.pk]
+    assert Declaration.objects.get().state == "no_show"
+    assert Slot.objects.get().booked == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_bookings_never_overbook_a_slot(border):
+    staff = user("doanhnghiep")
+    hour = next_hour()
+    Slot.objects.create(gate=border, direction="export", starts_at=hour, capacity=5,
+                        perishable_reserved=0)
+    trucks = [declare(staff, plate=f"12C-{500 + n:03d}.{n % 100:02d}", goods="machinery")
+              for n in range(24)]
+    barrier = threading.Barrier(len(trucks))
+    outcomes = []
+
+    def book(declaration):
+        close_old_connections()
+        try:
+            barrier.wait()
+            services.book_slot(actor=staff, declaration=declaration, starts_at=hour)
+            outcomes.append("booked")
+        except services.SlotFull:
+            outcomes.append("full")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book, args=(d,)) for d in trucks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    slot = Slot.objects.get(starts_at=hour)
+    assert outcomes.count("booked") == 5 and outcomes.count("full") == 19
+    assert slot.booked == 5
+    assert Declaration.objects.filter(state="booked", slot=slot).count() == 5
+
+
+@pytest.mark.postgres
+def test_the_database_itself_refuses_an_overbooked_slot(border):
+    from django.db import IntegrityError, transaction
+
+    slot = Slot.objects.create(gate=border, direction="export", starts_at=next_hour(),
+                               capacity=2, booked=2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Slot.objects.filter(pk=slot.pk).update(booked=3)
