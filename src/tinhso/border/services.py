@@ -87,7 +87,8 @@ def transition(declaration: Declaration, target: str, *, actor, note: str = "",
 
 
 def _locked(declaration: Declaration) -> Declaration:
-    return Declaration.objects.select_for_update().select_related("goods", "gate", "slot").get(
+    return Declaration.objects.select_for_update(of=("self",)).select_related(
+        "goods", "gate", "slot").get(
         pk=declaration.pk
     )
 
@@ -413,7 +414,7 @@ def resolve_plate_event(*, actor, event: PlateEvent, declaration: Declaration | 
     the read (a car that is not a declared truck). Either way, it is recorded."""
     require(actor, "border.yard_console")
     with transaction.atomic():
-        event = PlateEvent.objects.select_for_update().select_related(
+        event = PlateEvent.objects.select_for_update(of=("self",)).select_related(
             "camera__yard", "camera__gate").get(pk=event.pk)
         if not (actor.is_superuser or event.camera.operator_id in organizations_with_role(
                 actor, [Role.YARD_OPERATOR])):

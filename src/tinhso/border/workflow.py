@@ -18,12 +18,14 @@ TRANSITIONS: dict[str, dict[str, str]] = {
         S.IN_YARD: "a truck without booking enters a yard: it joins the queue behind booked ones",
         S.CANCELLED: "the enterprise cancels before the truck is called",
         S.REJECTED: "an agency refuses the load before arrival",
+        S.HELD: "an agency holds the load on its documents before arrival",
     },
     S.BOOKED: {
         S.IN_YARD: "the yard entry camera (or operator) checks the truck in",
         S.SUBMITTED: "the booking is released (changed plan, gate notice without a free slot)",
         S.BOOKED: "the booking moves to another slot (rebooking or re-slotting)",
         S.NO_SHOW: "the truck did not arrive within the no-show window of its slot",
+        S.HELD: "an agency holds the load on its documents before arrival",
         S.CANCELLED: "the enterprise cancels before the truck is called",
         S.REJECTED: "an agency refuses the load before arrival",
     },
@@ -44,6 +46,8 @@ TRANSITIONS: dict[str, dict[str, str]] = {
         S.REJECTED: "an agency refuses the load",
     },
     S.HELD: {
+        S.SUBMITTED: "the hold is lifted before arrival (no booking)",
+        S.BOOKED: "the hold is lifted before arrival; the booking stands",
         S.IN_YARD: "the hold is lifted for a truck that was waiting in the yard",
         S.CALLED: "the hold is lifted for a called truck",
         S.AT_GATE: "the hold is lifted for a truck at the gate",
