@@ -138,6 +138,7 @@ STORAGES = {
         )
     },
 }
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
 
 # Security: safe by default, relaxed only where DEBUG says this is a laptop.

@@ -130,3 +130,26 @@ def test_fuzzy_reads_match_the_declared_plate(border, camera_key, read):
     answer = camera_read(Client(), camera_key, "cam-yard-huu-nghi-1-in", f"f-{read}", read)
     assert answer.json()["declaration_id"] == truck["id"]
     assert answer.json()["barrier"] == "open"
+
+
+@pytest.mark.parametrize(("who", "status"), [("bql", 200), ("doanhnghiep", 403),
+                                             ("haiquan", 403)])
+def test_what_if_page_is_for_the_gate_board(border, who, status):
+    response = logged_in(who).get("/border/what-if/", {
+        "scenario": "normal-day", "capacity_change": -20, "policy": "all", "seed": 1})
+    assert response.status_code == status
+    if status == 200:
+        assert "<svg" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["/border/", "/border/enterprise/", "/border/yard/",
+                                  "/border/gate/", "/border/clearance/"])
+def test_consoles_render_for_their_role_and_refuse_others(border, page):
+    owner = {"/border/": None, "/border/enterprise/": "doanhnghiep", "/border/yard/": "baixe",
+             "/border/gate/": "cuakhau", "/border/clearance/": "haiquan"}[page]
+    client = logged_in(owner) if owner else Client()
+    response = client.get(page)
+    assert response.status_code == 200
+    assert '<html lang="vi">' in response.content.decode()
+    if owner:
+        assert logged_in("laixe").get(page).status_code == 403
