@@ -1,11 +1,11 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from tests.factories import OrganizationFactory, UserFactory, user_with_role
 from tinhso.accounts.models import ApiKey, Role
 from tinhso.accounts.permissions import has_perm, require
 from tinhso.accounts.services import create_api_key, revoke_api_key
 from tinhso.core.models import AuditEntry
-from tests.factories import OrganizationFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -75,9 +75,11 @@ def test_api_key_shown_once_stored_hashed_scoped_and_revocable():
     org = OrganizationFactory(code="bai-xe")
     api_key, full_key = create_api_key(actor=None, organization=org, name="cam", scopes=["camera"])
     stored = ApiKey.objects.get(pk=api_key.pk)
-    assert full_key not in stored.key_hash and stored.key_hash == ApiKey.digest(full_key)
+    assert full_key not in stored.key_hash
+    assert stored.key_hash == ApiKey.digest(full_key)
     assert full_key.startswith(f"ts_{stored.prefix}_")
-    assert stored.matches(full_key) and not stored.matches(full_key + "x")
+    assert stored.matches(full_key)
+    assert not stored.matches(full_key + "x")
     revoke_api_key(actor=None, api_key=stored)
     assert not ApiKey.objects.active().filter(pk=stored.pk).exists()
     assert list(AuditEntry.objects.filter(object_id=str(stored.pk)).values_list("action", flat=True)

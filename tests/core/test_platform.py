@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from tests.factories import UserFactory, user_with_role
 from tinhso.accounts.models import Membership, Role, User
 from tinhso.core.models import AdministrativeUnit, AuditEntry
-from tests.factories import UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +20,12 @@ def test_healthz_reports_the_database(client):
 def test_home_page_is_vietnamese_first_with_an_english_switch(client):
     body = client.get("/").content.decode()
     assert '<html lang="vi">' in body
-    assert "Nền tảng cửa khẩu số" in body and "Chưa xây dựng" in body
+    assert "Nền tảng cửa khẩu số" in body
+    assert "Chưa xây dựng" in body
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     body = client.get("/").content.decode()
-    assert '<html lang="en">' in body and "Not built yet" in body
+    assert '<html lang="en">' in body
+    assert "Not built yet" in body
 
 
 def test_openapi_schema_is_openapi_3_and_lists_the_routers(client):
@@ -39,7 +41,8 @@ def test_api_refuses_anonymous_with_a_bilingual_401(client):
     response = client.get("/api/v1/accounts/me")
     assert response.status_code == 401
     detail = response.json()["detail"][0]
-    assert detail["message_vi"] and detail["message_en"]
+    assert detail["message_vi"]
+    assert detail["message_en"]
 
 
 def test_api_validation_errors_are_field_named_in_the_request_language(client):
@@ -109,7 +112,8 @@ def test_audit_page_only_for_system_admins(client):
     audit.record(actor=admin, action="demo.action", obj=admin)
     client.force_login(admin)
     response = client.get("/audit/", {"action": "demo"})
-    assert response.status_code == 200 and "demo.action" in response.content.decode()
+    assert response.status_code == 200
+    assert "demo.action" in response.content.decode()
     assert "not a valid date" in client.get("/audit/", {"date_from": "31/02"},
                                             HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
