@@ -43,6 +43,14 @@ class Gate(models.Model):
     )
     late_grace_minutes = models.PositiveIntegerField(_("late arrival grace (minutes)"), default=60)
     no_show_after_minutes = models.PositiveIntegerField(_("no-show after (minutes)"), default=180)
+    # Congestion advisory thresholds: the level rises when either the estimated wait for a
+    # truck arriving now or the backlog (trucks waiting) passes them.
+    busy_wait_hours = models.FloatField(_("busy when the estimated wait exceeds (h)"), default=4)
+    congested_wait_hours = models.FloatField(
+        _("congested when the estimated wait exceeds (h)"), default=24)
+    busy_backlog = models.PositiveIntegerField(_("busy when trucks waiting exceed"), default=300)
+    congested_backlog = models.PositiveIntegerField(
+        _("congested when trucks waiting exceed"), default=1000)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -360,3 +368,82 @@ class ClearanceDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} {self.verdict} {self.declaration_id}"
+
+
+class GateNotice(models.Model):
+    """The management board announces a suspension or reduced capacity for a period (e.g.
+    the other side closed for a holiday). Affected bookings are moved, never dropped."""
+
+    class Kind(models.TextChoices):
+        SUSPENSION = "suspension", _("Suspension")
+        REDUCED = "reduced", _("Reduced capacity")
+
+    gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    capacity_pct = models.PositiveSmallIntegerField(
+        _("remaining capacity (%)"), default=0,
+        help_text=_("0 for a suspension; e.g. 50 when only half the trucks can cross."))
+    directions = models.JSONField(_("directions (empty: all)"), default=list, blank=True)
+    reason_vi = models.CharField(_("reason (Vietnamese)"), max_length=255)
+    reason_en = models.CharField(_("reason (English)"), max_length=255, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gate notice")
+        verbose_name_plural = _("gate notices")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="notice_period"),
+            models.CheckConstraint(condition=Q(capacity_pct__lte=100), name="notice_pct_le_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gate}: {self.get_kind_display()} {self.starts_at:%d/%m/%Y %H:%M}"
+
+
+class CongestionLevel(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    BUSY = "busy", _("Busy")
+    CONGESTED = "congested", _("Congested")
+
+
+class Advisory(models.Model):
+    """A published congestion level for a gate, with its advisory text; the newest one of a
+    gate is in force. Kept as history: what was said, and when."""
+
+    gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="advisories")
+    level = models.CharField(_("level"), max_length=10, choices=CongestionLevel.choices)
+    estimated_wait_hours = models.FloatField(_("estimated wait (h)"), null=True, blank=True)
+    backlog = models.PositiveIntegerField(_("trucks waiting"), default=0)
+    text_vi = models.TextField(_("advisory (Vietnamese)"), blank=True)
+    text_en = models.TextField(_("advisory (English)"), blank=True)
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("congestion advisory")
+        verbose_name_plural = _("congestion advisories")
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["gate", "-published_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.gate}: {self.level}"
+
+
+class AdvisorySubscription(models.Model):
+    """An enterprise that wants congestion advisories (all gates when `gate` is empty)."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="advisory_subscriptions")
+    gate = models.ForeignKey(Gate, null=True, blank=True, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "gate"], name="subscription_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} → {self.gate or '*'}"
