@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from tinhso.border.queueing import QueueEntry, call_order, nearest_hours_first
+from tinhso.border.queueing import QueueEntry, call_order
 
 T0 = datetime(2026, 12, 1, 8, tzinfo=UTC)
 
@@ -23,9 +23,3 @@ def test_perishables_interleave_after_n_others_and_keep_fifo_within_class():
     order = [e.key for e in call_order(others + fruit, 2)]
     assert order == [1, 2, 10, 3, 4, 11, 5, 12]
     assert [k for k in order if k >= 10] == [10, 11, 12]
-
-
-def test_nearest_hours_first_prefers_earlier_on_ties():
-    requested = T0 + timedelta(hours=3)
-    hours = [T0 + timedelta(hours=h) for h in range(7)]
-    assert nearest_hours_first(requested, hours)[:3] == [hours[3], hours[2], hours[4]]

@@ -54,9 +54,3 @@ def call_order(entries: Sequence[QueueEntry], interleave: int) -> list[QueueEntr
             o += 1
             run_of_others += 1
     return result
-
-
-def nearest_hours_first(requested: datetime, candidates: Sequence[datetime]) -> list[datetime]:
-    """The online booking rule: the nearest hour to the requested one, earlier first on ties
-    (arriving a little early beats waiting longer at the border)."""
-    return sorted(candidates, key=lambda h: (abs((h - requested).total_seconds()), h))

@@ -16,8 +16,8 @@ from tinhso.border.models import (
     Declaration,
     DeclarationState,
     Gate,
+    GateNotice,
     PlateEvent,
-    Slot,
     Verdict,
     Yard,
 )
@@ -47,17 +47,13 @@ def open_hours(gate: Gate, start: datetime, end: datetime) -> list[datetime]:
     return hours
 
 
-def free_places(slot: Slot | None, capacity: int, reserved: int, *, perishable: bool) -> int:
-    """Places a load can still take; non-perishable loads cannot use the perishable share."""
-    booked = slot.booked if slot else 0
-    booked_perishable = slot.booked_perishable if slot else 0
-    if slot is not None:
-        capacity, reserved = slot.capacity, slot.perishable_reserved
-    total_free = capacity - booked
-    if perishable:
-        return max(0, total_free)
-    regular_free = capacity - reserved - (booked - booked_perishable)
-    return max(0, min(total_free, regular_free))
+def notices_over(gate: Gate, direction: str, hours: list[datetime]) -> list[GateNotice]:
+    """Gate notices that cut capacity for this direction during any of these hours."""
+    if not hours:
+        return []
+    notices = GateNotice.objects.filter(gate=gate, starts_at__lt=max(hours) + timedelta(hours=1),
+                                        ends_at__gt=min(hours))
+    return [n for n in notices if not n.directions or direction in n.directions]
 
 
 def camera_by_code(code: str) -> Camera | None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from tinhso.accounts.models import ApiKey, Role
 from tinhso.accounts.permissions import has_perm, organizations_with_role, require
 from tinhso.border import selectors
+from tinhso.border.engine import SlotState, free_places, nearest_free
 from tinhso.border.errors import BorderError, border_error
 from tinhso.border.models import (
     Agency,
@@ -25,6 +26,7 @@ from tinhso.border.models import (
     Declaration,
     DeclarationState,
     Gate,
+    GateNotice,
     PlateEvent,
     SavedDriver,
     SavedVehicle,
@@ -32,7 +34,6 @@ from tinhso.border.models import (
     Verdict,
 )
 from tinhso.border.platematch import PlateIndex, plate_key
-from tinhso.border.queueing import nearest_hours_first
 from tinhso.border.validation import clean_declaration
 from tinhso.border.workflow import CLEARANCE_STATES, EDITABLE_STATES, TRANSITIONS, can_transition
 from tinhso.core import audit
@@ -186,13 +187,20 @@ class FreeSlot:
     free: int
 
 
-def _slot_capacity(gate: Gate, direction: str) -> tuple[int, int]:
+def _slot_capacity(gate: Gate, direction: str, hour: datetime,
+                   notices: list[GateNotice] | None = None) -> tuple[int, int]:
+    """(capacity, places reserved for perishables) of one hour, after any gate notice."""
     capacity = gate.capacity_per_hour(direction)
+    if notices is None:
+        notices = selectors.notices_over(gate, direction, [hour])
+    for notice in notices:
+        if notice.starts_at <= hour < notice.ends_at:
+            capacity = min(capacity, capacity * notice.capacity_pct // 100)
     return capacity, math.ceil(capacity * gate.perishable_share_pct / 100)
 
 
 def _ensure_slot(gate: Gate, direction: str, starts_at: datetime) -> Slot:
-    capacity, reserved = _slot_capacity(gate, direction)
+    capacity, reserved = _slot_capacity(gate, direction, starts_at)
     slot, _ = Slot.objects.get_or_create(
         gate=gate, direction=direction, starts_at=starts_at,
         defaults={"capacity": capacity, "perishable_reserved": reserved},
@@ -226,10 +234,19 @@ def _release_slot(declaration: Declaration) -> None:
     declaration.save(update_fields=["slot", "updated_at"])
 
 
+def _slot_state(slot: Slot | None, hour: datetime, capacity: int, reserved: int) -> SlotState:
+    if slot is None:
+        return SlotState(id=hour, start=hour, capacity=capacity, reserved=reserved)
+    return SlotState(id=hour, start=hour, capacity=slot.capacity, used=slot.booked,
+                     reserved=slot.perishable_reserved,
+                     reserved_used=min(slot.booked_perishable, slot.perishable_reserved))
+
+
 def nearest_free_slots(gate: Gate, direction: str, requested: datetime, *, perishable: bool,
                        limit: int = 5, window_hours: int = 48,
                        now: datetime | None = None) -> list[FreeSlot]:
-    """The free hours nearest the requested one, as the booking screen offers them."""
+    """The free hours nearest the requested one, as the booking screen offers them: the
+    engine's online rule over this gate's slot table."""
     now = now or timezone.now()
     requested = selectors.hour_of(requested)
     hours = [h for h in selectors.open_hours(gate, requested - timedelta(hours=window_hours),
@@ -237,16 +254,11 @@ def nearest_free_slots(gate: Gate, direction: str, requested: datetime, *, peris
              if h + timedelta(hours=1) > now]
     existing = {s.starts_at: s for s in Slot.objects.filter(
         gate=gate, direction=direction, starts_at__in=hours)}
-    capacity, reserved = _slot_capacity(gate, direction)
-    free = []
-    for hour in nearest_hours_first(requested, hours):
-        slot = existing.get(hour)
-        places = selectors.free_places(slot, capacity, reserved, perishable=perishable)
-        if places > 0:
-            free.append(FreeSlot(hour, places))
-            if len(free) == limit:
-                break
-    return free
+    notices = selectors.notices_over(gate, direction, hours)
+    states = {h: _slot_state(existing.get(h), h, *_slot_capacity(gate, direction, h, notices))
+              for h in hours}
+    chosen = nearest_free(list(states.values()), requested, perishable=perishable, count=limit)
+    return [FreeSlot(h, free_places(states[h], perishable=perishable)) for h in chosen]
 
 
 class SlotFull(Exception):
