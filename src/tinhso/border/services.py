@@ -208,7 +208,8 @@ def _ensure_slot(gate: Gate, direction: str, starts_at: datetime) -> Slot:
     return slot
 
 
-def _take_place(slot_id: int, perishable: bool) -> bool:
+def _take_place(slot_id: int, perishable: bool, *, count_as_perishable: bool | None = None
+                ) -> bool:
     """Atomically take one place; False when the slot is full for this kind of load.
 
     A conditional UPDATE is decided by the database row by row, so two bookings racing for
@@ -218,7 +219,7 @@ def _take_place(slot_id: int, perishable: bool) -> bool:
     if not perishable:
         condition &= Q(booked__lt=F("capacity") - F("perishable_reserved") + F("booked_perishable"))
     changes = {"booked": F("booked") + 1}
-    if perishable:
+    if perishable if count_as_perishable is None else count_as_perishable:
         changes["booked_perishable"] = F("booked_perishable") + 1
     return Slot.objects.filter(condition, pk=slot_id).update(**changes) == 1
 

@@ -1,0 +1,172 @@
+"""Gate notices: a suspension or reduced capacity moves every affected booking at once to
+the optimal free slots (the engine's LP), perishables first; nothing is silently dropped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from tinhso.border import selectors
+from tinhso.border.engine import Booking, perishable_weight, reslot_optimal
+from tinhso.border.engine import Slot as EngineSlot
+from tinhso.border.models import Declaration, DeclarationState, Direction, Gate, GateNotice, Slot
+from tinhso.border.services import (
+    _ensure_slot,
+    _notify_enterprise_later,
+    _slot_capacity,
+    _take_place,
+    transition,
+)
+from tinhso.core import audit
+from tinhso.core.errors import DomainError, FieldCollector
+from tinhso.core.validators import InvalidValue
+
+S = DeclarationState
+# How far after its old slot a booking may be moved before we release it instead.
+RESLOT_WINDOW_HOURS = 96
+
+
+@dataclass
+class NoticeOutcome:
+    notice: GateNotice
+    moved: dict[int, datetime] = field(default_factory=dict)  # declaration -> new slot
+    released: list[int] = field(default_factory=list)  # no slot within the window
+
+
+def _check_notice(starts_at, ends_at, kind, capacity_pct, directions) -> None:
+    check = FieldCollector()
+    if ends_at <= starts_at:
+        check.fail(InvalidValue("ends_at", "order", "Thời điểm kết thúc phải sau thời điểm bắt đầu.",
+                                "The end must come after the start."))
+    if kind == GateNotice.Kind.REDUCED and not 0 < capacity_pct < 100:
+        check.fail(InvalidValue("capacity_pct", "range", "Công suất còn lại phải từ 1 đến 99 %.",
+                                "Remaining capacity must be between 1 and 99 %."))
+    unknown = set(directions) - set(Direction.values)
+    if unknown:
+        check.fail(InvalidValue("directions", "choice", "Loại hình không hợp lệ.",
+                                "Unknown direction."))
+    check.raise_if_invalid()
+
+
+def announce_notice(*, actor, gate: Gate, kind: str, starts_at: datetime, ends_at: datetime,
+                    reason_vi: str, reason_en: str = "", capacity_pct: int = 0,
+                    directions: Sequence[str] = (), now: datetime | None = None) -> NoticeOutcome:
+    from tinhso.accounts.permissions import require
+
+    require(actor, "border.manage_notices")
+    if kind not in GateNotice.Kind.values:
+        raise DomainError("border.notice_kind", "Loại thông báo không hợp lệ.",
+                          "Unknown kind of notice.", field="kind", status=422)
+    capacity_pct = 0 if kind == GateNotice.Kind.SUSPENSION else capacity_pct
+    _check_notice(starts_at, ends_at, kind, capacity_pct, directions)
+    now = now or timezone.now()
+    with transaction.atomic():
+        gate = Gate.objects.select_for_update().get(pk=gate.pk)
+        notice = GateNotice.objects.create(
+            gate=gate, kind=kind, starts_at=starts_at, ends_at=ends_at, capacity_pct=capacity_pct,
+            directions=list(directions), reason_vi=reason_vi, reason_en=reason_en,
+            created_by=actor)
+        audit.record(actor=actor, action="gate_notice.announce", obj=notice, after={
+            "kind": kind, "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(),
+            "capacity_pct": capacity_pct, "directions": list(directions)})
+        outcome = NoticeOutcome(notice)
+        for direction in directions or Direction.values:
+            if gate.serves(direction):
+                _reslot_direction(actor, gate, notice, direction, now, outcome)
+    return outcome
+
+
+def _reslot_direction(actor, gate: Gate, notice: GateNotice, direction: str, now: datetime,
+                      outcome: NoticeOutcome) -> None:
+    hit_slots = list(Slot.objects.select_for_update().filter(
+        gate=gate, direction=direction, starts_at__gte=selectors.hour_of(notice.starts_at),
+        starts_at__lt=notice.ends_at))
+    affected = list(Declaration.objects.select_for_update(of=("self",)).select_related("goods")
+                    .filter(slot__in=hit_slots, state=S.BOOKED).order_by("pk"))
+    # Give every affected place back, then shrink the slots to what the notice leaves.
+    # Trucks of the slot already in the yard keep their place (rows are locked above).
+    for slot in hit_slots:
+        capacity, reserved = _slot_capacity(gate, direction, slot.starts_at, [notice])
+        slot.booked -= _count(affected, slot.pk)
+        slot.booked_perishable -= _count(affected, slot.pk, perishable=True)
+        slot.capacity = max(capacity, slot.booked)
+        slot.perishable_reserved = min(reserved, slot.capacity)
+        slot.save(update_fields=["booked", "booked_perishable", "capacity",
+                                 "perishable_reserved"])
+    if not affected:
+        return
+    origin = selectors.hour_of(min(d.slot.starts_at for d in affected))
+    horizon = max(d.slot.starts_at for d in affected) + timedelta(hours=RESLOT_WINDOW_HOURS)
+    hours = [h for h in selectors.open_hours(gate, origin, horizon) if h >= now - timedelta(
+        hours=1)]
+    existing = {s.starts_at: s for s in Slot.objects.filter(
+        gate=gate, direction=direction, starts_at__in=hours)}
+    notices = selectors.notices_over(gate, direction, hours)
+    engine_slots = []
+    for hour in hours:
+        slot = existing.get(hour)
+        capacity = slot.capacity if slot else _slot_capacity(gate, direction, hour, notices)[0]
+        free = capacity - (slot.booked if slot else 0)
+        if free > 0:
+            engine_slots.append(EngineSlot(id=hour, lane=direction, hour=_index(origin, hour),
+                                           capacity=free))
+    bookings = [
+        Booking(id=d.pk, lane=direction, requested=_index(origin, d.slot.starts_at),
+                weight=perishable_weight(_shelf_left(d, now)))
+        for d in affected
+    ]
+    assignment = reslot_optimal(bookings, engine_slots, window_hours=RESLOT_WINDOW_HOURS)
+    for declaration in affected:
+        new_hour = assignment.get(declaration.pk)
+        old_hour = declaration.slot.starts_at
+        if new_hour is not None:
+            slot = _ensure_slot(gate, direction, new_hour)
+            # The LP respected each slot's free places; the reserved share is the LP's
+            # perishable weight here, so the place is taken regardless of it.
+            if _take_place(slot.pk, perishable=True, count_as_perishable=declaration.perishable):
+                declaration.slot = slot
+                declaration.save(update_fields=["slot", "updated_at"])
+                transition(declaration, S.BOOKED, actor=actor,
+                           note=f"gate notice #{notice.pk}: {old_hour:%d/%m %H:%M} → "
+                                f"{timezone.localtime(new_hour):%d/%m %H:%M}")
+                outcome.moved[declaration.pk] = new_hour
+                _notify_enterprise_later(
+                    declaration, "reslotted",
+                    f"Xe {declaration.plate}: {notice.reason_vi}. Khung giờ mới "
+                    f"{timezone.localtime(new_hour):%H:%M %d/%m/%Y}.",
+                    f"Truck {declaration.plate}: {notice.reason_en or notice.reason_vi}. "
+                    f"New slot {timezone.localtime(new_hour):%d/%m/%Y %H:%M}.")
+                continue
+        declaration.slot = None
+        declaration.save(update_fields=["slot", "updated_at"])
+        transition(declaration, S.SUBMITTED, actor=actor,
+                   note=f"gate notice #{notice.pk}: no free slot within "
+                        f"{RESLOT_WINDOW_HOURS} h, booking released")
+        outcome.released.append(declaration.pk)
+        _notify_enterprise_later(
+            declaration, "booking_released",
+            f"Xe {declaration.plate}: {notice.reason_vi}. Không còn khung giờ trống, "
+            "vui lòng đặt lại.",
+            f"Truck {declaration.plate}: {notice.reason_en or notice.reason_vi}. No free slot "
+            "left: please book again.")
+
+
+def _count(declarations, slot_id: int, *, perishable: bool = False) -> int:
+    return sum(1 for d in declarations
+               if d.slot_id == slot_id and (not perishable or d.goods.perishable))
+
+
+def _index(origin: datetime, hour: datetime) -> int:
+    return round((hour - origin).total_seconds() / 3600)
+
+
+def _shelf_left(declaration: Declaration, now: datetime) -> float | None:
+    goods = declaration.goods
+    if not goods.perishable or not goods.shelf_life_hours:
+        return None
+    loaded = declaration.loaded_at or declaration.expected_arrival
+    return goods.shelf_life_hours - (now - loaded).total_seconds() / 3600

@@ -1,0 +1,88 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tinhso.border.models import Declaration, GateNotice, Slot
+from tinhso.border.notices import announce_notice
+from tinhso.border.selectors import hour_of
+from tinhso.core.errors import InvalidInput
+from tests.border.conftest import user
+from tests.border.test_rules import declare
+
+
+def book_many(staff, gate, hour, goods_by_plate):
+    from tinhso.border import services
+
+    Slot.objects.get_or_create(gate=gate, direction="export", starts_at=hour,
+                               defaults={"capacity": 10, "perishable_reserved": 3})
+    trucks = []
+    for plate, goods in goods_by_plate:
+        d = declare(staff, plate=plate, goods=goods)
+        services.book_slot(actor=staff, declaration=d, starts_at=hour)
+        trucks.append(d)
+    return trucks
+
+
+def test_suspension_moves_every_affected_booking_and_notifies_its_enterprise(
+        border, enterprise_user, settings, django_capture_on_commit_callbacks):
+    hour = hour_of(timezone.now() + timedelta(hours=6))
+    trucks = book_many(enterprise_user, border, hour, [
+        ("12C-300.01", "machinery"), ("12C-300.02", "fresh-fruit"), ("12C-300.03", "vegetables")])
+    board = user("bql")
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = announce_notice(
+            actor=board, gate=border, kind="suspension", starts_at=hour,
+            ends_at=hour + timedelta(hours=2), reason_vi="Phía bạn nghỉ lễ",
+            reason_en="The other side is closed for a holiday")
+    assert sorted(outcome.moved) == sorted(t.pk for t in trucks)
+    assert outcome.released == []
+    for truck in Declaration.objects.filter(pk__in=[t.pk for t in trucks]).select_related("slot"):
+        assert truck.state == "booked"
+        assert truck.slot.starts_at >= hour + timedelta(hours=2)
+    assert Slot.objects.get(starts_at=hour).capacity == 0
+    assert Slot.objects.get(starts_at=hour).booked == 0
+    # Perishables go first: they get the earliest new slot.
+    new_hours = {t.plate: t.slot.starts_at for t in Declaration.objects.select_related("slot")}
+    assert new_hours["12C-300.02"] <= new_hours["12C-300.01"]
+    notes = settings.NOTIFY_FILE.read_text(encoding="utf-8")
+    assert notes.count('"kind": "reslotted"') == 3
+    assert f"org:{trucks[0].enterprise_id}" in notes
+
+
+def test_reduced_capacity_keeps_what_fits_and_never_overbooks(border, enterprise_user):
+    hour = hour_of(timezone.now() + timedelta(hours=6))
+    book_many(enterprise_user, border, hour,
+              [(f"12C-310.{n:02d}", "machinery") for n in range(4)])
+    announce_notice(actor=user("bql"), gate=border, kind="reduced", capacity_pct=10,
+                    starts_at=hour, ends_at=hour + timedelta(hours=1), reason_vi="Giảm năng lực")
+    for slot in Slot.objects.all():
+        assert slot.booked <= slot.capacity
+    assert Declaration.objects.filter(state="booked").count() == 4
+    assert Slot.objects.get(starts_at=hour).capacity == 1
+
+
+def test_booking_inside_a_notice_sees_the_reduced_capacity(border, enterprise_user):
+    from tinhso.border import services
+
+    hour = hour_of(timezone.now() + timedelta(hours=8))
+    announce_notice(actor=user("bql"), gate=border, kind="suspension", starts_at=hour,
+                    ends_at=hour + timedelta(hours=1), reason_vi="Tạm dừng")
+    d = declare(enterprise_user)
+    with pytest.raises(services.SlotFull) as full:
+        services.book_slot(actor=enterprise_user, declaration=d, starts_at=hour)
+    assert hour not in [a.starts_at for a in full.value.alternatives]
+
+
+def test_only_the_gate_board_announces_and_bad_periods_are_refused(border):
+    from django.core.exceptions import PermissionDenied
+
+    now = timezone.now()
+    with pytest.raises(PermissionDenied):
+        announce_notice(actor=user("doanhnghiep"), gate=border, kind="suspension",
+                        starts_at=now, ends_at=now + timedelta(hours=1), reason_vi="x")
+    with pytest.raises(InvalidInput) as bad:
+        announce_notice(actor=user("bql"), gate=border, kind="reduced", capacity_pct=150,
+                        starts_at=now, ends_at=now - timedelta(hours=1), reason_vi="x")
+    assert {e.field for e in bad.value.errors} == {"ends_at", "capacity_pct"}
+    assert GateNotice.objects.count() == 0
