@@ -3,12 +3,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.border.conftest import user
+from tests.border.test_rules import declare
 from tinhso.border.models import Declaration, GateNotice, Slot
 from tinhso.border.notices import announce_notice
 from tinhso.border.selectors import hour_of
 from tinhso.core.errors import InvalidInput
-from tests.border.conftest import user
-from tests.border.test_rules import declare
 
 
 def book_many(staff, gate, hour, goods_by_plate):
