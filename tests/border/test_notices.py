@@ -86,3 +86,44 @@ def test_only_the_gate_board_announces_and_bad_periods_are_refused(border):
                         starts_at=now, ends_at=now - timedelta(hours=1), reason_vi="x")
     assert {e.field for e in bad.value.errors} == {"ends_at", "capacity_pct"}
     assert GateNotice.objects.count() == 0
+
+
+def test_notice_through_the_api(border, enterprise_user):
+    import json
+
+    from django.test import Client
+
+    hour = hour_of(timezone.now() + timedelta(hours=6))
+    [truck] = book_many(enterprise_user, border, hour, [("12C-320.01", "fresh-fruit")])
+    client = Client()
+    client.force_login(user("bql"))
+    body = {"kind": "suspension", "starts_at": hour.isoformat(),
+            "ends_at": (hour + timedelta(hours=3)).isoformat(), "reason_vi": "Phía bạn nghỉ lễ"}
+    response = client.post("/api/v1/border/gates/huu-nghi/notices", json.dumps(body),
+                           content_type="application/json")
+    assert response.status_code == 201
+    assert list(response.json()["moved"]) == [str(truck.pk)]
+    client.force_login(user("doanhnghiep"))
+    refused = client.post("/api/v1/border/gates/huu-nghi/notices", json.dumps(body),
+                          content_type="application/json")
+    assert refused.status_code == 403
+    assert GateNotice.objects.count() == 1
+
+
+def test_notice_page_publishes_and_shows_field_errors(border):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user("bql"))
+    assert client.get("/border/notices/").status_code == 200
+    bad = client.post("/border/notices/", {"gate": "huu-nghi", "kind": "reduced",
+                                           "capacity_pct": "0", "starts_at": "2026-12-01T08:00",
+                                           "ends_at": "2026-12-01T06:00", "reason_vi": "x"})
+    page = bad.content.decode()
+    assert "Thời điểm kết thúc phải sau thời điểm bắt đầu" in page
+    good = client.post("/border/notices/", {"gate": "huu-nghi", "kind": "suspension",
+                                            "starts_at": "2026-12-01T08:00",
+                                            "ends_at": "2026-12-01T10:00",
+                                            "reason_vi": "Phía bạn nghỉ lễ"})
+    assert good.status_code == 302
+    assert GateNotice.objects.get().reason_vi == "Phía bạn nghỉ lễ"

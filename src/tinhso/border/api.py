@@ -20,6 +20,8 @@ from tinhso.border.schemas import (
     DeclarationIn,
     DeclarationOut,
     FreeSlotOut,
+    NoticeIn,
+    NoticeOut,
     PlateEventIn,
     PlateEventOut,
     QueueEntryOut,
@@ -169,6 +171,20 @@ def call_next(request, code: str, payload: CallIn):
     gate = get_object_or_404(Gate, code=code)
     called = services.call_next(actor=request.auth, gate=gate, count=payload.count)
     return [declaration_out(_visible(request, d.pk)) for d in called]
+
+
+@router.post("/gates/{code}/notices", response={201: NoticeOut}, auth=session_auth)
+def announce_notice(request, code: str, payload: NoticeIn):
+    """Suspend or reduce a gate for a period; every affected booking moves at once."""
+    from tinhso.border.notices import announce_notice as announce
+
+    gate = get_object_or_404(Gate, code=code)
+    outcome = announce(actor=request.auth, gate=gate, **payload.dict())
+    notice = outcome.notice
+    return Status(201, {"id": notice.pk, "gate": gate.code, "kind": notice.kind,
+                        "starts_at": notice.starts_at, "ends_at": notice.ends_at,
+                        "capacity_pct": notice.capacity_pct, "moved": outcome.moved,
+                        "released": outcome.released})
 
 
 @router.get("/tickets/{token}", response=TicketOut, auth=None)

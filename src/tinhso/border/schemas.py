@@ -122,3 +122,24 @@ class TicketOut(Schema):
     gate: str
     slot_starts_at: datetime | None
     queue_position: int | None
+
+
+class NoticeIn(Schema):
+    kind: str = Field(examples=["suspension"], description="suspension or reduced")
+    starts_at: datetime
+    ends_at: datetime
+    capacity_pct: int = Field(0, ge=0, le=100, description="remaining capacity for 'reduced'")
+    directions: list[str] = Field(default_factory=list, description="empty: all directions")
+    reason_vi: str = Field(min_length=1, max_length=255)
+    reason_en: str = Field("", max_length=255)
+
+
+class NoticeOut(Schema):
+    id: int
+    gate: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity_pct: int
+    moved: dict[int, datetime]
+    released: list[int]

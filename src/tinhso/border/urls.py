@@ -16,4 +16,5 @@ urlpatterns = [
     path("gate/", views.gate_console, name="gate_console"),
     path("clearance/", views.agency_console, name="agency_console"),
     path("what-if/", views.whatif, name="whatif"),
+    path("notices/", views.notices, name="notices"),
 ]

@@ -311,3 +311,44 @@ def whatif(request):
     from tinhso.border.views_whatif import whatif as page
 
     return page(request)
+
+
+@login_required
+def notices(request):
+    """The gate board announces suspensions and reduced capacity; bookings move at once."""
+    require(request.user, "border.manage_notices")
+    from tinhso.border.notices import announce_notice
+
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        gate = get_object_or_404(Gate, code=request.POST.get("gate"))
+        starts_at = parse_datetime(request.POST.get("starts_at", ""))
+        ends_at = parse_datetime(request.POST.get("ends_at", ""))
+        try:
+            if starts_at is None or ends_at is None:
+                raise DomainError("border.notice_period", "Nhập thời điểm bắt đầu và kết thúc.",
+                                  "Enter the start and the end.", field="starts_at")
+            outcome = announce_notice(
+                actor=request.user, gate=gate, kind=request.POST.get("kind", ""),
+                starts_at=timezone.make_aware(starts_at) if timezone.is_naive(starts_at)
+                else starts_at,
+                ends_at=timezone.make_aware(ends_at) if timezone.is_naive(ends_at) else ends_at,
+                capacity_pct=int(request.POST.get("capacity_pct") or 0),
+                directions=request.POST.getlist("directions"),
+                reason_vi=request.POST.get("reason_vi", "").strip(),
+                reason_en=request.POST.get("reason_en", "").strip())
+        except InvalidInput as error:
+            errors = _field_errors(error)
+        except DomainError as error:
+            errors = {error.field or "kind": error.message(_lang())}
+        else:
+            messages.success(request, _("Notice published: %(moved)d bookings moved, "
+                                        "%(released)d released.") % {
+                "moved": len(outcome.moved), "released": len(outcome.released)})
+            return redirect("border:notices")
+    from tinhso.border.models import GateNotice
+
+    return render(request, "border/notices.html", {
+        "notices": GateNotice.objects.select_related("gate")[:50],
+        "gates": Gate.objects.filter(is_active=True), "directions": Direction.choices,
+        "kinds": GateNotice.Kind.choices, "errors": errors, "data": request.POST})
