@@ -87,9 +87,11 @@ def on_unauthenticated(request, exc):
 def _mount_routers() -> None:
     from tinhso.accounts.api import router as accounts_router
     from tinhso.border.api import router as border_router
+    from tinhso.payments.api import router as payments_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/border", border_router)
+    api.add_router("/payments", payments_router)
 
 
 _mount_routers()
