@@ -17,4 +17,5 @@ urlpatterns = [
     path("clearance/", views.agency_console, name="agency_console"),
     path("what-if/", views.whatif, name="whatif"),
     path("notices/", views.notices, name="notices"),
+    path("reports/", views.reports, name="reports"),
 ]

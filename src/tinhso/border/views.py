@@ -352,3 +352,34 @@ def notices(request):
         "notices": GateNotice.objects.select_related("gate")[:50],
         "gates": Gate.objects.filter(is_active=True), "directions": Direction.choices,
         "kinds": GateNotice.Kind.choices, "errors": errors, "data": request.POST})
+
+
+@login_required
+def reports(request):
+    """Crossings by gate, direction, goods and enterprise; dwell time and fee revenue."""
+    require(request.user, "border.reports")
+    from django.http import HttpResponse
+    from django.utils.dateparse import parse_date
+
+    from tinhso.border import reports as border_reports
+
+    today = timezone.localdate()
+    period = request.GET.get("period") if request.GET.get("period") in ("day", "month") else "day"
+    start = parse_date(request.GET.get("start") or "") or today - timedelta(days=6)
+    end = parse_date(request.GET.get("end") or "") or today
+    if end < start:
+        start, end = end, start
+    report = border_reports.crossings_report(period=period, start=start, end=end)
+    name = f"bao-cao-cua-khau-{start:%Y%m%d}-{end:%Y%m%d}"
+    export = request.GET.get("format")
+    if export == "csv":
+        response = HttpResponse(border_reports.as_csv(report), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    if export == "xlsx":
+        response = HttpResponse(
+            border_reports.as_xlsx(report),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    return render(request, "border/reports.html", {"report": report, "query": request.GET})

@@ -1,0 +1,62 @@
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from tests.border.conftest import user
+from tests.border.test_rules import declare
+from tinhso.border.models import Declaration
+from tinhso.border.reports import crossings_report
+
+
+@pytest.fixture
+def crossed(border, enterprise_user):
+    """Three trucks crossed today at Hữu Nghị with dwell times of 1, 2 and 10 hours."""
+    now = timezone.now()
+    trucks = []
+    for n, dwell in enumerate([1, 2, 10]):
+        d = declare(enterprise_user, plate=f"12C-400.0{n}")
+        Declaration.objects.filter(pk=d.pk).update(
+            state="crossed", checked_in_at=now - timedelta(hours=dwell, minutes=1),
+            crossed_at=now - timedelta(minutes=1))
+        trucks.append(d)
+    return trucks
+
+
+def test_report_counts_crossings_and_dwell_time(crossed):
+    today = timezone.localdate()
+    report = crossings_report(period="day", start=today, end=today)
+    assert report.total_crossings == 3
+    [row] = report.rows
+    assert (row["gate"], row["direction"], row["crossings"]) == (
+        "Cửa khẩu quốc tế Hữu Nghị", "export", 3)
+    [summary] = report.summary
+    assert summary["mean_dwell_h"] == pytest.approx(13 / 3, abs=0.01)
+    assert summary["p95_dwell_h"] == pytest.approx(10, abs=0.01)
+    empty = crossings_report(period="month", start=today - timedelta(days=90),
+                             end=today - timedelta(days=60))
+    assert empty.total_crossings == 0
+
+
+def test_excel_and_csv_exports_hold_the_same_figures(crossed):
+    client = Client()
+    client.force_login(user("bql"))
+    today = timezone.localdate().isoformat()
+    response = client.get("/border/reports/", {"start": today, "end": today, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][-1] == "3"
+    assert "Hữu Nghị" in rows[1][1]
+    response = client.get("/border/reports/", {"start": today, "end": today, "format": "xlsx"})
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.worksheets[0].cell(row=2, column=6).value == 3
+    assert book.worksheets[1].cell(row=2, column=3).value == 3
+
+
+def test_reports_are_not_for_enterprises(border):
+    client = Client()
+    client.force_login(user("doanhnghiep"))
+    assert client.get("/border/reports/").status_code == 403
