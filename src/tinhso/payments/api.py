@@ -1,7 +1,67 @@
-"""Payments API (filled in below)."""
+"""Payments API: my invoices, invoice detail with its VietQR, cashier confirmation, and the
+bank-notification webhook (signed, no session)."""
 
 from __future__ import annotations
 
+from django.shortcuts import get_object_or_404
 from ninja import Router
 
+from tinhso.accounts.auth import session_auth
+from tinhso.payments import selectors, services
+from tinhso.payments.presenters import invoice_detail_out, invoice_out
+from tinhso.payments.schemas import ConfirmIn, InvoiceDetailOut, InvoiceOut, WebhookOut
+
 router = Router(tags=["payments"])
+
+
+def _visible(request, reference: str):
+    return get_object_or_404(selectors.invoices_for(request.auth), reference=reference)
+
+
+@router.get("/invoices", response=list[InvoiceOut], auth=session_auth)
+def list_invoices(request, status: str | None = None, limit: int = 100):
+    """Invoices the caller may see: enterprise staff only their organisation's."""
+    invoices = selectors.invoices_for(request.auth)
+    if status:
+        invoices = invoices.filter(status=status)
+    return [invoice_out(i) for i in invoices[: min(limit, 500)]]
+
+
+@router.get("/invoices/{reference}", response=InvoiceDetailOut, auth=session_auth)
+def get_invoice(request, reference: str):
+    """One invoice with the VietQR payload to pay it (while unpaid); someone else's is 404."""
+    return invoice_detail_out(_visible(request, reference), request)
+
+
+@router.post("/invoices/{reference}/confirm", response=InvoiceDetailOut, auth=session_auth)
+def confirm_payment(request, reference: str, payload: ConfirmIn):
+    """The fee cashier confirms a payment received at the desk (role fee_cashier)."""
+    invoice = services.confirm_cash_payment(actor=request.auth,
+                                            invoice=_visible(request, reference),
+                                            amount_vnd=payload.amount_vnd, note=payload.note)
+    return invoice_detail_out(invoice, request)
+
+
+def _webhook(request, provider: str):
+    answer = services.receive_bank_notification(provider=provider, body=request.body,
+                                                headers=request.headers)
+    tx = answer.transaction
+    return {"transaction_id": tx.transaction_id, "outcome": tx.outcome, "reason": tx.reason,
+            "invoice_reference": tx.invoice.reference if tx.invoice_id else None,
+            "duplicate": answer.duplicate}
+
+
+@router.post("/bank-webhook", response=WebhookOut, auth=None)
+def bank_webhook(request):
+    """A bank's credit notification (``demo`` format). Signed: ``X-Timestamp`` (Unix
+    seconds, within 5 minutes) and ``X-Signature: sha256=<hex HMAC-SHA256 of
+    "<timestamp>.<raw body>">``. Answers 200 for a new or repeated transaction id (a repeat
+    returns the first outcome and changes nothing), 401 for a bad signature or stale
+    timestamp, 400/422 for a malformed notification."""
+    return _webhook(request, "demo")
+
+
+@router.post("/bank-webhook/{provider}", response=WebhookOut, auth=None)
+def bank_webhook_for(request, provider: str):
+    """The same, for a named bank adapter."""
+    return _webhook(request, provider)

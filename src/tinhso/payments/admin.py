@@ -1,0 +1,73 @@
+from django.contrib import admin
+
+from tinhso.core.money import format_vnd
+from tinhso.payments.models import (
+    PLACEHOLDER_LABEL,
+    BankTransaction,
+    FeeRate,
+    Invoice,
+    PayeeAccount,
+)
+
+
+@admin.display(description="Tạm tính / placeholder", boolean=False)
+def placeholder(obj) -> str:
+    return PLACEHOLDER_LABEL if obj.is_placeholder else ""
+
+
+@admin.register(FeeRate)
+class FeeRateAdmin(admin.ModelAdmin):
+    list_display = ("code", "label", "vehicle_class", "goods_kind", "direction", "amount",
+                    "multiplier_pct", "valid_from", "valid_to", placeholder)
+    list_filter = ("is_placeholder", "vehicle_class", "goods_kind", "direction")
+    search_fields = ("code", "label", "source")
+
+    @admin.display(description="Số tiền / amount")
+    def amount(self, obj) -> str:
+        return format_vnd(obj.amount_vnd) if obj.amount_vnd else "—"
+
+
+@admin.register(PayeeAccount)
+class PayeeAccountAdmin(admin.ModelAdmin):
+    list_display = ("code", "bank_name", "bank_bin", "account_number", "account_name",
+                    "is_default", placeholder)
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin):
+    list_display = ("reference", "subject", "payer", "amount", "status", "paid_via",
+                    "created_at", "paid_at", placeholder)
+    list_filter = ("status", "paid_via", "is_placeholder")
+    search_fields = ("reference", "subject", "payer__name")
+    date_hierarchy = "created_at"
+    # Money and payment state change only through the services (with an audit entry).
+    readonly_fields = ("reference", "declaration", "payer", "payee", "amount_vnd", "lines",
+                       "is_placeholder", "status", "paid_at", "paid_via", "confirmed_by",
+                       "verify_token", "created_at")
+
+    @admin.display(description="Số tiền / amount", ordering="amount_vnd")
+    def amount(self, obj) -> str:
+        return format_vnd(obj.amount_vnd)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(BankTransaction)
+class BankTransactionAdmin(admin.ModelAdmin):
+    list_display = ("provider", "transaction_id", "amount_vnd", "reference", "outcome",
+                    "reason", "invoice", "received_at")
+    list_filter = ("outcome", "reason", "provider")
+    search_fields = ("transaction_id", "reference", "description")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
