@@ -11,7 +11,7 @@ import segno
 from django.utils import timezone
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -76,8 +76,10 @@ def receipt_pdf(invoice: Invoice, verify_url: str, *, compress: bool = True) -> 
         pdf.setFont(FONT, 8)
         pdf.drawString(x, y, label)
         pdf.setFont(FONT_BOLD if label.startswith("Số tiền") else FONT, 9)
-        pdf.drawString(x + 44 * mm, y, str(value)[:70])
-        y -= 15
+        for part in simpleSplit(str(value), FONT, 9, width - 2 * x - 44 * mm)[:2]:
+            pdf.drawString(x + 44 * mm, y, part)
+            y -= 11
+        y -= 4
     y -= 6
     pdf.setFont(FONT_BOLD, 9)
     pdf.drawString(x, y, "Chi tiết / Lines")
@@ -85,9 +87,11 @@ def receipt_pdf(invoice: Invoice, verify_url: str, *, compress: bool = True) -> 
     pdf.setFont(FONT, 8)
     for line in invoice.lines:
         label = line["label"] + (f" [{PLACEHOLDER_LABEL}]" if line.get("is_placeholder") else "")
-        pdf.drawString(x, y, label[:95])
         pdf.drawRightString(width - x, y, format_vnd(int(line["amount_vnd"])))
-        y -= 12
+        for part in simpleSplit(label, FONT, 8, width - 2 * x - 30 * mm)[:3]:
+            pdf.drawString(x, y, part)
+            y -= 10
+        y -= 2
     if invoice.is_placeholder:
         y -= 4
         pdf.setFont(FONT_BOLD, 8)
