@@ -114,8 +114,7 @@ def test_audit_page_only_for_system_admins(client):
     response = client.get("/audit/", {"action": "demo"})
     assert response.status_code == 200
     assert "demo.action" in response.content.decode()
-    assert "not a valid date" in client.get("/audit/", {"date_from": "31/02"},
-                                            HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "ngày không hợp lệ" in client.get("/audit/", {"date_from": "31/02"}).content.decode()
 
 
 def test_seed_demo_loads_lang_son_and_is_idempotent(capsys):
@@ -131,3 +130,15 @@ def test_seed_demo_loads_lang_son_and_is_idempotent(capsys):
     assert communes.get(name="Xã Thất Khê").former_district == "Tràng Định"
     assert "bienphong@demo.tinhso.vn" in first
     assert set(Membership.objects.values_list("role", flat=True)) >= {r.value for r in Role}
+
+
+def test_pages_stay_vietnamese_for_an_english_browser_until_english_is_chosen(client):
+    assert '<html lang="vi">' in client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/").content.decode()
+
+
+def test_a_users_profile_language_is_used_after_login(client):
+    user = UserFactory(preferred_language="en")
+    client.force_login(user)
+    assert '<html lang="en">' in client.get("/").content.decode()

@@ -199,3 +199,12 @@ def ticket(request, token: str):
         "slot_starts_at": declaration.slot.starts_at if declaration.slot_id else None,
         "queue_position": selectors.queue_position(declaration),
     }
+
+
+def _mount_status_feed() -> None:
+    from tinhso.border.api_status import router as status_router
+
+    router.add_router("", status_router)
+
+
+_mount_status_feed()

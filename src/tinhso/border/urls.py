@@ -1,10 +1,11 @@
 from django.urls import path
 
-from tinhso.border import views
+from tinhso.border import views, views_dashboard, views_public
 
 app_name = "border"
 urlpatterns = [
-    path("", views.status, name="status"),
+    path("", views_public.public_status, name="status"),
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("ticket/<str:token>/", views.ticket, name="ticket"),
     path("enterprise/", views.enterprise, name="enterprise"),
     path("declarations/<int:pk>/", views.declaration, name="declaration"),

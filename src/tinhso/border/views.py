@@ -8,7 +8,6 @@ from datetime import timedelta
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -43,19 +42,6 @@ def _lang() -> str:
 
 def _field_errors(error: InvalidInput) -> dict[str, str]:
     return {e["field"]: e["message"] for e in error.as_list(_lang())}
-
-
-def status(request):
-    """Public: every gate's queue at a glance, no login."""
-    gates = Gate.objects.filter(is_active=True).annotate(
-        waiting=Count("declarations", filter=Q(declarations__state__in=[S.IN_YARD, S.HELD])),
-        expected=Count("declarations", filter=Q(declarations__state__in=[S.SUBMITTED, S.BOOKED])),
-        crossed_today=Count("declarations", filter=Q(
-            declarations__state=S.CROSSED,
-            declarations__crossed_at__gte=timezone.localtime().replace(hour=0, minute=0,
-                                                                        second=0))),
-    ).order_by("-waiting", "name")
-    return render(request, "border/status.html", {"gates": gates})
 
 
 def ticket(request, token: str):
