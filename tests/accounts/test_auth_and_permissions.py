@@ -104,3 +104,14 @@ def test_create_api_key_command_prints_the_key_once(capsys):
     key = out.out.strip()
     assert key.startswith("ts_")
     assert ApiKey.objects.get().matches(key)
+
+
+def test_a_revoked_api_key_stops_working_at_once(client, django_capture_on_commit_callbacks):
+    from tinhso.accounts.auth import cached_api_key
+
+    org = OrganizationFactory(code="bai-xe-x")
+    api_key, full_key = create_api_key(actor=None, organization=org, name="c", scopes=["camera"])
+    assert cached_api_key(api_key.prefix) == api_key  # now in the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        revoke_api_key(actor=None, api_key=api_key)
+    assert cached_api_key(api_key.prefix) is None

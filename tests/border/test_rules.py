@@ -210,14 +210,23 @@ def test_late_truck_loses_booking_priority_and_queues_behind(border, enterprise_
     for d, hour in ((late, early_slot), (on_time, hour_of(now))):
         Slot.objects.create(gate=border, direction="export", starts_at=hour, capacity=5)
         services.book_slot(actor=enterprise_user, declaration=d, starts_at=hour)
-    camera = PlateEvent._meta.get_field("camera").related_model.objects.get(
-        code="cam-yard-huu-nghi-1-in")
+    api_key = _yard_camera_key()
     for n, d in enumerate((late, on_time)):
-        services._handle_read(None, camera, f"l{n}", d.plate, 0.99, now)
+        services.ingest_plate_event(api_key=api_key, camera_code="cam-yard-huu-nghi-1-in",
+                                    event_id=f"l{n}", plate=d.plate, confidence=0.99,
+                                    captured_at=now)
     from tinhso.border.selectors import yard_queue
 
     assert [e.key for e in yard_queue(border)] == [on_time.pk, late.pk]
     assert Declaration.objects.get(pk=late.pk).lost_booking_priority
+
+
+def _yard_camera_key():
+    from tinhso.accounts.models import ApiKey, Organization
+
+    org = Organization.objects.get(code="bai-xe-huu-nghi")
+    return ApiKey.objects.create(organization=org, name="t", prefix="abcd1234", key_hash="x",
+                                 scopes=["camera"])
 
 
 def test_no_show_frees_the_slot(border, enterprise_user):

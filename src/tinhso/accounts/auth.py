@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from ninja.security import APIKeyHeader, SessionAuth
 
 from tinhso.accounts.models import ApiKey
+
+# Cameras authenticate on every read: keep the key row a short while in the cache. The
+# digest is still compared on every request; revoking deletes the entry at once.
+API_KEY_CACHE_SECONDS = 30
+
+
+def api_key_cache_key(prefix: str) -> str:
+    return f"accounts:api-key:{prefix}"
+
+
+def cached_api_key(prefix: str) -> ApiKey | None:
+    return cache.get_or_set(
+        api_key_cache_key(prefix),
+        lambda: ApiKey.objects.active().select_related("organization").filter(
+            prefix=prefix).first(),
+        API_KEY_CACHE_SECONDS,
+    )
 
 
 class ApiKeyAuth(APIKeyHeader):
@@ -20,9 +38,7 @@ class ApiKeyAuth(APIKeyHeader):
         if not key or not key.startswith("ts_") or key.count("_") < 2:
             return None
         prefix = key[3 : 3 + ApiKey.PREFIX_LENGTH]
-        api_key = (
-            ApiKey.objects.active().select_related("organization").filter(prefix=prefix).first()
-        )
+        api_key = cached_api_key(prefix)
         if api_key is None or not api_key.matches(key):
             return None
         if self.scope and not api_key.has_scope(self.scope):

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from tinhso.accounts.auth import api_key_cache_key
 from tinhso.accounts.models import ApiKey, ApiScope, Organization
 from tinhso.core import audit
 from tinhso.core.errors import DomainError
@@ -45,4 +47,5 @@ def revoke_api_key(*, actor, api_key: ApiKey) -> ApiKey:
             api_key.save(update_fields=["revoked_at"])
             audit.record(actor=actor, action="api_key.revoke", obj=api_key,
                          organization=api_key.organization)
+            transaction.on_commit(lambda: cache.delete(api_key_cache_key(api_key.prefix)))
     return api_key

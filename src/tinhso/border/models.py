@@ -291,6 +291,7 @@ class Declaration(models.Model):
         indexes = [
             models.Index(fields=["gate", "state"]),
             models.Index(fields=["enterprise", "state"]),
+            models.Index(fields=["yard", "state"]),
         ]
 
     def __str__(self) -> str:

@@ -64,8 +64,9 @@ def _not_allowed(declaration: Declaration, action_vi: str, action_en: str):
 
 
 def transition(declaration: Declaration, target: str, *, actor, note: str = "",
-               at: datetime | None = None) -> Declaration:
-    """The only code that changes a declaration's state. Caller holds the row lock."""
+               at: datetime | None = None, also: tuple[str, ...] = ()) -> Declaration:
+    """The only code that changes a declaration's state. Caller holds the row lock; `also`
+    names other fields the caller changed, saved in the same UPDATE."""
     current = declaration.state
     if not can_transition(current, target):
         raise _not_allowed(declaration, f"chuyển sang “{target}”", f"move to “{target}”")
@@ -73,11 +74,14 @@ def transition(declaration: Declaration, target: str, *, actor, note: str = "",
     declaration.state = target
     stamp = {S.SUBMITTED: "submitted_at", S.IN_YARD: "checked_in_at", S.CALLED: "called_at",
              S.AT_GATE: "at_gate_at", S.CLEARED: "cleared_at", S.CROSSED: "crossed_at"}.get(target)
+    fields = ["state", "updated_at", *also]
     if stamp and not (target == S.IN_YARD and current == S.HELD):
         setattr(declaration, stamp, at)
+        fields.append(stamp)
     if target == S.HELD:
         declaration.state_before_hold = current
-    declaration.save()
+        fields.append("state_before_hold")
+    declaration.save(update_fields=fields)
     audit.record(
         actor=actor, action=f"declaration.{target}", obj=declaration,
         organization=declaration.enterprise if actor is None else None,
@@ -333,29 +337,32 @@ class EventAnswer:
 def ingest_plate_event(*, api_key: ApiKey, camera_code: str, event_id: str, plate: str,
                        confidence: float, captured_at: datetime) -> EventAnswer:
     """Handle one camera read. Idempotent by (camera, event_id): a retry gets the first
-    answer back and writes nothing."""
+    answer back and writes nothing.
+
+    Matching reads the database before the write transaction opens, so the transaction
+    (and SQLite's write lock) lasts only as long as the writes; the event row is inserted
+    first inside it, so a retry fails on the unique constraint before anything moves."""
     camera = selectors.camera_by_code(camera_code)
     if camera is None:
         raise border_error(BorderError.UNKNOWN_CAMERA, field="camera_id", code=camera_code)
     if camera.operator_id != api_key.organization_id:
         raise border_error(BorderError.CAMERA_NOT_YOURS, field="camera_id", code=camera_code)
-    previous = PlateEvent.objects.filter(camera=camera, event_id=event_id).first()
-    if previous is not None:
-        return EventAnswer(previous, created=False)
-    try:
-        with transaction.atomic():
-            event = _handle_read(api_key, camera, event_id, plate, confidence, captured_at)
-    except IntegrityError:
-        # The same event raced in on another worker; its answer is the answer.
-        return EventAnswer(PlateEvent.objects.get(camera=camera, event_id=event_id), False)
-    return EventAnswer(event, created=True)
-
-
-def _handle_read(api_key, camera: Camera, event_id: str, plate: str, confidence: float,
-                 captured_at: datetime) -> PlateEvent:
     event = PlateEvent(camera=camera, event_id=event_id, plate_read=plate[:32],
                        confidence=confidence, captured_at=captured_at, barrier="hold",
                        status=PlateEvent.Status.EXCEPTION)
+    _match_read(event, camera, plate, confidence)
+    try:
+        with transaction.atomic():
+            _record_read(api_key, camera, event)
+    except IntegrityError:
+        # A retry, or the same event racing in on another worker: the first answer stands.
+        first = PlateEvent.objects.select_related("camera", "declaration").get(
+            camera=camera, event_id=event_id)
+        return EventAnswer(first, created=False)
+    return EventAnswer(event, created=True)
+
+
+def _match_read(event: PlateEvent, camera: Camera, plate: str, confidence: float) -> None:
     # The exact key is an index lookup; the fuzzy scan over the gate's active trucks is
     # only needed when the camera misread.
     candidates = selectors.active_plates_at(camera.gate_id, key=plate_key(plate))
@@ -371,20 +378,26 @@ def _handle_read(api_key, camera: Camera, event_id: str, plate: str, confidence:
     else:
         event.declaration_id = match.key
         event.match_score = match.score
+
+
+def _record_read(actor, camera: Camera, event: PlateEvent) -> None:
+    if event.declaration_id is None:
+        event.save()
+        return
+    declaration = _locked(Declaration(pk=event.declaration_id))
+    target = _decide_camera_step(camera, event, declaration)
+    event.declaration = declaration
     event.save()
-    if event.declaration_id is not None:
-        declaration = _locked(Declaration(pk=event.declaration_id))
-        _apply_camera_step(api_key, camera, event, declaration)
-    return event
+    if target is not None:
+        _advance(actor, camera, declaration, target, event.captured_at)
 
 
-def _apply_camera_step(actor, camera: Camera, event: PlateEvent,
-                       declaration: Declaration) -> None:
-    """Move the matched truck along and decide the barrier; a truck that is not where the
-    flow expects it (e.g. at the border gate before clearance) is held, not dropped."""
-    at = event.captured_at
+def _decide_camera_step(camera: Camera, event: PlateEvent, declaration: Declaration) -> str | None:
+    """Where the matched truck moves and what the barrier does; a truck that is not where
+    the flow expects it (e.g. at the border gate before clearance) is held, not dropped."""
     position = camera.position
     target = None
+    event.reason = ""
     if position == CameraPosition.YARD_ENTRY and declaration.state in {S.SUBMITTED, S.BOOKED,
                                                                       S.NO_SHOW}:
         if selectors.yard_occupancy(camera.yard) >= camera.yard.capacity:
@@ -397,16 +410,19 @@ def _apply_camera_step(actor, camera: Camera, event: PlateEvent,
         target = S.CROSSED
     else:
         event.reason = f"state_{declaration.state}"
-    if target is not None:
-        if target == S.IN_YARD:
-            _check_in(declaration, camera.yard, at)
-        transition(declaration, target, actor=actor, at=at, note=f"camera {camera.code}")
-        if target == S.AT_GATE:
-            _clear_if_complete(declaration, actor=actor)
-        event.barrier = "open"
-        event.reason = ""
     event.status = PlateEvent.Status.MATCHED
-    event.save(update_fields=["barrier", "status", "reason"])
+    event.barrier = "open" if target else "hold"
+    return target
+
+
+def _advance(actor, camera: Camera, declaration: Declaration, target: str, at: datetime) -> None:
+    also: tuple[str, ...] = ()
+    if target == S.IN_YARD:
+        _check_in(declaration, camera.yard, at)
+        also = ("yard", "lost_booking_priority")
+    transition(declaration, target, actor=actor, at=at, note=f"camera {camera.code}", also=also)
+    if target == S.AT_GATE:
+        _clear_if_complete(declaration, actor=actor)
 
 
 def _check_in(declaration: Declaration, yard, at: datetime) -> None:
@@ -444,11 +460,13 @@ def resolve_plate_event(*, actor, event: PlateEvent, declaration: Declaration | 
             if locked.gate_id != event.camera.gate_id:
                 raise _not_allowed(locked, "ghép với camera của cửa khẩu khác",
                                    "match it to another gate's camera")
+            target = _decide_camera_step(event.camera, event, locked)
             event.declaration = locked
-            event.save(update_fields=["declaration", "resolved_by"])
-            _apply_camera_step(actor, event.camera, event, locked)
             event.status = PlateEvent.Status.RESOLVED
-            event.save(update_fields=["status"])
+            event.save(update_fields=["declaration", "resolved_by", "status", "barrier",
+                                      "reason"])
+            if target is not None:
+                _advance(actor, event.camera, locked, target, event.captured_at)
         audit.record(actor=actor, action="plate_event.resolve", obj=event, before=before,
                      after={"status": event.status, "declaration": event.declaration_id,
                             "barrier": event.barrier})
