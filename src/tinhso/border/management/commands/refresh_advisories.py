@@ -1,0 +1,23 @@
+"""Recompute every gate's congestion level and publish advisories where it changed.
+
+Cron-able (e.g. every 5 minutes): `tinhso refresh_advisories`. Idempotent: an unchanged
+level publishes nothing and notifies nobody.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from tinhso.border.congestion import refresh_advisories
+
+
+class Command(BaseCommand):
+    help = "Publish congestion advisories for the gates whose level changed."
+
+    def handle(self, *args, **options):
+        published = refresh_advisories()
+        for advisory in published:
+            self.stdout.write(f"{advisory.gate.code}: {advisory.level} "
+                              f"(backlog {advisory.backlog}, wait "
+                              f"{advisory.estimated_wait_hours} h)")
+        self.stdout.write(f"{len(published)} advisory(ies) published.")
