@@ -8,6 +8,7 @@ from tinhso.accounts.services import create_api_key
 from tinhso.border.demo import seed_border
 from tinhso.border.models import Gate
 from tinhso.core.demo import seed_accounts
+from tinhso.payments.demo import seed_payments
 
 
 @pytest.fixture
@@ -18,6 +19,7 @@ def border(db, settings, tmp_path):
     settings.NOTIFY_FILE = tmp_path / "notifications.jsonl"
     seed_accounts()
     seed_border()
+    seed_payments()
     Gate.objects.filter(code="huu-nghi").update(opens_at=time(0), closes_at=time(23, 59, 59))
     return Gate.objects.get(code="huu-nghi")
 

@@ -82,6 +82,10 @@ def test_fresh_fruit_export_from_declaration_to_crossed(border, camera_key, gate
 
     declaration = Declaration.objects.get(pk=truck["id"])
     assert declaration.crossed_at is not None
+    # The crossing owes the infrastructure fee, invoiced to the enterprise at once.
+    invoices = enterprise.get("/api/v1/payments/invoices").json()
+    assert [i["status"] for i in invoices] == ["unpaid"]
+    assert invoices[0]["amount_vnd"] > 0
     states = list(AuditEntry.objects.filter(object_type="border.declaration",
                                             object_id=str(truck["id"]),
                                             action__startswith="declaration.")

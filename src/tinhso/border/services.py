@@ -423,6 +423,12 @@ def _advance(actor, camera: Camera, declaration: Declaration, target: str, at: d
     transition(declaration, target, actor=actor, at=at, note=f"camera {camera.code}", also=also)
     if target == S.AT_GATE:
         _clear_if_complete(declaration, actor=actor)
+    elif target == S.CROSSED:
+        # Each crossing owes the infrastructure fee: the invoice is issued in the same
+        # transaction, so a crossing is never recorded without it.
+        from tinhso.payments.services import issue_crossing_invoice
+
+        issue_crossing_invoice(declaration=declaration)
 
 
 def _check_in(declaration: Declaration, yard, at: datetime) -> None:

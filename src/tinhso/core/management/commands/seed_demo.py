@@ -9,11 +9,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from tinhso.border.demo import seed_border
+        from tinhso.payments.demo import seed_payments
 
         with transaction.atomic():
             demo.seed_administrative_units()
             logins = demo.seed_accounts()
             seed_border()
+            seed_payments()
         self.stdout.write("Tài khoản thử nghiệm / Demo logins "
                           f"(mật khẩu / password: {demo.DEMO_PASSWORD})")
         for role, email, phone in logins:
