@@ -28,9 +28,12 @@ def _gates_html(lang: str) -> str:
     html = cache.get(key)
     if html is None:
         snapshot = congestion.gate_snapshots()
+        # Worst first: on a crisis day the congested gate is the one people look for.
+        ordered = sorted(snapshot.gates, key=lambda g: (
+            -congestion.RANK.get(g.congestion_level, 0), -g.trucks_waiting, g.name))
         html = render_to_string("border/_status_gates.html", {
             "snapshot": snapshot, "en": lang == "en",
-            "gates": [(g, LEVEL_CSS.get(g.congestion_level, "muted")) for g in snapshot.gates],
+            "gates": [(g, LEVEL_CSS.get(g.congestion_level, "muted")) for g in ordered],
         })
         cache.set(key, str(html), congestion.SNAPSHOT_SECONDS)
     return mark_safe(html)  # noqa: S308 - rendered by our own auto-escaping template
