@@ -281,3 +281,14 @@ def test_the_database_itself_refuses_an_overbooked_slot(border):
                                capacity=2, booked=2)
     with pytest.raises(IntegrityError), transaction.atomic():
         Slot.objects.filter(pk=slot.pk).update(booked=3)
+
+
+@pytest.mark.parametrize(("who", "url", "data"), [
+    ("haiquan", "/border/clearance/?agency=nonsense", None),
+    ("haiquan", "/border/clearance/", {"agency": "customs", "declaration": "x", "verdict": "pass"}),
+    ("baixe", "/border/yard/", {"event": "abc", "declaration": ""}),
+])
+def test_forged_form_values_are_404_not_500(border, who, url, data):
+    client = logged_in(who)
+    response = client.post(url, data) if data else client.get(url)
+    assert response.status_code == 404

@@ -36,6 +36,14 @@ from tinhso.core.errors import DomainError, InvalidInput
 S = DeclarationState
 
 
+def _int_or_404(value) -> int:
+    """Ids typed into forms by hand (or forged) are a 404, never a server error."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
 def _lang() -> str:
     return "en" if (get_language() or "vi").startswith("en") else "vi"
 
@@ -192,15 +200,14 @@ def yard_console(request):
     operator_ids = organizations_with_role(request.user, [Role.YARD_OPERATOR])
     if request.method == "POST":
         event = get_object_or_404(selectors.exception_desk(request.user),
-                                  pk=request.POST.get("event"))
+                                  pk=_int_or_404(request.POST.get("event")))
         chosen = request.POST.get("declaration")
         try:
-            target = _visible_or_404(request.user, int(chosen)) if chosen else None
+            target = _visible_or_404(request.user, _int_or_404(chosen)) if chosen else None
             services.resolve_plate_event(actor=request.user, event=event, declaration=target)
             messages.success(request, _("Camera read resolved."))
-        except (DomainError, ValueError) as error:
-            messages.error(request, error.message(_lang()) if isinstance(error, DomainError)
-                           else _("Choose a truck."))
+        except DomainError as error:
+            messages.error(request, error.message(_lang()))
         return redirect("border:yard_console")
     events = list(selectors.exception_desk(request.user)[:100])
     gate_ids = {e.camera.gate_id for e in events}
@@ -259,11 +266,12 @@ def agency_console(request):
     agencies = [a for a in Agency if services.can_act_for_agency(request.user, a)]
     if not agencies:
         require(request.user, "border.clear_customs")  # raises PermissionDenied
-    agency = Agency(request.GET.get("agency") or request.POST.get("agency") or agencies[0])
-    if agency not in agencies:
+    wanted = request.GET.get("agency") or request.POST.get("agency") or agencies[0]
+    if wanted not in agencies:
         raise Http404
+    agency = Agency(wanted)
     if request.method == "POST":
-        declaration = _visible_or_404(request.user, int(request.POST.get("declaration", 0)))
+        declaration = _visible_or_404(request.user, _int_or_404(request.POST.get("declaration")))
         try:
             services.record_clearance(actor=request.user, declaration=declaration, agency=agency,
                                       verdict=request.POST.get("verdict", ""),
