@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import timedelta
 from itertools import count
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from tests.border.conftest import user
 from tinhso.accounts.models import Organization
-from tinhso.border import congestion
+from tinhso.border import congestion, views_public
 from tinhso.border.models import (
     Advisory,
     AdvisorySubscription,
@@ -260,6 +261,31 @@ def test_public_page_is_served_from_the_cache(border, django_assert_num_queries)
     congestion.forget_snapshots()
     html = client.get("/border/").content.decode()
     assert '<dd class="big" data-field="trucks_waiting">5</dd>' in html
+
+
+def test_cached_page_carries_each_visitors_own_csrf_token(border):
+    """The anonymous page is cached whole, with the visitor's CSRF token put in per request:
+    the language switch (a POST) works from it."""
+    tokens = []
+    for _ in range(2):
+        client = Client(enforce_csrf_checks=True)
+        html = client.get("/border/").content.decode()
+        [token] = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        assert views_public.CSRF_PLACEHOLDER not in html and token in html
+        tokens.append(token)
+        switched = client.post("/i18n/setlang/", {"language": "en", "next": "/border/",
+                                                  "csrfmiddlewaretoken": token})
+        assert switched.status_code == 302
+        assert "Border gate status" in client.get("/border/").content.decode()
+    assert tokens[0] != tokens[1]
+
+
+def test_logged_in_visitor_never_gets_the_anonymous_frame(border):
+    Client().get("/border/")  # fills the anonymous frame cache
+    client = Client()
+    client.force_login(user("bql"))
+    html = client.get("/border/").content.decode()
+    assert "Hà Thị Lan" in html
 
 
 def test_htmx_refresh_gets_the_gates_fragment_only(border):

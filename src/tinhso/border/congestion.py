@@ -54,7 +54,8 @@ HISTORY_HOURS = 24  # crossings read back (covers a night closure before the win
 LOWER_BY = 0.9  # hysteresis: a level comes down only below 90 % of its threshold
 SNAPSHOT_KEY = "border:status:snapshot:v1"
 SNAPSHOT_SECONDS = 15  # the page and feed say max-age=15 too
-PAGE_KEY = "border:status:page:v1:{lang}"
+PAGE_KEY = "border:status:page:v1:{lang}"  # the gates fragment
+FRAME_KEY = "border:status:frame:v1:{lang}"  # the whole page an anonymous visitor gets
 FEED_KEY = "border:status:feed:v1"
 RANK = {L.NORMAL: 0, L.BUSY: 1, L.CONGESTED: 2}
 
@@ -206,7 +207,8 @@ def gate_snapshots() -> Snapshot:
 def forget_snapshots() -> None:
     """Drop the cached snapshot and what is rendered from it (after an advisory)."""
     cache.delete_many([SNAPSHOT_KEY, FEED_KEY,
-                       *(PAGE_KEY.format(lang=code) for code, _name in settings.LANGUAGES)])
+                       *(key.format(lang=code) for code, _name in settings.LANGUAGES
+                         for key in (PAGE_KEY, FRAME_KEY))])
 
 
 # ---------------------------------------------------------------- advisories
