@@ -52,14 +52,15 @@ def _anonymous_visitor(request) -> bool:
 
 
 def _page(request, lang: str) -> HttpResponse:
-    context = {"gates_html": _gates_html(lang), "en": lang == "en"}
     if not _anonymous_visitor(request):
-        return render(request, "border/public_status.html", context)
+        return render(request, "border/public_status.html",
+                      {"gates_html": _gates_html(lang), "en": lang == "en"})
     key = congestion.FRAME_KEY.format(lang=lang)
-    frame = cache.get(key)
+    frame = cache.get(key)  # one cache read per anonymous request
     if frame is None:
-        frame = render_to_string("border/public_status.html",
-                                 {**context, "csrf_token": CSRF_PLACEHOLDER}, request=request)
+        frame = render_to_string("border/public_status.html", {
+            "gates_html": _gates_html(lang), "en": lang == "en",
+            "csrf_token": CSRF_PLACEHOLDER}, request=request)
         cache.set(key, frame, congestion.SNAPSHOT_SECONDS)
     return HttpResponse(frame.replace(CSRF_PLACEHOLDER, get_token(request)))
 
