@@ -40,6 +40,8 @@ def bar_chart(values: list[int], labels: list[str], *, label_every: int = 1) -> 
 def dashboard(request):
     require(request.user, "border.dashboard")
     data = congestion.dashboard()
+    data["gates"] = sorted(data["snapshot"].gates, key=lambda g: (
+        -congestion.RANK.get(g.congestion_level, 0), -g.trucks_waiting, g.name))
     throughput = data["throughput"]
     data["throughput_chart"] = bar_chart(
         [t["count"] for t in throughput], [f"{t['hour']:%H}" for t in throughput],
