@@ -292,6 +292,7 @@ class Declaration(models.Model):
             models.Index(fields=["gate", "state"]),
             models.Index(fields=["enterprise", "state"]),
             models.Index(fields=["yard", "state"]),
+            models.Index(fields=["gate", "crossed_at"]),
         ]
 
     def __str__(self) -> str:
