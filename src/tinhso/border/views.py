@@ -26,10 +26,12 @@ from tinhso.border.models import (
     DeclarationState,
     Direction,
     Gate,
+    GateNotice,
     GoodsCategory,
     SavedDriver,
     SavedVehicle,
     Verdict,
+    Yard,
 )
 from tinhso.core.errors import DomainError, InvalidInput
 
@@ -215,8 +217,6 @@ def yard_console(request):
                 .filter(gate_id__in=gate_ids, state__in=ACTIVE_STATES)
                 .only("id", "plate", "state", "gate_id").order_by("plate"))
     yards = []
-    from tinhso.border.models import Yard
-
     for yard in Yard.objects.filter(operator_id__in=operator_ids).select_related("gate"):
         yards.append({"yard": yard, "occupancy": selectors.yard_occupancy(yard)})
     return render(request, "border/yard_console.html",
@@ -340,8 +340,6 @@ def notices(request):
                                         "%(released)d released.") % {
                 "moved": len(outcome.moved), "released": len(outcome.released)})
             return redirect("border:notices")
-    from tinhso.border.models import GateNotice
-
     return render(request, "border/notices.html", {
         "notices": GateNotice.objects.select_related("gate")[:50],
         "gates": Gate.objects.filter(is_active=True), "directions": Direction.choices,
