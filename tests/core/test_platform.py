@@ -142,3 +142,18 @@ def test_a_users_profile_language_is_used_after_login(client):
     user = UserFactory(preferred_language="en")
     client.force_login(user)
     assert '<html lang="en">' in client.get("/").content.decode()
+
+
+def test_working_calendar_honours_the_admins_overrides():
+    from datetime import date
+
+    from tinhso.core.models import CalendarOverride
+    from tinhso.core.selectors import working_calendar
+
+    saturday = date(2026, 12, 5)
+    assert not working_calendar().is_working_day(saturday)
+    CalendarOverride.objects.create(date=saturday, is_working_day=True,
+                                    reason="Làm bù cho ngày nghỉ Tết Dương lịch")
+    calendar = working_calendar()
+    assert calendar.is_working_day(saturday)
+    assert calendar.add_working_days(date(2026, 12, 4), 1) == saturday
