@@ -254,7 +254,7 @@ class Declaration(models.Model):
     )
     state_before_hold = models.CharField(max_length=12, blank=True)
     plate = models.CharField(_("vehicle plate"), max_length=20)
-    plate_key = models.CharField(max_length=20, db_index=True)
+    plate_key = models.CharField(max_length=20)
     trailer_plate = models.CharField(_("trailer plate"), max_length=20, blank=True)
     driver_name = models.CharField(_("driver name"), max_length=120)
     driver_id_number = models.CharField(_("driver citizen ID or passport"), max_length=20)
@@ -293,6 +293,9 @@ class Declaration(models.Model):
             models.Index(fields=["enterprise", "state"]),
             models.Index(fields=["yard", "state"]),
             models.Index(fields=["gate", "crossed_at"]),
+            # Camera reads look trucks up by (plate key, gate, active state): one index
+            # with all three, so no planner picks the (gate, state) scan instead.
+            models.Index(fields=["plate_key", "gate", "state"]),
         ]
 
     def __str__(self) -> str:

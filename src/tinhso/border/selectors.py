@@ -65,11 +65,22 @@ def camera_by_code(code: str) -> Camera | None:
     )
 
 
-def active_plates_at(gate_id: int, *, key: str | None = None) -> list[tuple[int, str]]:
-    trucks = Declaration.objects.filter(gate_id=gate_id, state__in=ACTIVE_STATES)
-    if key is not None:
-        trucks = trucks.filter(plate_key=key)
-    return list(trucks.values_list("id", "plate"))
+def active_plates_at(gate_id: int) -> list[tuple[int, str]]:
+    return list(Declaration.objects.filter(gate_id=gate_id, state__in=ACTIVE_STATES)
+                .values_list("id", "plate"))
+
+
+def active_trucks_at(gate: Gate, *, key: str) -> list[Declaration]:
+    """Active declarations at a gate with this plate key, with what a camera step needs.
+
+    The gate is attached from the caller rather than joined: with the join, SQLite's
+    planner walks the (gate, state) index over every active truck instead of using the
+    (plate_key, gate, state) one."""
+    trucks = list(Declaration.objects.filter(gate=gate, state__in=ACTIVE_STATES, plate_key=key)
+                  .select_related("goods", "slot"))
+    for truck in trucks:
+        truck.gate = gate
+    return trucks
 
 
 def yard_occupancy(yard: Yard) -> int:

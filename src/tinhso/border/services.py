@@ -92,10 +92,20 @@ def transition(declaration: Declaration, target: str, *, actor, note: str = "",
 
 
 def _locked(declaration: Declaration) -> Declaration:
+    return _locked_pk(declaration.pk)
+
+
+def _locked_pk(pk: int) -> Declaration:
     return Declaration.objects.select_for_update(of=("self",)).select_related(
-        "goods", "gate", "slot").get(
-        pk=declaration.pk
-    )
+        "goods", "gate", "slot").get(pk=pk)
+
+
+def _relocked(declaration: Declaration) -> Declaration:
+    """Lock a declaration read before the transaction began. If nobody saved it since (its
+    `updated_at` is unchanged) the copy in hand is current; otherwise read it again."""
+    current = (Declaration.objects.select_for_update().filter(pk=declaration.pk)
+               .values_list("updated_at", flat=True).first())
+    return declaration if current == declaration.updated_at else _locked_pk(declaration.pk)
 
 
 def _require_enterprise(actor, declaration_or_org_id) -> None:
@@ -350,10 +360,10 @@ def ingest_plate_event(*, api_key: ApiKey, camera_code: str, event_id: str, plat
     event = PlateEvent(camera=camera, event_id=event_id, plate_read=plate[:32],
                        confidence=confidence, captured_at=captured_at, barrier="hold",
                        status=PlateEvent.Status.EXCEPTION)
-    _match_read(event, camera, plate, confidence)
+    prefetched = _match_read(event, camera, plate, confidence)
     try:
         with transaction.atomic():
-            _record_read(api_key, camera, event)
+            _record_read(api_key, camera, event, prefetched)
     except IntegrityError:
         # A retry, or the same event racing in on another worker: the first answer stands.
         first = PlateEvent.objects.select_related("camera", "declaration").get(
@@ -362,12 +372,16 @@ def ingest_plate_event(*, api_key: ApiKey, camera_code: str, event_id: str, plat
     return EventAnswer(event, created=True)
 
 
-def _match_read(event: PlateEvent, camera: Camera, plate: str, confidence: float) -> None:
-    # The exact key is an index lookup; the fuzzy scan over the gate's active trucks is
-    # only needed when the camera misread.
-    candidates = selectors.active_plates_at(camera.gate_id, key=plate_key(plate))
-    if not candidates:
-        candidates = selectors.active_plates_at(camera.gate_id)
+def _match_read(event: PlateEvent, camera: Camera, plate: str,
+                confidence: float) -> Declaration | None:
+    """Match the read; return the declaration when one truck has exactly this plate (the
+    common case: its row is then already in hand for the write transaction)."""
+    exact = selectors.active_trucks_at(camera.gate, key=plate_key(plate))
+    if len(exact) == 1 and confidence >= camera.min_confidence:
+        event.declaration_id, event.match_score = exact[0].pk, 100.0
+        return exact[0]
+    # The fuzzy scan over the gate's active trucks is only needed when the camera misread.
+    candidates = [(d.pk, d.plate) for d in exact] or selectors.active_plates_at(camera.gate_id)
     match = PlateIndex(candidates).match(plate) if candidates else None
     if confidence < camera.min_confidence:
         event.reason = "low_confidence"
@@ -378,13 +392,16 @@ def _match_read(event: PlateEvent, camera: Camera, plate: str, confidence: float
     else:
         event.declaration_id = match.key
         event.match_score = match.score
+    return None
 
 
-def _record_read(actor, camera: Camera, event: PlateEvent) -> None:
+def _record_read(actor, camera: Camera, event: PlateEvent,
+                 prefetched: Declaration | None) -> None:
     if event.declaration_id is None:
         event.save()
         return
-    declaration = _locked(Declaration(pk=event.declaration_id))
+    declaration = (_relocked(prefetched) if prefetched is not None
+                   else _locked_pk(event.declaration_id))
     target = _decide_camera_step(camera, event, declaration)
     event.declaration = declaration
     event.save()
@@ -493,7 +510,7 @@ def call_next(*, actor, gate: Gate, count: int, now: datetime | None = None) -> 
         queue = selectors.yard_queue(gate)[: max(0, min(count, room))]
         called = []
         for entry in queue:
-            declaration = _locked(Declaration(pk=entry.key))
+            declaration = _locked_pk(entry.key)
             if declaration.state != S.IN_YARD:
                 continue
             transition(declaration, S.CALLED, actor=actor, at=now)
