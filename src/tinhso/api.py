@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils.translation import get_language
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from tinhso.core.api_errors import translate_error
 from tinhso.core.errors import DomainError, InvalidInput
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "vi").startswith("en") else "vi"
+from tinhso.core.language import current_language
 
 
 class TinhSoAPI(NinjaAPI):
@@ -43,7 +39,7 @@ api = TinhSoAPI(
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
-    lang = _lang()
+    lang = current_language()
     detail = [
         {**error, "message": error["message_en"] if lang == "en" else error["message_vi"]}
         for error in exc.errors
@@ -53,16 +49,16 @@ def on_validation_error(request, exc: ValidationError):
 
 @api.exception_handler(InvalidInput)
 def on_invalid_input(request, exc: InvalidInput):
-    return api.create_response(request, {"detail": exc.as_list(_lang())}, status=422)
+    return api.create_response(request, {"detail": exc.as_list(current_language())}, status=422)
 
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    return api.create_response(request, {"detail": [exc.as_dict(_lang())]}, status=exc.status)
+    return api.create_response(request, {"detail": [exc.as_dict(current_language())]}, status=exc.status)
 
 
 def _plain_error(request, code: str, vi: str, en: str, status: int):
-    body = {"code": code, "message": en if _lang() == "en" else vi, "message_vi": vi,
+    body = {"code": code, "message": en if current_language() == "en" else vi, "message_vi": vi,
             "message_en": en}
     return api.create_response(request, {"detail": [body]}, status=status)
 

@@ -12,7 +12,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,6 +33,7 @@ from tinhso.border.models import (
     Yard,
 )
 from tinhso.core.errors import DomainError, InvalidInput
+from tinhso.core.language import current_language
 
 S = DeclarationState
 
@@ -46,12 +46,8 @@ def _int_or_404(value) -> int:
         raise Http404 from None
 
 
-def _lang() -> str:
-    return "en" if (get_language() or "vi").startswith("en") else "vi"
-
-
 def _field_errors(error: InvalidInput) -> dict[str, str]:
-    return {e["field"]: e["message"] for e in error.as_list(_lang())}
+    return {e["field"]: e["message"] for e in error.as_list(current_language())}
 
 
 def ticket(request, token: str):
@@ -147,9 +143,9 @@ def book(request, pk: int):
         services.book_slot(actor=request.user, declaration=declaration, starts_at=starts_at)
         messages.success(request, _("Slot booked."))
     except services.SlotFull as full:
-        messages.error(request, full.error.message(_lang()))
+        messages.error(request, full.error.message(current_language()))
     except DomainError as error:
-        messages.error(request, error.message(_lang()))
+        messages.error(request, error.message(current_language()))
     return redirect("border:declaration", pk=pk)
 
 
@@ -162,7 +158,7 @@ def cancel(request, pk: int):
                                     note=request.POST.get("note", ""))
         messages.success(request, _("Declaration cancelled."))
     except DomainError as error:
-        messages.error(request, error.message(_lang()))
+        messages.error(request, error.message(current_language()))
     return redirect("border:declaration", pk=pk)
 
 
@@ -189,7 +185,7 @@ def edit(request, pk: int):
             context.update(errors=_field_errors(error), data=request.POST.dict())
             return render(request, "border/edit.html", context, status=422)
         except DomainError as error:
-            messages.error(request, error.message(_lang()))
+            messages.error(request, error.message(current_language()))
             return redirect("border:declaration", pk=pk)
         messages.success(request, _("Declaration corrected."))
         return redirect("border:declaration", pk=pk)
@@ -209,7 +205,7 @@ def yard_console(request):
             services.resolve_plate_event(actor=request.user, event=event, declaration=target)
             messages.success(request, _("Camera read resolved."))
         except DomainError as error:
-            messages.error(request, error.message(_lang()))
+            messages.error(request, error.message(current_language()))
         return redirect("border:yard_console")
     events = list(selectors.exception_desk(request.user)[:100])
     gate_ids = {e.camera.gate_id for e in events}
@@ -279,7 +275,7 @@ def agency_console(request):
             messages.success(request, _("Verdict recorded for %(plate)s.") % {
                 "plate": declaration.plate})
         except DomainError as error:
-            messages.error(request, error.message(_lang()))
+            messages.error(request, error.message(current_language()))
         return redirect(f"{request.path}?agency={agency}")
     trucks = selectors.declarations_for_agency(request.user, agency)[:200]
     return render(request, "border/agency_console.html", {
@@ -334,7 +330,7 @@ def notices(request):
         except InvalidInput as error:
             errors = _field_errors(error)
         except DomainError as error:
-            errors = {error.field or "kind": error.message(_lang())}
+            errors = {error.field or "kind": error.message(current_language())}
         else:
             messages.success(request, _("Notice published: %(moved)d bookings moved, "
                                         "%(released)d released.") % {

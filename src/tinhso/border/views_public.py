@@ -16,16 +16,12 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from tinhso.border import congestion
+from tinhso.core.language import current_language
 
 LEVEL_CSS = {"normal": "ok", "busy": "warn", "congested": "bad"}
 CSRF_PLACEHOLDER = "__tinhso_status_csrf_7f3a9c__"
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "vi").startswith("en") else "vi"
 
 
 def _gates_html(lang: str) -> str:
@@ -68,7 +64,7 @@ def _page(request, lang: str) -> HttpResponse:
 def public_status(request):
     """Per gate: trucks waiting, estimated wait for a truck arriving now, congestion level
     and the advisory in force. htmx asks for the gates fragment alone every 30 s."""
-    lang = _lang()
+    lang = current_language()
     if request.headers.get("HX-Request"):
         response = HttpResponse(_gates_html(lang))
     else:

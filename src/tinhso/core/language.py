@@ -34,3 +34,8 @@ class VietnameseFirstLocaleMiddleware:
         preferred = getattr(user, "preferred_language", None) if user and user.is_authenticated \
             else None
         return preferred if preferred in SUPPORTED else settings.LANGUAGE_CODE
+
+
+def current_language() -> str:
+    """'en' or 'vi': which of our two texts (message_vi / message_en) to show now."""
+    return "en" if (translation.get_language() or "vi").startswith("en") else "vi"

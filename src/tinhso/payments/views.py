@@ -11,11 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from tinhso.accounts.permissions import has_perm, require
 from tinhso.core.errors import DomainError
+from tinhso.core.language import current_language
 from tinhso.core.money import format_vnd, parse_vnd
 from tinhso.core.validators import InvalidValue
 from tinhso.payments import selectors, services
@@ -23,10 +23,6 @@ from tinhso.payments.models import Invoice, InvoiceStatus
 from tinhso.payments.presenters import verify_path
 from tinhso.payments.receipt import receipt_pdf
 from tinhso.payments.vietqr import render_svg
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "vi").startswith("en") else "vi"
 
 
 @login_required
@@ -87,9 +83,9 @@ def cashier_confirm(request, reference: str):
         services.confirm_cash_payment(actor=request.user, invoice=invoice, amount_vnd=amount,
                                       note=request.POST.get("note", "")[:500])
     except InvalidValue as error:
-        messages.error(request, error.message_en if _lang() == "en" else error.message_vi)
+        messages.error(request, error.message_en if current_language() == "en" else error.message_vi)
     except DomainError as error:
-        messages.error(request, error.message(_lang()))
+        messages.error(request, error.message(current_language()))
     else:
         messages.success(request, f"Đã xác nhận thu {format_vnd(amount)} — {reference}.")
     return redirect("payments:cashier")
