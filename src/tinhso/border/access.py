@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from tinhso.accounts.models import Role
 from tinhso.accounts.permissions import organizations_with_role, roles_of
+from tinhso.border.models import Agency
 
 # Officers who work on trucks of every enterprise, but only once they are declared.
 OFFICER_ROLES = {
@@ -36,3 +37,11 @@ def declaration_filter_for(user) -> Q:
     if held & OFFICER_ROLES:
         rule |= ~Q(state="draft")
     return rule
+
+
+AGENCY_FIELDS = {
+    # What each agency's step needs to see, and nothing more of the enterprise's data.
+    Agency.CUSTOMS: ["goods", "goods_description", "weight_kg", "containers", "direction"],
+    Agency.QUARANTINE: ["goods", "goods_description", "weight_kg"],
+    Agency.BORDER_GUARD: ["driver_name", "driver_id_number", "trailer_plate"],
+}

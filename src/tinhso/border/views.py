@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from tinhso.accounts.models import Organization, Role
 from tinhso.accounts.permissions import has_perm, organizations_with_role, require
 from tinhso.border import selectors, services
+from tinhso.border.access import AGENCY_FIELDS
 from tinhso.border.models import (
     ACTIVE_STATES,
     Agency,
@@ -249,12 +250,6 @@ def gate_console(request):
     })
 
 
-AGENCY_FIELDS = {
-    # What each agency's step needs to see, and nothing more of the enterprise's data.
-    Agency.CUSTOMS: ["goods", "goods_description", "weight_kg", "containers", "direction"],
-    Agency.QUARANTINE: ["goods", "goods_description", "weight_kg"],
-    Agency.BORDER_GUARD: ["driver_name", "driver_id_number", "trailer_plate"],
-}
 
 
 @login_required
