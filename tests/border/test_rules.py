@@ -292,3 +292,19 @@ def test_forged_form_values_are_404_not_500(border, who, url, data):
     client = logged_in(who)
     response = client.post(url, data) if data else client.get(url)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("who", "visible", "hidden"), [
+    ("doanhnghiep", {"weight_kg", "driver_name", "goods_description"}, set()),
+    ("haiquan", {"weight_kg", "goods_description", "containers"},
+     {"driver_name", "driver_phone", "trailer_plate"}),
+    ("kiemdich", {"weight_kg", "goods_description"}, {"driver_name", "containers"}),
+    ("bienphong", {"driver_name", "trailer_plate"}, {"weight_kg", "goods_description"}),
+])
+def test_each_agency_sees_only_what_its_step_needs(border, enterprise_user, who, visible,
+                                                   hidden):
+    declaration = declare(enterprise_user)
+    shown = logged_in(who).get(f"/api/v1/border/declarations/{declaration.pk}").json()
+    assert all(shown[f] is not None for f in visible)
+    assert all(shown[f] is None for f in hidden)
+    assert shown["plate"] == "12C-123.45"

@@ -45,3 +45,29 @@ AGENCY_FIELDS = {
     Agency.QUARANTINE: ["goods", "goods_description", "weight_kg"],
     Agency.BORDER_GUARD: ["driver_name", "driver_id_number", "trailer_plate"],
 }
+
+
+# Enterprise data that only the enterprise itself and the gate's own staff see in full;
+# an agency officer sees of it what AGENCY_FIELDS grants the agencies they serve.
+COMMERCIAL_FIELDS = frozenset({"goods_description", "weight_kg", "containers", "driver_name",
+                               "driver_phone", "trailer_plate"})
+AGENCY_ROLES = {
+    Role.CUSTOMS_OFFICER: Agency.CUSTOMS,
+    Role.QUARANTINE_OFFICER: Agency.QUARANTINE,
+    Role.BORDER_GUARD_OFFICER: Agency.BORDER_GUARD,
+}
+FULL_VIEW_ROLES = {Role.GATE_OPERATOR, Role.GATE_BOARD, Role.YARD_OPERATOR, Role.FEE_CASHIER,
+                   Role.PROVINCE_LEADER}
+
+
+def hidden_fields(user, declaration) -> frozenset[str]:
+    """Fields of this declaration the user may not see (empty: everything is visible)."""
+    if getattr(user, "is_superuser", False):
+        return frozenset()
+    held = roles_of(user)
+    if any(role == Role.ENTERPRISE_STAFF and org == declaration.enterprise_id
+           for role, org in held) or any(role in FULL_VIEW_ROLES for role, _ in held):
+        return frozenset()
+    granted = {f for role, _ in held if role in AGENCY_ROLES
+               for f in AGENCY_FIELDS[AGENCY_ROLES[role]]}
+    return COMMERCIAL_FIELDS - granted

@@ -62,7 +62,7 @@ def list_declarations(request, state: str | None = None, limit: int = 100):
         "goods", "gate", "slot", "enterprise")
     if state:
         trucks = trucks.filter(state=state)
-    return [declaration_out(d) for d in trucks[: min(limit, 500)]]
+    return [declaration_out(d, request.auth) for d in trucks[: min(limit, 500)]]
 
 
 @router.post("/declarations", response={201: DeclarationOut}, auth=session_auth)
@@ -72,25 +72,25 @@ def create_declaration(request, payload: DeclarationIn):
         actor=request.auth, enterprise_id=_enterprise_id(request.auth, data.pop("enterprise_code")),
         data=data, submit=data.pop("submit"),
     )
-    return Status(201, declaration_out(_visible(request, declaration.pk)))
+    return Status(201, declaration_out(_visible(request, declaration.pk), request.auth))
 
 
 @router.get("/declarations/{pk}", response=DeclarationOut, auth=session_auth)
 def get_declaration(request, pk: int):
-    return declaration_out(_visible(request, pk), with_position=True)
+    return declaration_out(_visible(request, pk), request.auth, with_position=True)
 
 
 @router.put("/declarations/{pk}", response=DeclarationOut, auth=session_auth)
 def update_declaration(request, pk: int, payload: DeclarationIn):
     data = payload.dict(exclude={"enterprise_code", "submit"})
     services.update_declaration(actor=request.auth, declaration=_visible(request, pk), data=data)
-    return declaration_out(_visible(request, pk))
+    return declaration_out(_visible(request, pk), request.auth)
 
 
 @router.post("/declarations/{pk}/cancel", response=DeclarationOut, auth=session_auth)
 def cancel_declaration(request, pk: int):
     services.cancel_declaration(actor=request.auth, declaration=_visible(request, pk))
-    return declaration_out(_visible(request, pk))
+    return declaration_out(_visible(request, pk), request.auth)
 
 
 @router.post("/declarations/{pk}/booking", response={200: DeclarationOut, 409: SlotFullOut},
@@ -102,7 +102,7 @@ def book_slot(request, pk: int, payload: BookingIn):
     except services.SlotFull as full:
         return Status(409, {"detail": [full.error.as_dict()],
                             "alternatives": [vars(a) for a in full.alternatives]})
-    return declaration_out(_visible(request, pk))
+    return declaration_out(_visible(request, pk), request.auth)
 
 
 @router.get("/gates/{code}/free-slots", response=list[FreeSlotOut], auth=session_auth)
@@ -117,7 +117,7 @@ def free_slots(request, code: str, direction: str, requested: datetime,
 def record_clearance(request, pk: int, payload: ClearanceIn):
     services.record_clearance(actor=request.auth, declaration=_visible(request, pk),
                               agency=payload.agency, verdict=payload.verdict, note=payload.note)
-    return declaration_out(_visible(request, pk))
+    return declaration_out(_visible(request, pk), request.auth)
 
 
 @router.post("/plate-events", response={200: PlateEventOut, 201: PlateEventOut},
@@ -170,7 +170,7 @@ def _queue_out(gate: Gate) -> list[dict]:
 def call_next(request, code: str, payload: CallIn):
     gate = get_object_or_404(Gate, code=code)
     called = services.call_next(actor=request.auth, gate=gate, count=payload.count)
-    return [declaration_out(_visible(request, d.pk)) for d in called]
+    return [declaration_out(_visible(request, d.pk), request.auth) for d in called]
 
 
 @router.post("/gates/{code}/notices", response={201: NoticeOut}, auth=session_auth)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from tinhso.border import selectors
+from tinhso.border.access import hidden_fields
 from tinhso.border.models import Declaration, PlateEvent
 
 
-def declaration_out(declaration: Declaration, *, with_position: bool = False) -> dict:
-    return {
+def declaration_out(declaration: Declaration, viewer, *, with_position: bool = False) -> dict:
+    """The declaration as `viewer` may see it: fields their step does not need are None."""
+    shown = {
         "id": declaration.pk,
         "reference": declaration.reference,
         "state": declaration.state,
@@ -17,6 +19,7 @@ def declaration_out(declaration: Declaration, *, with_position: bool = False) ->
         "driver_name": declaration.driver_name,
         "driver_phone": declaration.driver_phone,
         "goods": declaration.goods.code,
+        "goods_description": declaration.goods_description,
         "perishable": declaration.goods.perishable,
         "weight_kg": declaration.weight_kg,
         "containers": declaration.containers,
@@ -27,6 +30,9 @@ def declaration_out(declaration: Declaration, *, with_position: bool = False) ->
         "ticket_url": f"/border/ticket/{declaration.ticket_token}/",
         "queue_position": selectors.queue_position(declaration) if with_position else None,
     }
+    for field in hidden_fields(viewer, declaration):
+        shown[field] = None
+    return shown
 
 
 def plate_event_out(event: PlateEvent) -> dict:

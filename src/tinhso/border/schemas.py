@@ -40,13 +40,14 @@ class DeclarationOut(Schema):
     state: str
     enterprise: str
     plate: str
-    trailer_plate: str
-    driver_name: str
-    driver_phone: str
+    trailer_plate: str | None
+    driver_name: str | None
+    driver_phone: str | None
     goods: str
+    goods_description: str | None
     perishable: bool
-    weight_kg: int
-    containers: int
+    weight_kg: int | None
+    containers: int | None
     direction: str
     gate: str
     expected_arrival: datetime
