@@ -127,3 +127,19 @@ def test_notice_page_publishes_and_shows_field_errors(border):
                                             "reason_vi": "Phía bạn nghỉ lễ"})
     assert good.status_code == 302
     assert GateNotice.objects.get().reason_vi == "Phía bạn nghỉ lễ"
+
+
+def test_notice_page_names_unparsable_fields_instead_of_failing(border):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user("bql"))
+    response = client.post("/border/notices/", {"gate": "huu-nghi", "kind": "reduced",
+                                                "capacity_pct": "một nửa", "starts_at": "",
+                                                "ends_at": "2026-12-01T10:00",
+                                                "reason_vi": "x"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Phải là một số nguyên" in page
+    assert "Vui lòng nhập thời điểm" in page
+    assert GateNotice.objects.count() == 0

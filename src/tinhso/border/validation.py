@@ -64,7 +64,7 @@ def _text(value: Any, field: str, *, max_length: int, required: bool = True) -> 
     return text
 
 
-def _int(value: Any, field: str, *, low: int, high: int) -> int:
+def parse_int_field(value: Any, field: str, *, low: int, high: int) -> int:
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
@@ -75,7 +75,7 @@ def _int(value: Any, field: str, *, low: int, high: int) -> int:
     return number
 
 
-def _datetime(value: Any, field: str, *, required: bool = True) -> datetime | None:
+def parse_datetime_field(value: Any, field: str, *, required: bool = True) -> datetime | None:
     if value in (None, ""):
         if required:
             raise _bad(field, "required", "Vui lòng nhập thời điểm.", "A date and time is required.")
@@ -111,8 +111,8 @@ def clean_declaration(data: Mapping[str, Any], *, now: datetime | None = None) -
     check.field("goods", _choice, GoodsCategory, data.get("goods"), "goods")
     check.field("goods_description", _text, data.get("goods_description"), "goods_description",
                 max_length=255, required=False)
-    check.field("weight_kg", _int, data.get("weight_kg"), "weight_kg", low=1, high=MAX_WEIGHT_KG)
-    check.field("containers", _int, data.get("containers", 0) or 0, "containers", low=0,
+    check.field("weight_kg", parse_int_field, data.get("weight_kg"), "weight_kg", low=1, high=MAX_WEIGHT_KG)
+    check.field("containers", parse_int_field, data.get("containers", 0) or 0, "containers", low=0,
                 high=MAX_CONTAINERS)
     direction = str(data.get("direction") or "")
     if direction in Direction.values:
@@ -124,7 +124,7 @@ def clean_declaration(data: Mapping[str, Any], *, now: datetime | None = None) -
     if gate is not None and direction in Direction.values and not gate.serves(direction):
         check.fail(_bad("gate", "direction", f"{gate.name} không thông quan chiều này.",
                         f"{gate.name} does not serve this direction."))
-    arrival = check.field("expected_arrival", _datetime, data.get("expected_arrival"),
+    arrival = check.field("expected_arrival", parse_datetime_field, data.get("expected_arrival"),
                           "expected_arrival")
     if arrival is not None and not (now - timedelta(hours=12) <= arrival
                                     <= now + timedelta(days=MAX_DAYS_AHEAD)):
@@ -132,7 +132,7 @@ def clean_declaration(data: Mapping[str, Any], *, now: datetime | None = None) -
                         f"Thời điểm đến phải trong khoảng 12 giờ trước đến {MAX_DAYS_AHEAD} ngày tới.",
                         f"Expected arrival must be between 12 hours ago and {MAX_DAYS_AHEAD} days "
                         "ahead."))
-    loaded = check.field("loaded_at", _datetime, data.get("loaded_at"), "loaded_at",
+    loaded = check.field("loaded_at", parse_datetime_field, data.get("loaded_at"), "loaded_at",
                          required=False)
     if loaded is not None and arrival is not None and loaded > arrival:
         check.fail(_bad("loaded_at", "order", "Thời điểm xếp hàng phải trước thời điểm đến.",

@@ -33,7 +33,8 @@ from tinhso.border.models import (
     Verdict,
     Yard,
 )
-from tinhso.core.errors import DomainError, InvalidInput
+from tinhso.border.validation import parse_datetime_field, parse_int_field
+from tinhso.core.errors import DomainError, FieldCollector, InvalidInput
 from tinhso.core.language import current_language
 
 S = DeclarationState
@@ -307,21 +308,21 @@ def notices(request):
     errors: dict[str, str] = {}
     if request.method == "POST":
         gate = get_object_or_404(Gate, code=request.POST.get("gate"))
-        starts_at = parse_datetime(request.POST.get("starts_at", ""))
-        ends_at = parse_datetime(request.POST.get("ends_at", ""))
+        form = request.POST
+        check = FieldCollector()
+        starts_at = check.field("starts_at", parse_datetime_field, form.get("starts_at"),
+                                "starts_at")
+        ends_at = check.field("ends_at", parse_datetime_field, form.get("ends_at"), "ends_at")
+        capacity_pct = check.field("capacity_pct", parse_int_field,
+                                   form.get("capacity_pct") or 0, "capacity_pct", low=0, high=100)
         try:
-            if starts_at is None or ends_at is None:
-                raise DomainError("border.notice_period", "Nhập thời điểm bắt đầu và kết thúc.",
-                                  "Enter the start and the end.", field="starts_at")
+            check.raise_if_invalid()
             outcome = announce_notice(
-                actor=request.user, gate=gate, kind=request.POST.get("kind", ""),
-                starts_at=timezone.make_aware(starts_at) if timezone.is_naive(starts_at)
-                else starts_at,
-                ends_at=timezone.make_aware(ends_at) if timezone.is_naive(ends_at) else ends_at,
-                capacity_pct=int(request.POST.get("capacity_pct") or 0),
-                directions=request.POST.getlist("directions"),
-                reason_vi=request.POST.get("reason_vi", "").strip(),
-                reason_en=request.POST.get("reason_en", "").strip())
+                actor=request.user, gate=gate, kind=form.get("kind", ""), starts_at=starts_at,
+                ends_at=ends_at, capacity_pct=capacity_pct,
+                directions=form.getlist("directions"),
+                reason_vi=form.get("reason_vi", "").strip(),
+                reason_en=form.get("reason_en", "").strip())
         except InvalidInput as error:
             errors = _field_errors(error)
         except DomainError as error:
