@@ -10,10 +10,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import get_language
 
 from tinhso.accounts.permissions import require
 from tinhso.border import congestion
+from tinhso.core.language import current_language
 
 CHART_W, CHART_H, PAD_L, PAD_B, PAD_T = 480, 160, 28, 22, 12
 
@@ -51,7 +51,7 @@ def dashboard(request):
                                     [b["label"] for b in data["dwell"]["histogram"]])
     for yard in data["yards"]:
         yard["css"] = "bad" if yard["pct"] >= 90 else "warn" if yard["pct"] >= 70 else ""
-    data["en"] = (get_language() or "vi").startswith("en")
+    data["en"] = current_language() == "en"
     template = ("border/_dashboard_body.html" if request.headers.get("HX-Request")
                 else "border/dashboard.html")
     response = render(request, template, data)

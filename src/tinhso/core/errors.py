@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.utils.translation import get_language
+from tinhso.core.language import current_language
 
 
 class DomainError(Exception):
@@ -32,7 +32,7 @@ class DomainError(Exception):
             self.status = status
 
     def message(self, language: str | None = None) -> str:
-        language = language or get_language() or "vi"
+        language = language or current_language()
         return self.message_en if language.startswith("en") else self.message_vi
 
     def as_dict(self, language: str | None = None) -> dict:
@@ -64,12 +64,12 @@ class InvalidInput(Exception):
         self.errors = errors
 
     def as_list(self, language: str | None = None) -> list[dict]:
-        language = language or get_language() or "vi"
+        language = language or current_language()
         return [
             {
                 "field": e.field,
                 "code": str(e.code),
-                "message": e.message_en if language.startswith("en") else e.message_vi,
+                "message": e.message(language),
                 "message_vi": e.message_vi,
                 "message_en": e.message_en,
             }
