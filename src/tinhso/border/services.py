@@ -316,7 +316,9 @@ def mark_no_shows(*, now: datetime | None = None) -> list[int]:
     """Booked trucks that did not arrive within their gate's no-show window lose the slot."""
     now = now or timezone.now()
     marked = []
-    candidates = Declaration.objects.filter(state=S.BOOKED).select_related("gate", "slot")
+    # Only slots that have started can be overdue; each gate's own window is checked below.
+    candidates = Declaration.objects.filter(
+        state=S.BOOKED, slot__starts_at__lte=now).select_related("gate", "slot")
     for declaration in candidates:
         deadline = declaration.slot.starts_at + timedelta(
             minutes=declaration.gate.no_show_after_minutes)
