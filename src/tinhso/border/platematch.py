@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -125,14 +125,19 @@ class PlateIndex:
     def __init__(self, candidates: Iterable[tuple[Hashable, str]]) -> None:
         self._keys: list[Hashable] = []
         self._plates: list[str] = []
-        self._plate_keys: list[str] = []
-        self._exact: dict[str, list[int]] = {}
         for key, plate in candidates:
-            comparison_key = plate_key(plate)
-            self._exact.setdefault(comparison_key, []).append(len(self._keys))
             self._keys.append(key)
             self._plates.append(plate)
-            self._plate_keys.append(comparison_key)
+        self._plate_keys = [plate_key(p) for p in self._plates]
+
+    @classmethod
+    def of_keys(cls, keys: Sequence[Hashable], plate_keys: Sequence[str]) -> PlateIndex:
+        """An index over comparison keys computed already (a database column of
+        :func:`plate_key` values): nothing to recompute, the plates are the keys."""
+        index = cls(())
+        index._keys, index._plates = list(keys), list(plate_keys)
+        index._plate_keys = index._plates
+        return index
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -148,35 +153,29 @@ class PlateIndex:
         query = plate_key(read)
         if not query:
             return None
-        exact = self._exact.get(query)
-        if exact:
-            first = exact[0]
-            return PlateMatch(
-                key=self._keys[first],
-                plate=self._plates[first],
-                score=100.0,
-                exact=True,
-                ambiguous=len(exact) > 1,  # two candidates with the same plate
-                runner_up=self._keys[exact[1]] if len(exact) > 1 else None,
-            )
         found = process.extract(
             query,
             self._plate_keys,
             scorer=fuzz.ratio,
             processor=None,  # keys are already normalised
             score_cutoff=threshold,
-            limit=2,
+            limit=2,  # ties keep the candidates' order
         )
         if not found:
             return None
         _, best_score, best = found[0]
         runner_up = found[1] if len(found) > 1 else None
+        # The ratio is 100 only for equal keys: an exact match is ambiguous only beside
+        # another exact one (two trucks with the same plate), never beside a near miss.
+        exact = best_score == 100
+        if exact and runner_up is not None and runner_up[1] < 100:
+            runner_up = None
         ambiguous = runner_up is not None and best_score - runner_up[1] < margin
         return PlateMatch(
             key=self._keys[best],
             plate=self._plates[best],
             score=round(best_score, 1),
-            exact=False,
+            exact=exact,
             ambiguous=ambiguous,
             runner_up=self._keys[runner_up[2]] if runner_up is not None else None,
         )

@@ -36,7 +36,7 @@ from tinhso.border.models import (
 from tinhso.border.platematch import PlateIndex, plate_key
 from tinhso.border.validation import clean_declaration
 from tinhso.border.workflow import CLEARANCE_STATES, EDITABLE_STATES, TRANSITIONS, can_transition
-from tinhso.core import audit
+from tinhso.core import audit, rows
 from tinhso.core.notifications import Notification, send
 
 S = DeclarationState
@@ -81,7 +81,7 @@ def transition(declaration: Declaration, target: str, *, actor, note: str = "",
     if target == S.HELD:
         declaration.state_before_hold = current
         fields.append("state_before_hold")
-    declaration.save(update_fields=fields)
+    rows.update(declaration, fields)
     audit.record(
         actor=actor, action=f"declaration.{target}", obj=declaration,
         organization=declaration.enterprise if actor is None else None,
@@ -101,11 +101,9 @@ def _locked_pk(pk: int) -> Declaration:
 
 
 def _relocked(declaration: Declaration) -> Declaration:
-    """Lock a declaration read before the transaction began. If nobody saved it since (its
-    `updated_at` is unchanged) the copy in hand is current; otherwise read it again."""
-    current = (Declaration.objects.select_for_update().filter(pk=declaration.pk)
-               .values_list("updated_at", flat=True).first())
-    return declaration if current == declaration.updated_at else _locked_pk(declaration.pk)
+    """Lock a declaration read before the transaction began: the copy in hand if nobody
+    saved it since, a fresh read otherwise."""
+    return declaration if selectors.lock_if_unchanged(declaration) else _locked_pk(declaration.pk)
 
 
 def _require_enterprise(actor, declaration_or_org_id) -> None:
@@ -378,16 +376,18 @@ def _match_read(event: PlateEvent, camera: Camera, plate: str,
                 confidence: float) -> Declaration | None:
     """Match the read; return the declaration when one truck has exactly this plate (the
     common case: its row is then already in hand for the write transaction)."""
-    exact = selectors.active_trucks_at(camera.gate, key=plate_key(plate))
-    if len(exact) == 1 and confidence >= camera.min_confidence:
-        event.declaration_id, event.match_score = exact[0].pk, 100.0
-        return exact[0]
-    # The fuzzy scan over the gate's active trucks is only needed when the camera misread.
-    candidates = [(d.pk, d.plate) for d in exact] or selectors.active_plates_at(camera.gate_id)
-    match = PlateIndex(candidates).match(plate) if candidates else None
     if confidence < camera.min_confidence:
         event.reason = "low_confidence"
-    elif match is None:
+        return None
+    exact = selectors.active_trucks_at(camera.gate, key=plate_key(plate))
+    if len(exact) == 1:
+        event.declaration_id, event.match_score = exact[0].pk, 100.0
+        return exact[0]
+    # Several trucks with this plate (ambiguous), or a misread: the fuzzy scan.
+    index = (PlateIndex((d.pk, d.plate) for d in exact) if exact
+             else selectors.active_plate_index(camera.gate_id))
+    match = index.match(plate)
+    if match is None:
         event.reason = "unmatched"
     elif match.ambiguous:
         event.reason = "ambiguous"
@@ -400,13 +400,18 @@ def _match_read(event: PlateEvent, camera: Camera, plate: str,
 def _record_read(actor, camera: Camera, event: PlateEvent,
                  prefetched: Declaration | None) -> None:
     if event.declaration_id is None:
-        event.save()
+        rows.insert(event)
         return
-    declaration = (_relocked(prefetched) if prefetched is not None
-                   else _locked_pk(event.declaration_id))
+    try:
+        declaration = (_relocked(prefetched) if prefetched is not None
+                       else _locked_pk(event.declaration_id))
+    except Declaration.DoesNotExist:  # deleted since the plate index was loaded
+        event.declaration_id, event.match_score, event.reason = None, None, "unmatched"
+        rows.insert(event)
+        return
     target = _decide_camera_step(camera, event, declaration)
     event.declaration = declaration
-    event.save()
+    rows.insert(event)
     if target is not None:
         _advance(actor, camera, declaration, target, event.captured_at)
 
@@ -419,7 +424,7 @@ def _decide_camera_step(camera: Camera, event: PlateEvent, declaration: Declarat
     event.reason = ""
     if position == CameraPosition.YARD_ENTRY and declaration.state in {S.SUBMITTED, S.BOOKED,
                                                                       S.NO_SHOW}:
-        if selectors.yard_occupancy(camera.yard) >= camera.yard.capacity:
+        if selectors.yard_places_left(camera.yard_id) <= 0:
             event.reason = "yard_full"
         else:
             target = S.IN_YARD
