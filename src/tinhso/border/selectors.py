@@ -1,9 +1,9 @@
 """Reads of the border app: queues, free places, occupancy.
 
-The reads on the plate-camera hot path (``active_trucks_at``, ``locked_updated_at``,
-``yard_occupancy``) are written in SQL: there, compiling the ORM query cost ten times
-what the database spent running it (``bench/border_events.py``). They still return
-model instances or plain numbers, through ``Model.objects.raw``.
+The reads on the plate-camera hot path (``active_trucks_at``, ``lock_if_unchanged``,
+``yard_places_left``) are written in SQL: there, compiling the ORM query cost ten times
+what the database spent running it (``bench/border_events.py``). They return model
+instances (through ``core.rows``) or plain numbers.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from tinhso.border.models import (
 )
 from tinhso.border.platematch import PlateIndex
 from tinhso.border.queueing import QueueEntry, call_order
+from tinhso.core import rows
 
 S = DeclarationState
 IN_GATE_PIPELINE = [S.CALLED, S.AT_GATE, S.CLEARED]
@@ -107,19 +108,17 @@ def forget_plate_indexes() -> None:
 
 
 _ACTIVE_BY_PLATE_KEY = (
-    "SELECT * FROM border_declaration WHERE plate_key = %s AND gate_id = %s"
-    f" AND state IN ({', '.join(['%s'] * len(ACTIVE_STATES))})"
+    f"plate_key = %s AND gate_id = %s AND state IN ({', '.join(['%s'] * len(ACTIVE_STATES))})"
 )
 
 
 def active_trucks_at(gate: Gate, *, key: str) -> list[Declaration]:
     """Active declarations at a gate with this plate key, with what a camera step needs
-    (the gate, and the slot's start for a booked truck) attached."""
-    trucks = list(Declaration.objects.raw(_ACTIVE_BY_PLATE_KEY, [key, gate.pk, *ACTIVE_STATES]))
+    (the gate, and the slot of a booked truck) attached."""
+    trucks = rows.select(Declaration, _ACTIVE_BY_PLATE_KEY, [key, gate.pk, *ACTIVE_STATES])
     slot_ids = [t.slot_id for t in trucks if t.slot_id is not None]
-    slots = {slot.pk: slot for slot in Slot.objects.raw(
-        f"SELECT id, starts_at FROM border_slot WHERE id IN ({', '.join(['%s'] * len(slot_ids))})",
-        slot_ids)} if slot_ids else {}
+    slots = {slot.pk: slot for slot in rows.select(
+        Slot, f"id IN ({', '.join(['%s'] * len(slot_ids))})", slot_ids)} if slot_ids else {}
     for truck in trucks:
         truck.gate = gate
         if truck.slot_id is not None:

@@ -1,14 +1,14 @@
-"""Write one row with SQL compiled once per model and field list.
+"""Read and write rows with SQL compiled once per model and field list.
 
-``Model.save()`` compiles its INSERT or UPDATE anew on every call, and on the
-plate-camera hot path that compilation costs several times what the database spends
-executing the statement (``bench/border_events.py`` prints both). These two functions
-build the statement once per (model, fields, database vendor), and prepare each value
-with the field's own ``pre_save`` / ``get_db_prep_save``, exactly as ``save()`` does, so
-``auto_now`` stamps, JSON and time zones come out the same.
+The ORM compiles every query anew, and on the plate-camera hot path that compilation
+costs several times what the database spends executing the statement
+(``bench/border_events.py`` prints both). These functions build their statement once per
+(model, fields, database vendor) and convert values exactly as the ORM does: each
+field's ``pre_save`` / ``get_db_prep_save`` on the way in (``auto_now`` stamps, JSON,
+time zones), the backend's and the field's converters on the way out.
 
 They send no ``pre_save`` / ``post_save`` signals; the models written through them have
-no receivers. Everything else should keep using the ORM.
+no receivers. Everything off the hot path should keep using the ORM.
 """
 
 from __future__ import annotations
@@ -18,6 +18,23 @@ from functools import cache
 
 from django.db import connection
 from django.db.models import Model
+
+
+def select(model: type[Model], where: str, params: Sequence) -> list[Model]:
+    """Instances of ``model`` (every field loaded) whose rows satisfy ``where``, an SQL
+    condition with ``%s`` placeholders for ``params``."""
+    sql, names, converters = _select_plan(model, connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} WHERE {where}", params)
+        rows = cursor.fetchall()
+    instances = []
+    for row in rows:
+        values = list(row)
+        for position, functions, column in converters:
+            for convert in functions:
+                values[position] = convert(values[position], column, connection)
+        instances.append(model.from_db(connection.alias, names, values))
+    return instances
 
 
 def insert(instance: Model) -> Model:
@@ -44,6 +61,22 @@ def update(instance: Model, field_names: Sequence[str]) -> int:
         cursor.execute(_update_sql(type(instance), tuple(field_names), connection.vendor),
                        [*values, instance.pk])
         return cursor.rowcount
+
+
+@cache
+def _select_plan(model: type[Model], vendor: str):
+    quote = connection.ops.quote_name
+    meta = model._meta
+    sql = (f"SELECT {', '.join(quote(f.column) for f in meta.concrete_fields)}"
+           f" FROM {quote(meta.db_table)}")
+    converters = []
+    for position, field in enumerate(meta.concrete_fields):
+        column = field.get_col(meta.db_table)
+        functions = (connection.ops.get_db_converters(column)
+                     + field.get_db_converters(connection))
+        if functions:
+            converters.append((position, functions, column))
+    return sql, [f.attname for f in meta.concrete_fields], converters
 
 
 @cache
