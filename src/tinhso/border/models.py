@@ -243,8 +243,12 @@ class DeclarationQuerySet(models.QuerySet):
 
 
 class Declaration(models.Model):
+    # No single-column index on enterprise, gate or yard: the (enterprise, state),
+    # (gate, state) and (yard, state) indexes below lead with them, and every check-in
+    # would otherwise write one more index entry.
     enterprise = models.ForeignKey(
-        "accounts.Organization", on_delete=models.PROTECT, related_name="declarations"
+        "accounts.Organization", on_delete=models.PROTECT, related_name="declarations",
+        db_index=False,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -264,13 +268,15 @@ class Declaration(models.Model):
     weight_kg = models.PositiveIntegerField(_("gross weight (kg)"))
     containers = models.PositiveSmallIntegerField(_("containers"), default=0)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
-    gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="declarations")
+    gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="declarations",
+                             db_index=False)
     expected_arrival = models.DateTimeField(_("expected arrival"))
     loaded_at = models.DateTimeField(_("loaded at"), null=True, blank=True)
     slot = models.ForeignKey(
         Slot, null=True, blank=True, on_delete=models.PROTECT, related_name="declarations"
     )
-    yard = models.ForeignKey(Yard, null=True, blank=True, on_delete=models.PROTECT)
+    yard = models.ForeignKey(Yard, null=True, blank=True, on_delete=models.PROTECT,
+                             db_index=False)
     ticket_token = models.CharField(max_length=32, unique=True, default=new_ticket_token)
     submitted_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
@@ -319,7 +325,9 @@ class PlateEvent(models.Model):
         RESOLVED = "resolved", _("Resolved by an operator")
         DISMISSED = "dismissed", _("Dismissed by an operator")
 
-    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="events")
+    # Indexed by the (camera, event_id) constraint, which leads with it.
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="events",
+                               db_index=False)
     event_id = models.CharField(max_length=64)
     plate_read = models.CharField(max_length=32)
     confidence = models.FloatField()

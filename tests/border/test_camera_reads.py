@@ -1,0 +1,145 @@
+"""The camera read's fast path: what it reads before the write transaction may be stale,
+and it must never act on a stale copy; a full yard holds trucks, even under concurrency."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+from django.test import Client
+from django.utils import timezone
+
+from tests.border.test_end_to_end import camera_read
+from tests.border.test_rules import declare
+from tinhso.accounts.models import ApiKey, Organization
+from tinhso.border import selectors, services
+from tinhso.border.models import Camera, Declaration, PlateEvent, Yard
+from tinhso.core import rows
+from tinhso.core.models import AuditEntry
+
+YARD_ENTRY = "cam-yard-huu-nghi-1-in"
+
+
+def read(api_key, event_id, plate, confidence=0.97):
+    return services.ingest_plate_event(
+        api_key=api_key, camera_code=YARD_ENTRY, event_id=event_id, plate=plate,
+        confidence=confidence, captured_at=timezone.now()).event
+
+
+@pytest.fixture
+def yard_key(border):
+    return ApiKey.objects.get(pk=ApiKey.objects.create(
+        organization=Organization.objects.get(code="bai-xe-huu-nghi"), name="t",
+        prefix="cam00001", key_hash="x", scopes=["camera"]).pk)
+
+
+def test_a_truck_changed_after_the_match_is_read_again_before_it_moves(
+        border, enterprise_user, yard_key, monkeypatch):
+    truck = declare(enterprise_user)
+    matched = selectors.active_trucks_at
+
+    def match_then_cancel(gate, *, key):
+        found = matched(gate, key=key)
+        services.cancel_declaration(actor=enterprise_user, declaration=truck)
+        return found
+
+    monkeypatch.setattr(selectors, "active_trucks_at", match_then_cancel)
+    event = read(yard_key, "s1", truck.plate)
+    assert (event.barrier, event.reason) == ("hold", "state_cancelled")
+    assert Declaration.objects.get(pk=truck.pk).state == "cancelled"
+    assert not AuditEntry.objects.filter(action="declaration.in_yard").exists()
+
+
+def test_a_full_yard_holds_the_truck_and_says_why(border, enterprise_user, yard_key):
+    first = declare(enterprise_user, plate="12C-100.01")
+    second = declare(enterprise_user, plate="12C-100.02")
+    yard = Camera.objects.get(code=YARD_ENTRY).yard
+    # One place left; the camera cache still holds the old capacity, the check reads the row.
+    Yard.objects.filter(pk=yard.pk).update(capacity=selectors.yard_occupancy(yard) + 1)
+    assert read(yard_key, "f1", first.plate).barrier == "open"
+    event = read(yard_key, "f2", second.plate)
+    assert (event.barrier, event.reason) == ("hold", "yard_full")
+    assert Declaration.objects.get(pk=second.pk).state == "submitted"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_check_ins_never_overfill_a_yard(border, enterprise_user):
+    trucks = [declare(enterprise_user, plate=f"12C-{300 + n}.{n:02d}") for n in range(8)]
+    key = ApiKey.objects.create(organization=Organization.objects.get(code="bai-xe-huu-nghi"),
+                                name="t", prefix="cam00002", key_hash="x", scopes=["camera"])
+    yard = Camera.objects.get(code=YARD_ENTRY).yard
+    Yard.objects.filter(pk=yard.pk).update(capacity=selectors.yard_occupancy(yard) + 3)
+    barrier = threading.Barrier(len(trucks))
+    answers = []
+
+    def check_in(truck):
+        close_old_connections()
+        try:
+            barrier.wait()
+            answers.append(read(key, f"c{truck.pk}", truck.plate).reason or "open")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=check_in, args=(t,)) for t in trucks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(answers) == ["open"] * 3 + ["yard_full"] * 5
+    assert Declaration.objects.filter(pk__in=[t.pk for t in trucks], state="in_yard").count() == 3
+
+
+def test_a_misread_plate_matches_trucks_declared_since_the_index_was_loaded_once_it_expires(
+        border, enterprise_user, camera_key, monkeypatch):
+    monkeypatch.setattr(selectors, "PLATE_INDEX_SECONDS", 3600)
+    declare(enterprise_user, plate="12C-100.01")
+    assert camera_read(Client(), camera_key, YARD_ENTRY, "i1", "29A-000.00").json()["reason"] \
+        == "unmatched"  # a misread: loads the gate's plate index
+    late = declare(enterprise_user, plate="14C-777.88")
+    # An exact read (the plate key repairs separators) never needs the index.
+    assert camera_read(Client(), camera_key, YARD_ENTRY, "i2", "12C-10001").json()["barrier"] \
+        == "open"
+    # Within the index's lifetime, the misread of a truck declared since waits at the desk.
+    assert camera_read(Client(), camera_key, YARD_ENTRY, "i3", "14C-777.8").json()["reason"] \
+        == "unmatched"
+    monkeypatch.setattr(selectors, "PLATE_INDEX_SECONDS", 0)
+    answer = camera_read(Client(), camera_key, YARD_ENTRY, "i4", "14C-777.8").json()
+    assert (answer["barrier"], answer["declaration_id"]) == ("open", late.pk)
+
+
+def test_a_stale_plate_index_never_moves_a_truck_that_left(border, enterprise_user, yard_key,
+                                                           monkeypatch):
+    monkeypatch.setattr(selectors, "PLATE_INDEX_SECONDS", 3600)
+    gone = declare(enterprise_user, plate="14C-777.88")
+    removed = declare(enterprise_user, plate="15C-555.66")
+    read(yard_key, "g1", "29A-000.00")  # a misread: loads the gate's plate index
+    services.cancel_declaration(actor=enterprise_user, declaration=gone)
+    event = read(yard_key, "g2", "14C-777.8")
+    assert event.declaration_id == gone.pk
+    assert (event.barrier, event.reason) == ("hold", "state_cancelled")
+    Declaration.objects.filter(pk=removed.pk).delete()  # an admin removes it
+    event = read(yard_key, "g3", "15C-555.6")
+    assert (event.declaration_id, event.status, event.reason) == (None, "exception", "unmatched")
+
+
+def test_rows_read_and_write_exactly_what_the_orm_does(border, enterprise_user, yard_key):
+    truck = declare(enterprise_user)
+    (loaded,) = rows.select(Declaration, "id = %s", [truck.pk])
+    orm = Declaration.objects.get(pk=truck.pk)
+    fields = [f.attname for f in Declaration._meta.concrete_fields]
+    assert [getattr(loaded, f) for f in fields] == [getattr(orm, f) for f in fields]
+    assert timezone.is_aware(loaded.created_at)
+
+    before = loaded.updated_at
+    loaded.driver_name = "Lý Văn Bình"
+    assert rows.update(loaded, ["driver_name", "updated_at"]) == 1
+    orm.refresh_from_db()
+    assert orm.driver_name == "Lý Văn Bình" and orm.updated_at == loaded.updated_at > before
+    assert rows.update(Declaration(pk=10**9, plate="x"), ["plate"]) == 0
+
+    event = rows.insert(PlateEvent(camera=Camera.objects.get(code=YARD_ENTRY), event_id="r1",
+                                   plate_read="12C", confidence=0.5, captured_at=timezone.now(),
+                                   barrier="hold", status="exception"))
+    stored = PlateEvent.objects.get(pk=event.pk)
+    assert (stored.event_id, stored.received_at) == ("r1", event.received_at)
+    assert not event._state.adding
