@@ -294,21 +294,38 @@ def drive(port: int, path: str, bodies: list[bytes], headers: dict, concurrency:
     return results, time.perf_counter() - started
 
 
-def drive_interleaved(port: int, bodies: list[bytes], headers: dict, concurrency: int,
-                      rounds: int):
+def server_cpu_ms(server_pid: int) -> float:
+    """CPU time (user + system) used so far by gunicorn's master and workers, from /proc;
+    unlike wall time, it does not depend on what else the machine is doing."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if stat.parent.name == str(server_pid) or fields[1] == str(server_pid):
+            total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def drive_interleaved(port: int, server_pid: int, bodies: list[bytes], headers: dict,
+                      concurrency: int, rounds: int) -> dict:
     """Both endpoints over the same bodies, in ``rounds`` alternating chunks (events
     first in even rounds, bare first in odd ones): this VM's speed drifts by a third
-    over seconds, and interleaving puts the drift on both sides alike. Returns
-    ``((events results, wall), (bare results, wall))``."""
-    measured = {EVENTS_PATH: ([], [0.0]), BARE_PATH: ([], [0.0])}
+    over seconds, and interleaving puts the drift on both sides alike. Returns, per path,
+    ``{"results", "wall", "server_cpu_ms"}``."""
+    measured = {path: {"results": [], "wall": 0.0, "server_cpu_ms": 0.0}
+                for path in (EVENTS_PATH, BARE_PATH)}
     size = -(-len(bodies) // rounds)
     for number, start in enumerate(range(0, len(bodies), size)):
         paths = [EVENTS_PATH, BARE_PATH] if number % 2 == 0 else [BARE_PATH, EVENTS_PATH]
         for path in paths:
+            cpu_before = server_cpu_ms(server_pid)
             results, wall = drive(port, path, bodies[start:start + size], headers, concurrency)
-            measured[path][0].extend(results)
-            measured[path][1][0] += wall
-    return tuple((results, wall[0]) for results, wall in measured.values())
+            measured[path]["server_cpu_ms"] += server_cpu_ms(server_pid) - cpu_before
+            measured[path]["results"].extend(results)
+            measured[path]["wall"] += wall
+    return measured
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -499,8 +516,12 @@ def main() -> None:
         w = args.warmup
         warm_real, _ = drive(port, EVENTS_PATH, bodies[:w], headers, args.concurrency)
         warm_bare, _ = drive(port, BARE_PATH, bodies[:w], headers, args.concurrency)
-        (real, real_wall), (bare, bare_wall) = drive_interleaved(
-            port, bodies[w:], headers, args.concurrency, args.rounds)
+        measured = drive_interleaved(port, server.pid, bodies[w:], headers, args.concurrency,
+                                     args.rounds)
+        real, real_wall = measured[EVENTS_PATH]["results"], measured[EVENTS_PATH]["wall"]
+        bare, bare_wall = measured[BARE_PATH]["results"], measured[BARE_PATH]["wall"]
+        cpu_per_request = {path: m["server_cpu_ms"] / len(m["results"])
+                           for path, m in measured.items()}
         stop_server(server)
         server = None
 
@@ -535,6 +556,9 @@ def main() -> None:
         print(f"ratio events/s ÷ bare/s = {ratio:.2f} (target ≥ 0.5: "
               f"{'met' if ratio >= 0.5 else 'NOT met'}); p99 {rows[0]['p99_ms']:.1f} ms "
               f"(target < 50 ms: {'met' if rows[0]['p99_ms'] < 50 else 'NOT met'})")
+        events_cpu, bare_cpu = cpu_per_request[EVENTS_PATH], cpu_per_request[BARE_PATH]
+        print(f"server CPU per request: events {events_cpu:.2f} ms, bare {bare_cpu:.2f} ms "
+              f"(bare ÷ events = {bare_cpu / events_cpu:.2f})")
         for r in rows:
             if r["errors"]:
                 print(f"{r['endpoint']}: statuses {r['statuses']}")
@@ -567,6 +591,8 @@ def main() -> None:
             "events_per_s": round(rows[0]["per_s"], 1), "bare_per_s": round(rows[1]["per_s"], 1),
             "ratio": round(ratio, 3), "p50_ms": round(rows[0]["p50_ms"], 2),
             "p99_ms": round(rows[0]["p99_ms"], 2), "database": db["vendor"],
+            "server_cpu_ms_per_request": round(events_cpu, 2),
+            "bare_server_cpu_ms_per_request": round(bare_cpu, 2),
             "bare_p50_ms": round(rows[1]["p50_ms"], 2), "bare_p99_ms": round(rows[1]["p99_ms"], 2),
             "errors": rows[0]["errors"], "bare_errors": rows[1]["errors"],
             "requests": args.requests, "concurrency": args.concurrency,
