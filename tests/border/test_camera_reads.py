@@ -143,3 +143,23 @@ def test_rows_read_and_write_exactly_what_the_orm_does(border, enterprise_user, 
     stored = PlateEvent.objects.get(pk=event.pk)
     assert (stored.event_id, stored.received_at) == ("r1", event.received_at)
     assert not event._state.adding
+
+
+def test_e_ticket_positions_follow_the_call_order_and_move_up_when_trucks_are_called(
+        border, enterprise_user, yard_key):
+    trucks = [declare(enterprise_user, plate=f"12C-{400 + n}.{n:02d}", goods="machinery")
+              for n in range(3)]
+    for n, truck in enumerate(trucks):
+        read(yard_key, f"q{n}", truck.plate)
+    fresh = [Declaration.objects.get(pk=t.pk) for t in trucks]
+    assert [selectors.queue_position(t) for t in fresh] == [1, 2, 3]
+    late = declare(enterprise_user, plate="12C-499.99", goods="machinery")
+    read(yard_key, "q9", late.plate)  # not in the cached order yet: it is ordered afresh
+    assert selectors.queue_position(Declaration.objects.get(pk=late.pk)) == 4
+
+    from tests.border.conftest import user
+
+    services.call_next(actor=user("cuakhau"), gate=border, count=1)
+    assert selectors.queue_position(Declaration.objects.get(pk=trucks[0].pk)) is None
+    assert [selectors.queue_position(Declaration.objects.get(pk=t.pk))
+            for t in (*trucks[1:], late)] == [1, 2, 3]

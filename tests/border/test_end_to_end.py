@@ -126,6 +126,9 @@ def test_driver_ticket_needs_no_login_but_the_token(border, enterprise_user):
     assert anonymous.get("/api/v1/border/tickets/guessed-token").status_code == 404
     page = anonymous.get(truck["ticket_url"])
     assert page.status_code == 200 and "12C-123.45" in page.content.decode()
+    assert "<svg" in page.content.decode()  # the QR code, drawn once per page load
+    refresh = anonymous.get(truck["ticket_url"], headers={"HX-Request": "true"}).content.decode()
+    assert "12C-123.45" in refresh and "Đã đặt khung giờ" in refresh and "<svg" not in refresh
 
 
 @pytest.mark.parametrize("read", ["12C12345", "I2C-I23.45", "12c 123 45", "12C-123.4S"])

@@ -203,14 +203,31 @@ def open_holds(declaration: Declaration) -> set[str]:
     return {a for a, v in _latest_verdicts(declaration).items() if v == Verdict.HOLD}
 
 
+#: How long the gate's call order is reused for drivers' e-tickets.
+QUEUE_POSITIONS_SECONDS = 15
+
+
+def queue_positions_key(gate_id: int) -> str:
+    return f"border:queue-positions:{gate_id}"
+
+
 def queue_position(declaration: Declaration) -> int | None:
-    """1-based position in the yard queue, for the driver's e-ticket."""
+    """1-based position in the yard queue, for the driver's e-ticket.
+
+    Every truck in the yard refreshes its e-ticket: computing the whole call order for
+    each would cost the server thousands of orderings a minute on a peak day. The order
+    is cached per gate for ``QUEUE_POSITIONS_SECONDS``; calling trucks drops it, and a
+    truck not found in it (it checked in since) orders the queue afresh. A hold lifted or
+    placed in the meantime shows up at the next refresh."""
     if declaration.state != S.IN_YARD:
         return None
-    for position, entry in enumerate(yard_queue(declaration.gate), start=1):
-        if entry.key == declaration.pk:
-            return position
-    return None
+    key = queue_positions_key(declaration.gate_id)
+    positions = cache.get(key)
+    if positions is None or declaration.pk not in positions:
+        positions = {entry.key: position for position, entry in
+                     enumerate(yard_queue(declaration.gate), start=1)}
+        cache.set(key, positions, QUEUE_POSITIONS_SECONDS)
+    return positions.get(declaration.pk)
 
 
 def declarations_for_agency(user, agency: str):

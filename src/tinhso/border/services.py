@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -527,6 +528,8 @@ def call_next(*, actor, gate: Gate, count: int, now: datetime | None = None) -> 
                 f"Xe {declaration.plate}: mời lên cửa khẩu {gate.name} ngay.",
                 f"Truck {declaration.plate}: please drive to {gate.name} now.",
             )
+    if called:  # everyone behind them moved up
+        cache.delete(selectors.queue_positions_key(gate.pk))
     return called
 
 
