@@ -22,13 +22,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with empty caches: cached rows must not leak between databases."""
+    """Each test starts with an empty cache: cached rows must not leak between databases."""
     from django.core.cache import cache
 
-    from tinhso.border.selectors import forget_plate_indexes
-
     cache.clear()
-    forget_plate_indexes()
     yield
     cache.clear()
-    forget_plate_indexes()

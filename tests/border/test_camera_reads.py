@@ -4,6 +4,7 @@ and it must never act on a stale copy; a full yard holds trucks, even under conc
 import threading
 
 import pytest
+from django.core.cache import cache
 from django.db import close_old_connections, connection
 from django.test import Client
 from django.utils import timezone
@@ -103,6 +104,7 @@ def test_a_misread_plate_matches_trucks_declared_since_the_index_was_loaded_once
     assert camera_read(Client(), camera_key, YARD_ENTRY, "i3", "14C-777.8").json()["reason"] \
         == "unmatched"
     monkeypatch.setattr(selectors, "PLATE_INDEX_SECONDS", 0)
+    cache.delete(selectors.plate_index_key(border.pk))  # as if it expired
     answer = camera_read(Client(), camera_key, YARD_ENTRY, "i4", "14C-777.8").json()
     assert (answer["barrier"], answer["declaration_id"]) == ("open", late.pk)
 

@@ -8,7 +8,6 @@ instances (through ``core.rows``) or plain numbers.
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
@@ -76,35 +75,32 @@ def camera_by_code(code: str) -> Camera | None:
     )
 
 
-#: How long a process keeps a gate's plate index before loading it again.
-PLATE_INDEX_SECONDS = 2.0
-_plate_indexes: dict[int, tuple[float, PlateIndex]] = {}
+#: How long a gate's plate keys are reused from the cache before being read again.
+PLATE_INDEX_SECONDS = 2
+
+
+def plate_index_key(gate_id: int) -> str:
+    return f"border:plate-keys:{gate_id}"
 
 
 def active_plate_index(gate_id: int) -> PlateIndex:
     """Every active truck's plate at a gate, for matching a misread plate.
 
-    Each process reuses it for ``PLATE_INDEX_SECONDS``: loading 5,000 plates costs several
-    milliseconds, a match a fraction of one. A stale index cannot move the wrong truck:
-    the matched declaration is read again under lock and its state decides the step. At
-    worst, the misread plate of a truck declared in the last seconds waits at the exception
-    desk."""
-    now = time.monotonic()
-    held = _plate_indexes.get(gate_id)
-    if held is None or now - held[0] > PLATE_INDEX_SECONDS:
+    The plate keys are shared through the cache for ``PLATE_INDEX_SECONDS``: reading
+    5,000 of them costs several milliseconds, a match a fraction of one. A stale index
+    cannot move the wrong truck: the matched declaration is read again under lock and its
+    state decides the step. At worst, the misread plate of a truck declared in the last
+    seconds waits at the exception desk."""
+    held = cache.get(plate_index_key(gate_id))
+    if held is None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT id, plate_key FROM border_declaration WHERE gate_id = %s"
                            f" AND state IN ({', '.join(['%s'] * len(ACTIVE_STATES))})",
                            [gate_id, *ACTIVE_STATES])
             rows = cursor.fetchall()
-        held = (now, PlateIndex.of_keys([pk for pk, _ in rows], [key for _, key in rows]))
-        _plate_indexes[gate_id] = held
-    return held[1]
-
-
-def forget_plate_indexes() -> None:
-    """Drop every process-held plate index (tests, after changing the trucks)."""
-    _plate_indexes.clear()
+        held = ([pk for pk, _ in rows], [key for _, key in rows])
+        cache.set(plate_index_key(gate_id), held, PLATE_INDEX_SECONDS)
+    return PlateIndex.of_keys(*held)
 
 
 _ACTIVE_BY_PLATE_KEY = (
