@@ -75,6 +75,8 @@ def camera_by_code(code: str) -> Camera | None:
     )
 
 
+_IN_ACTIVE_STATE = f"state IN ({', '.join(['%s'] * len(ACTIVE_STATES))})"
+
 #: How long a gate's plate keys are reused from the cache before being read again.
 PLATE_INDEX_SECONDS = 2
 
@@ -94,24 +96,19 @@ def active_plate_index(gate_id: int) -> PlateIndex:
     held = cache.get(plate_index_key(gate_id))
     if held is None:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT id, plate_key FROM border_declaration WHERE gate_id = %s"
-                           f" AND state IN ({', '.join(['%s'] * len(ACTIVE_STATES))})",
-                           [gate_id, *ACTIVE_STATES])
-            rows = cursor.fetchall()
-        held = ([pk for pk, _ in rows], [key for _, key in rows])
+            cursor.execute("SELECT id, plate_key FROM border_declaration"
+                           f" WHERE gate_id = %s AND {_IN_ACTIVE_STATE}", [gate_id, *ACTIVE_STATES])
+            active = cursor.fetchall()
+        held = ([pk for pk, _ in active], [key for _, key in active])
         cache.set(plate_index_key(gate_id), held, PLATE_INDEX_SECONDS)
     return PlateIndex.of_keys(*held)
-
-
-_ACTIVE_BY_PLATE_KEY = (
-    f"plate_key = %s AND gate_id = %s AND state IN ({', '.join(['%s'] * len(ACTIVE_STATES))})"
-)
 
 
 def active_trucks_at(gate: Gate, *, key: str) -> list[Declaration]:
     """Active declarations at a gate with this plate key, with what a camera step needs
     (the gate, and the slot of a booked truck) attached."""
-    trucks = rows.select(Declaration, _ACTIVE_BY_PLATE_KEY, [key, gate.pk, *ACTIVE_STATES])
+    trucks = rows.select(Declaration, f"plate_key = %s AND gate_id = %s AND {_IN_ACTIVE_STATE}",
+                         [key, gate.pk, *ACTIVE_STATES])
     slot_ids = [t.slot_id for t in trucks if t.slot_id is not None]
     slots = {slot.pk: slot for slot in rows.select(
         Slot, f"id IN ({', '.join(['%s'] * len(slot_ids))})", slot_ids)} if slot_ids else {}

@@ -8,7 +8,8 @@ field's ``pre_save`` / ``get_db_prep_save`` on the way in (``auto_now`` stamps, 
 time zones), the backend's and the field's converters on the way out.
 
 They send no ``pre_save`` / ``post_save`` signals; the models written through them have
-no receivers. Everything off the hot path should keep using the ORM.
+no receivers. Everything off the hot path should keep using the ORM. The ``@cache``d
+helpers hold compiled SQL and converter lists only, never data.
 """
 
 from __future__ import annotations
