@@ -1,6 +1,8 @@
+import threading
 from datetime import time, timedelta
 
 import pytest
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from tinhso.accounts.models import Organization, Role, User
@@ -78,3 +80,26 @@ ROLE_USERS = {
     Role.GATE_OPERATOR: "cuakhau",
     Role.YARD_OPERATOR: "baixe",
 }
+
+
+def all_at_once(work, items) -> list:
+    """``work(item)`` for every item, each in its own thread with its own database
+    connection, all released together: what PostgreSQL's row locks must serialise.
+    Returns the results, in the order the threads finished."""
+    barrier = threading.Barrier(len(items))
+    results = []
+
+    def run(item):
+        close_old_connections()
+        try:
+            barrier.wait()
+            results.append(work(item))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

@@ -1,14 +1,12 @@
 """The camera read's fast path: what it reads before the write transaction may be stale,
 and it must never act on a stale copy; a full yard holds trucks, even under concurrency."""
 
-import threading
-
 import pytest
 from django.core.cache import cache
-from django.db import close_old_connections, connection
 from django.test import Client
 from django.utils import timezone
 
+from tests.border.conftest import all_at_once
 from tests.border.test_end_to_end import camera_read
 from tests.border.test_rules import declare
 from tinhso.accounts.models import ApiKey, Organization
@@ -70,22 +68,8 @@ def test_concurrent_check_ins_never_overfill_a_yard(border, enterprise_user):
                                 name="t", prefix="cam00002", key_hash="x", scopes=["camera"])
     yard = Camera.objects.get(code=YARD_ENTRY).yard
     Yard.objects.filter(pk=yard.pk).update(capacity=selectors.yard_occupancy(yard) + 3)
-    barrier = threading.Barrier(len(trucks))
-    answers = []
-
-    def check_in(truck):
-        close_old_connections()
-        try:
-            barrier.wait()
-            answers.append(read(key, f"c{truck.pk}", truck.plate).reason or "open")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=check_in, args=(t,)) for t in trucks]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    answers = all_at_once(lambda truck: read(key, f"c{truck.pk}", truck.plate).reason or "open",
+                          trucks)
     assert sorted(answers) == ["open"] * 3 + ["yard_full"] * 5
     assert Declaration.objects.filter(pk__in=[t.pk for t in trucks], state="in_yard").count() == 3
 

@@ -1,15 +1,13 @@
 """Booking, permissions, bad input, idempotency and the exception desk."""
 
 import json
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import close_old_connections, connection
 from django.test import Client
 from django.utils import timezone
 
-from tests.border.conftest import declaration_data, user
+from tests.border.conftest import all_at_once, declaration_data, user
 from tests.border.test_end_to_end import camera_read, logged_in, post
 from tinhso.accounts.models import Role
 from tinhso.border import services
@@ -248,25 +246,15 @@ def test_concurrent_bookings_never_overbook_a_slot(border):
                         perishable_reserved=0)
     trucks = [declare(staff, plate=f"12C-{500 + n:03d}.{n % 100:02d}", goods="machinery")
               for n in range(24)]
-    barrier = threading.Barrier(len(trucks))
-    outcomes = []
 
     def book(declaration):
-        close_old_connections()
         try:
-            barrier.wait()
             services.book_slot(actor=staff, declaration=declaration, starts_at=hour)
-            outcomes.append("booked")
         except services.SlotFull:
-            outcomes.append("full")
-        finally:
-            connection.close()
+            return "full"
+        return "booked"
 
-    threads = [threading.Thread(target=book, args=(d,)) for d in trucks]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = all_at_once(book, trucks)
     slot = Slot.objects.get(starts_at=hour)
     assert outcomes.count("booked") == 5 and outcomes.count("full") == 19
     assert slot.booked == 5
