@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from tests.border.conftest import all_at_once
+from tests.border.conftest import all_at_once, declaration_data
 from tests.border.test_end_to_end import camera_read
 from tests.border.test_rules import declare
 from tinhso.accounts.models import ApiKey, Organization
@@ -106,6 +106,18 @@ def test_a_stale_plate_index_never_moves_a_truck_that_left(border, enterprise_us
     Declaration.objects.filter(pk=removed.pk).delete()  # an admin removes it
     event = read(yard_key, "g3", "15C-555.6")
     assert (event.declaration_id, event.status, event.reason) == (None, "exception", "unmatched")
+
+
+def test_a_stale_plate_index_never_checks_in_a_truck_whose_plate_was_corrected(
+        border, enterprise_user, yard_key, monkeypatch):
+    monkeypatch.setattr(selectors, "PLATE_INDEX_SECONDS", 3600)
+    truck = declare(enterprise_user, plate="14C-777.88")
+    read(yard_key, "p1", "29A-000.00")  # a misread: loads the gate's plate index
+    services.update_declaration(actor=enterprise_user, declaration=truck,
+                                data=declaration_data(plate="98C-111.22"))
+    event = read(yard_key, "p2", "14C-777.8")  # the old plate, misread
+    assert (event.declaration_id, event.barrier, event.reason) == (None, "hold", "unmatched")
+    assert Declaration.objects.get(pk=truck.pk).state == "submitted"
 
 
 def test_rows_read_and_write_exactly_what_the_orm_does(border, enterprise_user, yard_key):

@@ -34,7 +34,7 @@ from tinhso.border.models import (
     Slot,
     Verdict,
 )
-from tinhso.border.platematch import PlateIndex, plate_key
+from tinhso.border.platematch import PlateIndex, match_plate, plate_key
 from tinhso.border.validation import clean_declaration
 from tinhso.border.workflow import CLEARANCE_STATES, EDITABLE_STATES, TRANSITIONS, can_transition
 from tinhso.core import audit, rows
@@ -406,7 +406,12 @@ def _record_read(actor, camera: Camera, event: PlateEvent,
     try:
         declaration = (_relocked(prefetched) if prefetched is not None
                        else _locked_pk(event.declaration_id))
-    except Declaration.DoesNotExist:  # deleted since the plate index was loaded
+    except Declaration.DoesNotExist:
+        declaration = None  # deleted since the plate index was loaded
+    if declaration is None or (prefetched is None and match_plate(
+            event.plate_read, [(declaration.pk, declaration.plate)]) is None):
+        # Matched through a plate index read before the truck was deleted or its plate
+        # corrected: the read no longer fits it.
         event.declaration_id, event.match_score, event.reason = None, None, "unmatched"
         rows.insert(event)
         return
