@@ -2,6 +2,7 @@
 and camera events; and one held by quarantine."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -160,3 +161,27 @@ def test_consoles_render_for_their_role_and_refuse_others(border, page):
     assert '<html lang="vi">' in response.content.decode()
     if owner:
         assert logged_in("laixe").get(page).status_code == 403
+
+
+@pytest.mark.parametrize(("starts_at", "message"), [
+    ("", "Vui lòng nhập thời điểm."), ("2026-13-01T08:00", "Thời điểm không hợp lệ")])
+def test_booking_page_names_a_missing_or_impossible_hour_instead_of_failing(
+        border, enterprise_user, starts_at, message):
+    client = logged_in("doanhnghiep")
+    truck = declare_and_book(client)
+    before = Declaration.objects.get(pk=truck["id"]).slot_id
+    response = client.post(f"/border/declarations/{truck['id']}/book/",
+                           {"starts_at": starts_at}, follow=True)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert Declaration.objects.get(pk=truck["id"]).slot_id == before
+
+
+def test_booking_page_reads_an_hour_without_zone_as_vietnamese_time(border, enterprise_user):
+    client = logged_in("doanhnghiep")
+    truck = declare_and_book(client)
+    hour = timezone.localtime(timezone.now() + timedelta(days=3)).replace(
+        hour=8, minute=0, second=0, microsecond=0)
+    response = client.post(f"/border/declarations/{truck['id']}/book/",
+                           {"starts_at": hour.strftime("%Y-%m-%dT%H:%M")}, follow=True)
+    assert response.status_code == 200
+    assert Declaration.objects.select_related("slot").get(pk=truck["id"]).slot.starts_at == hour

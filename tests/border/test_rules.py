@@ -49,6 +49,14 @@ def test_web_form_shows_field_errors_and_keeps_what_was_typed(border):
     assert Declaration.objects.count() == 0
 
 
+def test_web_form_names_an_impossible_arrival_date_instead_of_failing(border):
+    response = logged_in("doanhnghiep").post(
+        "/border/enterprise/", declaration_data(expected_arrival="2026-13-01T08:00"))
+    assert response.status_code == 422
+    assert "Thời điểm không hợp lệ" in response.content.decode()
+    assert Declaration.objects.count() == 0
+
+
 def test_booking_a_full_slot_offers_the_nearest_free_ones(border, enterprise_user):
     hour = next_hour()
     Slot.objects.create(gate=border, direction="export", starts_at=hour, capacity=1, booked=1)

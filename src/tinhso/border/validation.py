@@ -80,7 +80,10 @@ def parse_datetime_field(value: Any, field: str, *, required: bool = True) -> da
         if required:
             raise _bad(field, "required", "Vui lòng nhập thời điểm.", "A date and time is required.")
         return None
-    moment = value if isinstance(value, datetime) else parse_datetime(str(value).strip())
+    try:
+        moment = value if isinstance(value, datetime) else parse_datetime(str(value).strip())
+    except ValueError:  # well formed but impossible, e.g. month 13
+        moment = None
     if moment is None:
         raise _bad(field, "datetime", "Thời điểm không hợp lệ (ngày giờ, ví dụ 2026-12-01 08:00).",
                    "Not a valid date and time (e.g. 2026-12-01 08:00).")

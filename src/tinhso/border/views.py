@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,6 +35,7 @@ from tinhso.border.models import (
 from tinhso.border.validation import parse_datetime_field, parse_int_field
 from tinhso.core.errors import DomainError, FieldCollector, InvalidInput
 from tinhso.core.language import current_language
+from tinhso.core.validators import InvalidValue
 
 S = DeclarationState
 
@@ -136,16 +136,13 @@ def declaration(request, pk: int):
 @require_POST
 def book(request, pk: int):
     declaration = _visible_or_404(request.user, pk)
-    starts_at = parse_datetime(request.POST.get("starts_at", ""))
     try:
-        if starts_at is None:
-            raise DomainError("border.starts_at", "Chọn một khung giờ.", "Pick a slot.",
-                              field="starts_at")
+        starts_at = parse_datetime_field(request.POST.get("starts_at"), "starts_at")
         services.book_slot(actor=request.user, declaration=declaration, starts_at=starts_at)
         messages.success(request, _("Slot booked."))
     except services.SlotFull as full:
         messages.error(request, full.error.message(current_language()))
-    except DomainError as error:
+    except (DomainError, InvalidValue) as error:
         messages.error(request, error.message(current_language()))
     return redirect("border:declaration", pk=pk)
 
@@ -248,8 +245,6 @@ def gate_console(request):
         "gates": gates, "gate": gate, "rows": rows, "in_pipeline": in_pipeline,
         "room": selectors.gate_room_now(gate, timezone.now()),
     })
-
-
 
 
 @login_required
