@@ -92,6 +92,7 @@ def test_cancelling_gives_the_place_back(border, enterprise_user):
     services.cancel_declaration(actor=enterprise_user, declaration=declaration)
     assert Slot.objects.get().booked == 0
     assert Declaration.objects.get().state == "cancelled"
+    assert Declaration.objects.get().slot_id is None
 
 
 def test_correcting_the_gate_releases_the_booking(border, enterprise_user):
@@ -103,6 +104,7 @@ def test_correcting_the_gate_releases_the_booking(border, enterprise_user):
                                     expected_arrival=declaration.expected_arrival.isoformat()))
     declaration.refresh_from_db()
     assert declaration.state == "submitted" and declaration.gate.code == "tan-thanh"
+    assert declaration.slot_id is None
     assert Slot.objects.get().booked == 0
     change = AuditEntry.objects.get(action="declaration.update")
     assert change.before == {"gate_id": border.id} and "gate_id" in change.after
@@ -242,6 +244,7 @@ def test_no_show_frees_the_slot(border, enterprise_user):
     services.book_slot(actor=enterprise_user, declaration=declaration, starts_at=hour)
     assert services.mark_no_shows() == [declaration.pk]
     assert Declaration.objects.get().state == "no_show"
+    assert Declaration.objects.get().slot_id is None
     assert Slot.objects.get().booked == 0
 
 
@@ -304,3 +307,13 @@ def test_each_agency_sees_only_what_its_step_needs(border, enterprise_user, who,
     assert all(shown[f] is not None for f in visible)
     assert all(shown[f] is None for f in hidden)
     assert shown["plate"] == "12C-123.45"
+
+
+def test_a_rejected_truck_gives_its_booked_place_back(border, enterprise_user):
+    declaration = declare(enterprise_user)
+    services.book_slot(actor=enterprise_user, declaration=declaration, starts_at=next_hour())
+    services.record_clearance(actor=user("haiquan"), declaration=declaration,
+                              agency="customs", verdict="reject", note="Sai mã HS")
+    rejected = Declaration.objects.get()
+    assert (rejected.state, rejected.slot_id) == ("rejected", None)
+    assert Slot.objects.get().booked == 0

@@ -170,7 +170,7 @@ def update_declaration(*, actor, declaration: Declaration, data: Mapping[str, An
         _remember_vehicle_and_driver(declaration.enterprise_id, cleaned)
         if moved and declaration.state == S.BOOKED:
             _release_slot(declaration)
-            transition(declaration, S.SUBMITTED, actor=actor,
+            transition(declaration, S.SUBMITTED, actor=actor, also=("slot",),
                        note="gate, direction or arrival changed: booking released")
     return declaration
 
@@ -188,7 +188,7 @@ def cancel_declaration(*, actor, declaration: Declaration, note: str = "") -> De
         if declaration.state not in EDITABLE_STATES:
             raise _not_allowed(declaration, "hủy tờ khai", "cancel the declaration")
         _release_slot(declaration)
-        return transition(declaration, S.CANCELLED, actor=actor, note=note)
+        return transition(declaration, S.CANCELLED, actor=actor, note=note, also=("slot",))
 
 
 # ---------------------------------------------------------------- slot booking
@@ -238,6 +238,8 @@ def _take_place(slot_id: int, perishable: bool, *, count_as_perishable: bool | N
 
 
 def _release_slot(declaration: Declaration) -> None:
+    """Give the booked place back. Every caller then moves the declaration on: its
+    `transition(..., also=("slot",))` saves the emptied slot in the same UPDATE."""
     if declaration.slot_id is None:
         return
     changes = {"booked": F("booked") - 1}
@@ -245,7 +247,6 @@ def _release_slot(declaration: Declaration) -> None:
         changes["booked_perishable"] = F("booked_perishable") - 1
     Slot.objects.filter(pk=declaration.slot_id).update(**changes)
     declaration.slot = None
-    declaration.save(update_fields=["slot", "updated_at"])
 
 
 def _slot_state(slot: Slot | None, hour: datetime, capacity: int, reserved: int) -> SlotState:
@@ -306,8 +307,8 @@ def book_slot(*, actor, declaration: Declaration, starts_at: datetime) -> Declar
         _release_slot(declaration)
         declaration.slot = slot
         declaration.lost_booking_priority = False
-        declaration.save(update_fields=["slot", "lost_booking_priority", "updated_at"])
-        transition(declaration, S.BOOKED, actor=actor, note=f"slot {slot}")
+        transition(declaration, S.BOOKED, actor=actor, note=f"slot {slot}",
+                   also=("slot", "lost_booking_priority"))
     return declaration
 
 
@@ -328,7 +329,7 @@ def mark_no_shows(*, now: datetime | None = None) -> list[int]:
             if locked.state != S.BOOKED:
                 continue
             _release_slot(locked)
-            transition(locked, S.NO_SHOW, actor=None, at=now)
+            transition(locked, S.NO_SHOW, actor=None, at=now, also=("slot",))
             marked.append(locked.pk)
             _notify_enterprise_later(locked, "no_show",
                                      f"Xe {locked.plate} không đến trong khung giờ đã đặt.",
@@ -580,7 +581,7 @@ def record_clearance(*, actor, declaration: Declaration, agency: str, verdict: s
                      after={"agency": agency, "verdict": verdict}, note=note)
         if verdict == Verdict.REJECT:
             _release_slot(declaration)
-            transition(declaration, S.REJECTED, actor=actor, note=note)
+            transition(declaration, S.REJECTED, actor=actor, note=note, also=("slot",))
             _notify_enterprise_later(declaration, "rejected",
                                      f"Xe {declaration.plate} bị từ chối: {note}",
                                      f"Truck {declaration.plate} was rejected: {note}")
