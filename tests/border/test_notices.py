@@ -143,3 +143,15 @@ def test_notice_page_names_unparsable_fields_instead_of_failing(border):
     assert "Phải là một số nguyên" in page
     assert "Vui lòng nhập thời điểm" in page
     assert GateNotice.objects.count() == 0
+
+
+def test_a_booking_with_no_free_hour_in_the_window_is_released_not_dropped(
+        border, enterprise_user):
+    hour = hour_of(timezone.now() + timedelta(hours=6))
+    (truck,) = book_many(enterprise_user, border, hour, [("12C-320.01", "machinery")])
+    outcome = announce_notice(actor=user("bql"), gate=border, kind="suspension",
+                              starts_at=hour, ends_at=hour + timedelta(days=6),
+                              reason_vi="Tạm dừng thông quan")
+    assert (outcome.moved, outcome.released) == ({}, [truck.pk])
+    released = Declaration.objects.get(pk=truck.pk)
+    assert (released.state, released.slot_id) == ("submitted", None)

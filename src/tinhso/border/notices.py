@@ -129,8 +129,7 @@ def _reslot_direction(actor, gate: Gate, notice: GateNotice, direction: str, now
             # perishable weight here, so the place is taken regardless of it.
             if _take_place(slot.pk, perishable=True, count_as_perishable=declaration.perishable):
                 declaration.slot = slot
-                declaration.save(update_fields=["slot", "updated_at"])
-                transition(declaration, S.BOOKED, actor=actor,
+                transition(declaration, S.BOOKED, actor=actor, also=("slot",),
                            note=f"gate notice #{notice.pk}: {old_hour:%d/%m %H:%M} → "
                                 f"{timezone.localtime(new_hour):%d/%m %H:%M}")
                 outcome.moved[declaration.pk] = new_hour
@@ -142,8 +141,7 @@ def _reslot_direction(actor, gate: Gate, notice: GateNotice, direction: str, now
                     f"New slot {timezone.localtime(new_hour):%d/%m/%Y %H:%M}.")
                 continue
         declaration.slot = None
-        declaration.save(update_fields=["slot", "updated_at"])
-        transition(declaration, S.SUBMITTED, actor=actor,
+        transition(declaration, S.SUBMITTED, actor=actor, also=("slot",),
                    note=f"gate notice #{notice.pk}: no free slot within "
                         f"{RESLOT_WINDOW_HOURS} h, booking released")
         outcome.released.append(declaration.pk)
