@@ -5,8 +5,9 @@ import pytest
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from tinhso.accounts.models import Organization, Role, User
+from tinhso.accounts.models import ApiKey, Organization, Role, User
 from tinhso.accounts.services import create_api_key
+from tinhso.border import services
 from tinhso.border.demo import seed_border
 from tinhso.border.models import Gate
 from tinhso.core.demo import seed_accounts
@@ -48,10 +49,25 @@ def camera_key(border):
 
 
 @pytest.fixture
+def yard_key(border) -> ApiKey:
+    """The Hữu Nghị yard operator's camera key, for calling the services directly."""
+    return ApiKey.objects.create(organization=Organization.objects.get(code="bai-xe-huu-nghi"),
+                                 name="cameras", prefix="cam00001", key_hash="x",
+                                 scopes=["camera"])
+
+
+@pytest.fixture
 def gate_camera_key(border):
     _, key = create_api_key(actor=None, organization=Organization.objects.get(
         code="bql-cua-khau"), name="gate cameras", scopes=["camera"])
     return key
+
+
+def declare(actor, **overrides):
+    """A submitted declaration of the actor's enterprise (demo data unless overridden)."""
+    org_id = actor.memberships.get(role=Role.ENTERPRISE_STAFF).organization_id
+    return services.create_declaration(actor=actor, enterprise_id=org_id,
+                                       data=declaration_data(**overrides))
 
 
 def declaration_data(**overrides):

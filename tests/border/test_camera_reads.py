@@ -6,10 +6,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from tests.border.conftest import all_at_once, declaration_data
+from tests.border.conftest import all_at_once, declaration_data, declare
 from tests.border.test_end_to_end import camera_read
-from tests.border.test_rules import declare
-from tinhso.accounts.models import ApiKey, Organization
 from tinhso.border import selectors, services
 from tinhso.border.models import Camera, Declaration, PlateEvent, Yard
 from tinhso.core import rows
@@ -22,13 +20,6 @@ def read(api_key, event_id, plate, confidence=0.97):
     return services.ingest_plate_event(
         api_key=api_key, camera_code=YARD_ENTRY, event_id=event_id, plate=plate,
         confidence=confidence, captured_at=timezone.now()).event
-
-
-@pytest.fixture
-def yard_key(border):
-    return ApiKey.objects.get(pk=ApiKey.objects.create(
-        organization=Organization.objects.get(code="bai-xe-huu-nghi"), name="t",
-        prefix="cam00001", key_hash="x", scopes=["camera"]).pk)
 
 
 def test_a_truck_changed_after_the_match_is_read_again_before_it_moves(
@@ -62,13 +53,11 @@ def test_a_full_yard_holds_the_truck_and_says_why(border, enterprise_user, yard_
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_check_ins_never_overfill_a_yard(border, enterprise_user):
+def test_concurrent_check_ins_never_overfill_a_yard(border, enterprise_user, yard_key):
     trucks = [declare(enterprise_user, plate=f"12C-{300 + n}.{n:02d}") for n in range(8)]
-    key = ApiKey.objects.create(organization=Organization.objects.get(code="bai-xe-huu-nghi"),
-                                name="t", prefix="cam00002", key_hash="x", scopes=["camera"])
     yard = Camera.objects.get(code=YARD_ENTRY).yard
     Yard.objects.filter(pk=yard.pk).update(capacity=selectors.yard_occupancy(yard) + 3)
-    answers = all_at_once(lambda truck: read(key, f"c{truck.pk}", truck.plate).reason or "open",
+    answers = all_at_once(lambda truck: read(yard_key, f"c{truck.pk}", truck.plate).reason or "open",
                           trucks)
     assert sorted(answers) == ["open"] * 3 + ["yard_full"] * 5
     assert Declaration.objects.filter(pk__in=[t.pk for t in trucks], state="in_yard").count() == 3

@@ -3,8 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.border.conftest import user
-from tests.border.test_rules import declare
+from tests.border.conftest import declare, user
 from tinhso.border.models import Declaration, GateNotice, Slot
 from tinhso.border.notices import announce_notice
 from tinhso.border.selectors import hour_of

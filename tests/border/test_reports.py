@@ -7,8 +7,7 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests.border.conftest import user
-from tests.border.test_rules import declare
+from tests.border.conftest import declare, user
 from tinhso.border.models import Declaration
 from tinhso.border.reports import crossings_report
 

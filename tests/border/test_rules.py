@@ -7,19 +7,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.border.conftest import all_at_once, declaration_data, user
+from tests.border.conftest import all_at_once, declaration_data, declare, user
 from tests.border.test_end_to_end import camera_read, logged_in, post
-from tinhso.accounts.models import Role
 from tinhso.border import services
 from tinhso.border.models import Declaration, PlateEvent, Slot
 from tinhso.border.selectors import hour_of
 from tinhso.core.models import AuditEntry
-
-
-def declare(actor, **overrides):
-    org_id = actor.memberships.get(role=Role.ENTERPRISE_STAFF).organization_id
-    return services.create_declaration(actor=actor, enterprise_id=org_id,
-                                       data=declaration_data(**overrides))
 
 
 def next_hour():
@@ -210,7 +203,8 @@ def test_unmatched_read_lands_on_the_exception_desk_and_the_operator_resolves_it
     assert again.status_code == 404
 
 
-def test_late_truck_loses_booking_priority_and_queues_behind(border, enterprise_user):
+def test_late_truck_loses_booking_priority_and_queues_behind(border, enterprise_user,
+                                                             yard_key):
     on_time = declare(enterprise_user, plate="12C-100.01", goods="machinery")
     late = declare(enterprise_user, plate="12C-100.02", goods="machinery")
     now = timezone.now()
@@ -218,23 +212,14 @@ def test_late_truck_loses_booking_priority_and_queues_behind(border, enterprise_
     for d, hour in ((late, early_slot), (on_time, hour_of(now))):
         Slot.objects.create(gate=border, direction="export", starts_at=hour, capacity=5)
         services.book_slot(actor=enterprise_user, declaration=d, starts_at=hour)
-    api_key = _yard_camera_key()
     for n, d in enumerate((late, on_time)):
-        services.ingest_plate_event(api_key=api_key, camera_code="cam-yard-huu-nghi-1-in",
+        services.ingest_plate_event(api_key=yard_key, camera_code="cam-yard-huu-nghi-1-in",
                                     event_id=f"l{n}", plate=d.plate, confidence=0.99,
                                     captured_at=now)
     from tinhso.border.selectors import yard_queue
 
     assert [e.key for e in yard_queue(border)] == [on_time.pk, late.pk]
     assert Declaration.objects.get(pk=late.pk).lost_booking_priority
-
-
-def _yard_camera_key():
-    from tinhso.accounts.models import ApiKey, Organization
-
-    org = Organization.objects.get(code="bai-xe-huu-nghi")
-    return ApiKey.objects.create(organization=org, name="t", prefix="abcd1234", key_hash="x",
-                                 scopes=["camera"])
 
 
 def test_no_show_frees_the_slot(border, enterprise_user):

@@ -1,10 +1,6 @@
 import pytest
 
-from tests.border.conftest import border, declaration_data, user  # noqa: F401
-from tinhso.accounts.models import Role
-from tinhso.accounts.permissions import organizations_with_role
-from tinhso.border import services as border_services
-from tinhso.border.models import Declaration
+from tests.border.conftest import border, declare, user  # noqa: F401
 from tinhso.payments.demo import seed_payments
 from tinhso.payments.services import issue_crossing_invoice
 
@@ -35,13 +31,7 @@ def cashier(payments):
     return user("thungan")
 
 
-def make_declaration(actor, **overrides) -> Declaration:
-    org_id = next(iter(organizations_with_role(actor, [Role.ENTERPRISE_STAFF])))
-    return border_services.create_declaration(actor=actor, enterprise_id=org_id,
-                                              data=declaration_data(**overrides))
-
-
 @pytest.fixture
 def invoice(enterprise_user):
     """An unpaid crossing invoice: a 28 t 40-ft container of fresh fruit, exported."""
-    return issue_crossing_invoice(declaration=make_declaration(enterprise_user))
+    return issue_crossing_invoice(declaration=declare(enterprise_user))

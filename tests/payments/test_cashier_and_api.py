@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from tests.payments.conftest import make_declaration
+from tests.border.conftest import declare
 from tinhso.core.models import AuditEntry
 from tinhso.payments.models import Invoice, InvoiceStatus
 from tinhso.payments.services import confirm_cash_payment, issue_crossing_invoice
@@ -79,7 +79,7 @@ def test_cashier_api_wrong_amount_and_double_confirm(client, cashier, invoice):
 
 def test_enterprise_sees_only_its_invoices(client, enterprise_user, other_enterprise_user,
                                            invoice):
-    theirs = issue_crossing_invoice(declaration=make_declaration(other_enterprise_user,
+    theirs = issue_crossing_invoice(declaration=declare(other_enterprise_user,
                                                                  plate="12C-999.99"))
     client.force_login(enterprise_user)
     listed = client.get(f"{API}/invoices").json()

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from tests.payments.conftest import make_declaration
+from tests.border.conftest import declare
 from tinhso.core.models import AuditEntry
 from tinhso.payments.models import FeeRate, Invoice, InvoiceStatus
 from tinhso.payments.selectors import vietqr_payload
@@ -34,20 +34,20 @@ def test_crossing_invoice_is_idempotent(invoice):
     ({"weight_kg": 28000, "containers": 1, "direction": "import"}, 5_200_000, False),
 ])
 def test_crossing_invoice_by_declaration(enterprise_user, overrides, amount, placeholder):
-    invoice = issue_crossing_invoice(declaration=make_declaration(enterprise_user, **overrides))
+    invoice = issue_crossing_invoice(declaration=declare(enterprise_user, **overrides))
     assert invoice.amount_vnd == amount
     assert invoice.is_placeholder is placeholder
 
 
 def test_wharf_only_transfer(enterprise_user):
-    declaration = make_declaration(enterprise_user, direction="import")
+    declaration = declare(enterprise_user, direction="import")
     assert issue_crossing_invoice(declaration=declaration,
                                   wharf_only=True).amount_vnd == 1_200_000
 
 
 def test_no_rate_does_not_block_the_crossing(enterprise_user):
     FeeRate.objects.all().delete()
-    assert issue_crossing_invoice(declaration=make_declaration(enterprise_user)) is None
+    assert issue_crossing_invoice(declaration=declare(enterprise_user)) is None
     assert not Invoice.objects.exists()
 
 
