@@ -59,3 +59,15 @@ def test_reports_are_not_for_enterprises(border):
     client = Client()
     client.force_login(user("doanhnghiep"))
     assert client.get("/border/reports/").status_code == 403
+
+
+def test_an_impossible_or_reversed_period_falls_back_instead_of_failing(border):
+    client = Client()
+    client.force_login(user("bql"))
+    assert client.get("/border/reports/", {"start": "2026-02-30"}).status_code == 200
+    today = timezone.localdate()
+    response = client.get("/border/reports/", {"start": today.isoformat(),
+                                               "end": (today - timedelta(days=2)).isoformat()})
+    assert response.status_code == 200
+    assert (response.context["report"].start, response.context["report"].end) == (
+        today - timedelta(days=2), today)

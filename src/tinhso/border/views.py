@@ -35,6 +35,7 @@ from tinhso.border.models import (
 from tinhso.border.validation import parse_datetime_field, parse_int_field
 from tinhso.core.errors import DomainError, FieldCollector, InvalidInput
 from tinhso.core.language import current_language
+from tinhso.core.periods import requested_period
 from tinhso.core.validators import InvalidValue
 
 S = DeclarationState
@@ -337,16 +338,11 @@ def reports(request):
     """Crossings by gate, direction, goods and enterprise; dwell time and fee revenue."""
     require(request.user, "border.reports")
     from django.http import HttpResponse
-    from django.utils.dateparse import parse_date
 
     from tinhso.border import reports as border_reports
 
-    today = timezone.localdate()
     period = request.GET.get("period") if request.GET.get("period") in ("day", "month") else "day"
-    start = parse_date(request.GET.get("start") or "") or today - timedelta(days=6)
-    end = parse_date(request.GET.get("end") or "") or today
-    if end < start:
-        start, end = end, start
+    start, end = requested_period(request.GET)
     report = border_reports.crossings_report(period=period, start=start, end=end)
     name = f"bao-cao-cua-khau-{start:%Y%m%d}-{end:%Y%m%d}"
     export = request.GET.get("format")

@@ -4,19 +4,18 @@ selector, render."""
 from __future__ import annotations
 
 import hmac
-from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tinhso.accounts.permissions import has_perm, require
 from tinhso.core.errors import DomainError
 from tinhso.core.language import current_language
 from tinhso.core.money import format_vnd, parse_vnd
+from tinhso.core.periods import requested_period
 from tinhso.core.validators import InvalidValue
 from tinhso.payments import selectors, services
 from tinhso.payments.models import Invoice, InvoiceStatus
@@ -91,23 +90,10 @@ def cashier_confirm(request, reference: str):
     return redirect("payments:cashier")
 
 
-def _period(request) -> tuple[date, date]:
-    today = timezone.localdate()
-    try:
-        start = date.fromisoformat(request.GET.get("start") or "")
-    except ValueError:
-        start = today - timedelta(days=6)
-    try:
-        end = date.fromisoformat(request.GET.get("end") or "")
-    except ValueError:
-        end = today
-    return (start, end) if start <= end else (end, start)
-
-
 @login_required
 def reconciliation(request):
     require(request.user, "payments.cashier")
-    start, end = _period(request)
+    start, end = requested_period(request.GET)
     report = selectors.reconciliation(start, end)
     if request.GET.get("format") == "csv":
         response = HttpResponse(selectors.reconciliation_csv(report),
