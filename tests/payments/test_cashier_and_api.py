@@ -36,9 +36,23 @@ def test_cashier_page_lists_unpaid_and_confirms(client, cashier, invoice):
     assert page.status_code == 200
     assert invoice.reference in page.content.decode()
     response = client.post(f"/payments/cashier/{invoice.reference}/confirm/",
-                           {"amount_vnd": "4.000.000 ₫", "note": "tiền mặt"})
-    assert response.status_code == 302
+                           {"amount_vnd": "4.000.000 ₫", "note": "tiền mặt"}, follow=True)
+    assert response.redirect_chain[0][1] == 302
+    assert f"Đã xác nhận thu 4.000.000 ₫ — {invoice.reference}." in response.content.decode()
     assert state(invoice)[0] == InvoiceStatus.PAID
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    wrong = client.post(f"/payments/cashier/{invoice.reference}/confirm/",
+                        {"amount_vnd": "bốn triệu"}, follow=True)
+    assert "Not a valid amount in VND" in wrong.content.decode()
+
+
+def test_model_names_read_correctly_in_vietnamese():
+    from django.utils import translation
+
+    from tinhso.border.models import GateNotice
+
+    with translation.override("vi"):
+        assert str(GateNotice._meta.verbose_name) == "thông báo cửa khẩu"
 
 
 @pytest.mark.parametrize("who", ["anonymous", "enterprise", "other_enterprise"])

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tinhso.accounts.permissions import has_perm, require
@@ -81,12 +82,11 @@ def cashier_confirm(request, reference: str):
         amount = parse_vnd(request.POST.get("amount_vnd", ""), field="amount_vnd")
         services.confirm_cash_payment(actor=request.user, invoice=invoice, amount_vnd=amount,
                                       note=request.POST.get("note", "")[:500])
-    except InvalidValue as error:
-        messages.error(request, error.message_en if current_language() == "en" else error.message_vi)
-    except DomainError as error:
+    except (InvalidValue, DomainError) as error:
         messages.error(request, error.message(current_language()))
     else:
-        messages.success(request, f"Đã xác nhận thu {format_vnd(amount)} — {reference}.")
+        messages.success(request, _("Cash payment of %(amount)s confirmed: %(reference)s.")
+                         % {"amount": format_vnd(amount), "reference": reference})
     return redirect("payments:cashier")
 
 
