@@ -26,6 +26,7 @@ from django.utils import timezone
 from tinhso.border.engine.forecast import estimate_wait
 from tinhso.border.models import (
     ACTIVE_STATES,
+    YARD_STATES,
     Advisory,
     AdvisorySubscription,
     CongestionLevel,
@@ -44,7 +45,6 @@ L = CongestionLevel
 WAITING_STATES = [S.IN_YARD, S.HELD]  # "trucks waiting": in the yards, or held there
 EXPECTED_STATES = [S.SUBMITTED, S.BOOKED]  # declared or booked, not arrived yet
 PIPELINE_STATES = [S.CALLED, S.AT_GATE, S.CLEARED]  # on their way through the gate
-YARD_STATES = [S.IN_YARD, S.CALLED, S.HELD]  # what occupies a yard place
 # A truck arriving now queues behind the trucks in the yards and those already called; a
 # held truck waits for an agency, not for the gate, so it is not ahead in the line.
 QUEUE_AHEAD_STATES = [S.IN_YARD, *PIPELINE_STATES]

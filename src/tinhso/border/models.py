@@ -224,6 +224,8 @@ ACTIVE_STATES = [
     DeclarationState.CLEARED,
     DeclarationState.HELD,
 ]
+# What takes a place in the yard the truck checked into.
+YARD_STATES = [DeclarationState.IN_YARD, DeclarationState.CALLED, DeclarationState.HELD]
 
 
 def new_ticket_token() -> str:

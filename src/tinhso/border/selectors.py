@@ -18,6 +18,7 @@ from tinhso.accounts.models import Role
 from tinhso.accounts.permissions import organizations_with_role
 from tinhso.border.models import (
     ACTIVE_STATES,
+    YARD_STATES,
     Camera,
     ClearanceDecision,
     Declaration,
@@ -136,12 +137,12 @@ def lock_if_unchanged(declaration: Declaration) -> bool:
 
 
 _YARD_OCCUPANCY = ("SELECT COUNT(*) FROM border_declaration WHERE yard_id = %s"
-                   f" AND state IN ('{S.IN_YARD}', '{S.CALLED}', '{S.HELD}')")
+                   f" AND state IN ({', '.join(['%s'] * len(YARD_STATES))})")
 
 
 def yard_occupancy(yard: Yard) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(_YARD_OCCUPANCY, [yard.pk])
+        cursor.execute(_YARD_OCCUPANCY, [yard.pk, *YARD_STATES])
         return cursor.fetchone()[0]
 
 
@@ -151,7 +152,7 @@ def yard_places_left(yard_id: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT capacity FROM border_yard WHERE id = %s{_for_update()}", [yard_id])
         (capacity,) = cursor.fetchone()
-        cursor.execute(_YARD_OCCUPANCY, [yard_id])
+        cursor.execute(_YARD_OCCUPANCY, [yard_id, *YARD_STATES])
         return capacity - cursor.fetchone()[0]
 
 
