@@ -1,9 +1,16 @@
 import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+#: Where every test's clock starts: a working Wednesday morning, Vietnam time, with every
+#: gate open. A test that needs another moment travels there itself (`time_machine`).
+TEST_EPOCH = datetime(2026, 12, 2, 9, 30, tzinfo=VIETNAM)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -28,3 +35,11 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Time is an input: the wall clock never decides whether a test passes. The clock
+    ticks from `TEST_EPOCH`, so code that measures durations still works."""
+    with time_machine.travel(TEST_EPOCH, tick=True) as traveller:
+        yield traveller
