@@ -312,8 +312,10 @@ def test_feed_has_the_documented_fields_and_cache_headers(congested_huu_nghi, bo
     gates = {g["code"]: g for g in body["gates"]}
     g = gates["huu-nghi"]
     assert set(g) == {"code", "name", "trucks_waiting", "trucks_expected", "crossed_last_hour",
-                      "clearance_rate_per_hour", "estimated_wait_hours", "congestion_level",
-                      "advisory_vi", "advisory_en", "updated_at"}
+                      "clearance_rate_per_hour", "estimated_wait_hours", "is_open",
+                      "reopens_at", "congestion_level", "advisory_vi", "advisory_en",
+                      "updated_at"}
+    assert (g["is_open"], g["reopens_at"]) == (True, None)
     assert (g["trucks_waiting"], g["trucks_expected"], g["crossed_last_hour"]) == (5, 2, 2)
     assert g["congestion_level"] == "congested"
     assert g["advisory_vi"] == congested_huu_nghi.text_vi

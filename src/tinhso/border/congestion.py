@@ -23,7 +23,7 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
-from tinhso.border.engine.forecast import estimate_wait
+from tinhso.border.engine.forecast import estimate_waits
 from tinhso.border.models import (
     ACTIVE_STATES,
     YARD_STATES,
@@ -72,7 +72,10 @@ class GateSnapshot:
     queue_ahead: int
     crossed_last_hour: int
     clearance_rate_per_hour: float | None
-    estimated_wait_hours: float | None
+    estimated_wait_hours: float | None  # for a truck arriving now, a closure included
+    queue_wait_hours: float | None  # the queue's own wait, in open hours: judges the level
+    is_open: bool
+    reopens_at: datetime | None  # when a closed gate opens again
     congestion_level: str  # the level in force (published advisory; computed if none yet)
     computed_level: str  # what the thresholds say right now
     advisory_vi: str
@@ -104,8 +107,9 @@ def gate_capacity(gate: Gate) -> int:
 
 
 def wait_for(gate: Gate, queue_ahead: int, crossings: list[datetime], now: datetime
-             ) -> float | None:
-    """Estimated wait (h) of a truck arriving now, None when nothing is known.
+             ) -> tuple[float | None, float | None]:
+    """Estimated wait (h) of a truck arriving now, and the queue's own wait without the
+    gate's closure (open hours); None when nothing is known.
 
     With a queue, the measured clearance rate is the truth (in January 2022 Hữu Nghị cleared
     a fraction of its planned capacity); the planned capacity is used only when the gate had
@@ -113,12 +117,14 @@ def wait_for(gate: Gate, queue_ahead: int, crossings: list[datetime], now: datet
     open_from, open_to = _opening(gate)
     planned = gate_capacity(gate) or None
     measured = queue_ahead > 0 and len(crossings) >= 2
-    wait = estimate_wait(
+    wait = estimate_waits(
         queue_ahead, [timezone.localtime(c) for c in crossings], timezone.localtime(now),
         window_hours=WINDOW_HOURS, capacity_per_hour=None if measured else planned,
         open_from=open_from, open_to=open_to,
     )
-    return None if math.isinf(wait) else round(wait, 2)
+    if math.isinf(wait.hours):
+        return None, None
+    return round(wait.hours, 2), round(wait.queue_hours, 2)
 
 
 def level_for(gate: Gate, wait_hours: float | None, backlog: int,
@@ -176,11 +182,12 @@ def compute_snapshots(now: datetime | None = None) -> Snapshot:
         crossed = sorted(crossings[gate.pk])
         ahead = row.get("ahead", 0)
         waiting = row.get("waiting", 0)
-        wait = wait_for(gate, ahead, crossed, now)
+        wait, queue_wait = wait_for(gate, ahead, crossed, now)
         recent = [c for c in crossed if c >= now - timedelta(hours=WINDOW_HOURS)]
         rate = round(len(recent) / WINDOW_HOURS, 1) if recent else (0.0 if crossed else None)
         advisory = advisories.get(gate.pk)
-        computed = level_for(gate, wait, waiting, advisory.level if advisory else L.NORMAL)
+        computed = level_for(gate, queue_wait, waiting,
+                             advisory.level if advisory else L.NORMAL)
         changes = [t for t in (row.get("changed"), crossed[-1] if crossed else None,
                                advisory.published_at if advisory else None) if t]
         snapshots.append(GateSnapshot(
@@ -188,6 +195,8 @@ def compute_snapshots(now: datetime | None = None) -> Snapshot:
             trucks_expected=row.get("expected", 0), queue_ahead=ahead,
             crossed_last_hour=sum(1 for c in crossed if c >= now - timedelta(hours=1)),
             clearance_rate_per_hour=rate, estimated_wait_hours=wait,
+            queue_wait_hours=queue_wait, is_open=gate.is_open_at(now),
+            reopens_at=gate.reopens_at(now),
             congestion_level=advisory.level if advisory else computed,
             computed_level=computed,
             advisory_vi=advisory.text_vi if advisory else "",
@@ -269,7 +278,8 @@ def refresh_advisories(*, now: datetime | None = None, actor=None) -> list[Advis
     """Recompute every active gate's level; publish an advisory where it changed.
 
     A gate that never had an advisory is at `normal`: nothing is published for it until
-    it gets busy. Unchanged level: nothing new, nobody notified. Each publication is one
+    it gets busy. Unchanged level: nothing new, nobody notified. A closed gate with an
+    empty queue says nothing: being closed is not news. Each publication is one
     transaction holding the gate's row lock (two runs at once cannot both publish)."""
     now = now or timezone.now()
     snapshot = compute_snapshots(now)
@@ -279,11 +289,13 @@ def refresh_advisories(*, now: datetime | None = None, actor=None) -> list[Advis
         if snap.computed_level == snap.congestion_level and (
                 snap.advisory_published_at or snap.computed_level == L.NORMAL):
             continue
+        if not snap.is_open and snap.queue_ahead == 0 and snap.trucks_waiting == 0:
+            continue
         with transaction.atomic():
             gate = Gate.objects.select_for_update().get(pk=gates[snap.code].pk)
             current = Advisory.objects.filter(gate=gate).order_by(
                 "-published_at", "-id").first()
-            level = level_for(gate, snap.estimated_wait_hours, snap.trucks_waiting,
+            level = level_for(gate, snap.queue_wait_hours, snap.trucks_waiting,
                               current.level if current else L.NORMAL)
             if level == (current.level if current else L.NORMAL):
                 continue

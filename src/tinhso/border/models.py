@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -66,6 +68,25 @@ class Gate(models.Model):
 
     def serves(self, direction: str) -> bool:
         return self.capacity_per_hour(direction) > 0
+
+    @property
+    def open_around_the_clock(self) -> bool:
+        return self.closes_at <= self.opens_at
+
+    def works_at(self, local_time: time) -> bool:
+        """Whether the gate works at this local time of day."""
+        return self.open_around_the_clock or self.opens_at <= local_time < self.closes_at
+
+    def is_open_at(self, moment: datetime) -> bool:
+        return self.works_at(timezone.localtime(moment).time())
+
+    def reopens_at(self, moment: datetime) -> datetime | None:
+        """When a gate closed at `moment` opens again (local time); None if it is open."""
+        if self.is_open_at(moment):
+            return None
+        local = timezone.localtime(moment)
+        day = local.date() if local.time() < self.opens_at else local.date() + timedelta(days=1)
+        return timezone.make_aware(datetime.combine(day, self.opens_at))
 
 
 class Yard(models.Model):

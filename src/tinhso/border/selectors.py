@@ -52,7 +52,7 @@ def open_hours(gate: Gate, start: datetime, end: datetime) -> list[datetime]:
     if hour < start:
         hour += timedelta(hours=1)
     while hour < end:
-        if gate.opens_at <= hour.time() < gate.closes_at:
+        if gate.works_at(hour.time()):
             hours.append(hour)
         hour = timezone.localtime(hour + timedelta(hours=1))
     return hours
@@ -175,7 +175,7 @@ def gate_room_now(gate: Gate, now: datetime) -> int:
     """How many more trucks the gate can take now: one hour of capacity, less the trucks
     already called and not yet across."""
     hourly = gate.export_per_hour + gate.import_per_hour + gate.transit_per_hour
-    if not gate.opens_at <= timezone.localtime(now).time() < gate.closes_at:
+    if not gate.is_open_at(now):
         return 0
     in_pipeline = Declaration.objects.filter(gate=gate, state__in=IN_GATE_PIPELINE).count()
     return max(0, hourly - in_pipeline)
