@@ -37,7 +37,7 @@ def test_no_advisory_is_published_for_an_empty_or_short_queue(moment):
     tan_thanh = Gate.objects.get(code="tan-thanh")
     trucks(tan_thanh, 10, "in_yard")  # well under an hour of the gate's planned capacity
 
-    assert congestion.refresh_advisories() == []
+    assert services.refresh_advisories() == []
     assert not Advisory.objects.exists()
 
     snap = {g.code: g for g in congestion.compute_snapshots().gates}
@@ -59,7 +59,7 @@ def test_a_real_queue_is_judged_on_its_own_wait_at_any_hour(moment):
     Gate.objects.filter(pk=tan_thanh.pk).update(busy_backlog=5)
     trucks(tan_thanh, 8, "in_yard")
 
-    published = congestion.refresh_advisories()
+    published = services.refresh_advisories()
 
     assert [(a.gate.code, a.level) for a in published] == [("tan-thanh", "busy")]
 

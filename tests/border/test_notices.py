@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from tests.border.conftest import declare, user
 from tinhso.border.models import Declaration, GateNotice, Slot
-from tinhso.border.notices import announce_notice
 from tinhso.border.selectors import hour_of
+from tinhso.border.services import announce_notice
 from tinhso.core.errors import InvalidInput
 
 

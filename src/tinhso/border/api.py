@@ -176,10 +176,9 @@ def call_next(request, code: str, payload: CallIn):
 @router.post("/gates/{code}/notices", response={201: NoticeOut}, auth=session_auth)
 def announce_notice(request, code: str, payload: NoticeIn):
     """Suspend or reduce a gate for a period; every affected booking moves at once."""
-    from tinhso.border.notices import announce_notice as announce
 
     gate = get_object_or_404(Gate, code=code)
-    outcome = announce(actor=request.auth, gate=gate, **payload.dict())
+    outcome = services.announce_notice(actor=request.auth, gate=gate, **payload.dict())
     notice = outcome.notice
     return Status(201, {"id": notice.pk, "gate": gate.code, "kind": notice.kind,
                         "starts_at": notice.starts_at, "ends_at": notice.ends_at,

@@ -7,11 +7,9 @@ class BorderError(StrEnum):
     NOT_ALLOWED_IN_STATE = "border.state"
     SLOT_FULL = "border.slot_full"
     GATE_CLOSED = "border.gate_closed"
-    DIRECTION_NOT_SERVED = "border.direction"
     UNKNOWN_CAMERA = "border.camera"
     CAMERA_NOT_YOURS = "border.camera_owner"
     NOT_REQUIRED_AGENCY = "border.agency"
-    NO_SLOT_FREE = "border.no_slot"
     EVENT_ALREADY_HANDLED = "border.event_handled"
 
 
@@ -25,9 +23,6 @@ MESSAGES = {
     BorderError.GATE_CLOSED: (
         "Cửa khẩu không làm việc vào giờ này ({opens}–{closes}).",
         "The gate is closed at that hour ({opens}–{closes}).", 422),
-    BorderError.DIRECTION_NOT_SERVED: (
-        "Cửa khẩu {gate} không thông quan chiều {direction}.",
-        "Gate {gate} does not serve {direction}.", 422),
     BorderError.UNKNOWN_CAMERA: ("Không có camera mã “{code}”.", "No camera “{code}”.", 404),
     BorderError.CAMERA_NOT_YOURS: (
         "Khóa API này không được gửi sự kiện cho camera “{code}”.",
@@ -35,9 +30,6 @@ MESSAGES = {
     BorderError.NOT_REQUIRED_AGENCY: (
         "Lô hàng này không cần {agency} kiểm tra.",
         "This load does not need {agency}.", 409),
-    BorderError.NO_SLOT_FREE: (
-        "Không còn khung giờ trống trong {hours} giờ tới.",
-        "No free slot in the next {hours} hours.", 409),
     BorderError.EVENT_ALREADY_HANDLED: (
         "Sự kiện này đã được xử lý.", "This event has already been handled.", 409),
 }

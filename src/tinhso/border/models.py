@@ -236,25 +236,14 @@ class DeclarationState(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-ACTIVE_STATES = [
-    DeclarationState.SUBMITTED,
-    DeclarationState.BOOKED,
-    DeclarationState.IN_YARD,
-    DeclarationState.CALLED,
-    DeclarationState.AT_GATE,
-    DeclarationState.CLEARED,
-    DeclarationState.HELD,
-]
-# What takes a place in the yard the truck checked into.
-YARD_STATES = [DeclarationState.IN_YARD, DeclarationState.CALLED, DeclarationState.HELD]
-
-
 def new_ticket_token() -> str:
     return secrets.token_urlsafe(18)
 
 
 class DeclarationQuerySet(models.QuerySet):
     def active(self):
+        from tinhso.border.workflow import ACTIVE_STATES
+
         return self.filter(state__in=ACTIVE_STATES)
 
     def visible_to(self, user):

@@ -17,8 +17,6 @@ from django.utils import timezone
 from tinhso.accounts.models import Role
 from tinhso.accounts.permissions import organizations_with_role
 from tinhso.border.models import (
-    ACTIVE_STATES,
-    YARD_STATES,
     Camera,
     ClearanceDecision,
     Declaration,
@@ -32,10 +30,15 @@ from tinhso.border.models import (
 )
 from tinhso.border.platematch import PlateIndex
 from tinhso.border.queueing import QueueEntry, call_order
+from tinhso.border.workflow import (
+    ACTIVE_STATES,
+    AGENCY_WORK_STATES,
+    GATE_PIPELINE_STATES,
+    YARD_STATES,
+)
 from tinhso.core import rows
 
 S = DeclarationState
-IN_GATE_PIPELINE = [S.CALLED, S.AT_GATE, S.CLEARED]
 CAMERA_CACHE_SECONDS = 60
 
 
@@ -177,7 +180,7 @@ def gate_room_now(gate: Gate, now: datetime) -> int:
     hourly = gate.export_per_hour + gate.import_per_hour + gate.transit_per_hour
     if not gate.is_open_at(now):
         return 0
-    in_pipeline = Declaration.objects.filter(gate=gate, state__in=IN_GATE_PIPELINE).count()
+    in_pipeline = Declaration.objects.filter(gate=gate, state__in=GATE_PIPELINE_STATES).count()
     return max(0, hourly - in_pipeline)
 
 
@@ -229,7 +232,7 @@ def declarations_for_agency(user, agency: str):
     passed by it, most urgent (perishable, earliest) first."""
     trucks = (
         Declaration.objects.visible_to(user)
-        .filter(state__in=[S.SUBMITTED, S.BOOKED, S.IN_YARD, S.CALLED, S.AT_GATE, S.HELD])
+        .filter(state__in=AGENCY_WORK_STATES)
         .select_related("goods", "gate", "enterprise")
         .order_by("-goods__perishable", "expected_arrival")
     )

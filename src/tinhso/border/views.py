@@ -19,7 +19,6 @@ from tinhso.accounts.permissions import has_perm, organizations_with_role, requi
 from tinhso.border import selectors, services
 from tinhso.border.access import AGENCY_FIELDS
 from tinhso.border.models import (
-    ACTIVE_STATES,
     Agency,
     Declaration,
     DeclarationState,
@@ -33,6 +32,7 @@ from tinhso.border.models import (
     Yard,
 )
 from tinhso.border.validation import parse_datetime_field, parse_int_field
+from tinhso.border.workflow import ACTIVE_STATES, GATE_PIPELINE_STATES
 from tinhso.core.errors import DomainError, FieldCollector, InvalidInput
 from tinhso.core.language import current_language
 from tinhso.core.periods import requested_period
@@ -240,7 +240,7 @@ def gate_console(request):
     queue = selectors.yard_queue(gate)
     trucks = Declaration.objects.in_bulk([e.key for e in queue])
     rows = [{"position": i, "entry": e, "d": trucks[e.key]} for i, e in enumerate(queue, 1)]
-    in_pipeline = (Declaration.objects.filter(gate=gate, state__in=selectors.IN_GATE_PIPELINE)
+    in_pipeline = (Declaration.objects.filter(gate=gate, state__in=GATE_PIPELINE_STATES)
                    .select_related("goods").order_by("called_at"))
     return render(request, "border/gate_console.html", {
         "gates": gates, "gate": gate, "rows": rows, "in_pipeline": in_pipeline,
@@ -298,7 +298,6 @@ def whatif(request):
 def notices(request):
     """The gate board announces suspensions and reduced capacity; bookings move at once."""
     require(request.user, "border.manage_notices")
-    from tinhso.border.notices import announce_notice
 
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -312,7 +311,7 @@ def notices(request):
                                    form.get("capacity_pct") or 0, "capacity_pct", low=0, high=100)
         try:
             check.raise_if_invalid()
-            outcome = announce_notice(
+            outcome = services.announce_notice(
                 actor=request.user, gate=gate, kind=form.get("kind", ""), starts_at=starts_at,
                 ends_at=ends_at, capacity_pct=capacity_pct,
                 directions=form.getlist("directions"),

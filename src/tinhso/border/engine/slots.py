@@ -45,22 +45,6 @@ def nearest_free_slots(
     return idx[order[:count]].tolist()
 
 
-def first_free_slot(
-    free: np.ndarray, start: int, chunk: int = 256
-) -> int | None:
-    """First index ``>= start`` with ``free > 0`` (forward-only fast path of the rule,
-    used by the simulation where a truck cannot come before the hour it asks for)."""
-    n = len(free)
-    i = max(0, start)
-    while i < n:
-        hits = np.flatnonzero(free[i : i + chunk] > 0)
-        if hits.size:
-            return i + int(hits[0])
-        i += chunk
-        chunk *= 2
-    return None
-
-
 @dataclass(frozen=True, slots=True)
 class SlotState:
     """A slot as the booking service sees it (one row of its slot table)."""

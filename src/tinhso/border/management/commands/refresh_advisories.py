@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from tinhso.border.congestion import refresh_advisories
+from tinhso.border.services import refresh_advisories
 
 
 class Command(BaseCommand):
