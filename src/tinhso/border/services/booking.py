@@ -50,14 +50,9 @@ class FreeSlot:
 
 
 def slot_capacity(gate: Gate, direction: str, hour: datetime,
-                   notices: list[GateNotice] | None = None) -> tuple[int, int]:
+                  notices: list[GateNotice] | None = None) -> tuple[int, int]:
     """(capacity, places reserved for perishables) of one hour, after any gate notice."""
-    capacity = gate.capacity_per_hour(direction)
-    if notices is None:
-        notices = selectors.notices_over(gate, direction, [hour])
-    for notice in notices:
-        if notice.starts_at <= hour < notice.ends_at:
-            capacity = min(capacity, capacity * notice.capacity_pct // 100)
+    capacity = selectors.capacity_at(gate, direction, hour, notices)
     return capacity, math.ceil(capacity * gate.perishable_share_pct / 100)
 
 
@@ -244,10 +239,12 @@ def _reslot_direction(actor, gate: Gate, notice: GateNotice, direction: str, now
         starts_at__lt=notice.ends_at))
     affected = list(Declaration.objects.select_for_update(of=("self",)).select_related("goods")
                     .filter(slot__in=hit_slots, state=S.BOOKED).order_by("pk"))
-    # Give every affected place back, then shrink the slots to what the notice leaves.
-    # Trucks of the slot already in the yard keep their place (rows are locked above).
+    # Give every affected place back, then shrink the slots to what the notices in force
+    # leave (the new one among them). Trucks of the slot already in the yard keep their
+    # place (rows are locked above).
+    in_force = selectors.notices_over(gate, direction, [slot.starts_at for slot in hit_slots])
     for slot in hit_slots:
-        capacity, reserved = slot_capacity(gate, direction, slot.starts_at, [notice])
+        capacity, reserved = slot_capacity(gate, direction, slot.starts_at, in_force)
         slot.booked -= _count(affected, slot.pk)
         slot.booked_perishable -= _count(affected, slot.pk, perishable=True)
         slot.capacity = max(capacity, slot.booked)
