@@ -136,6 +136,10 @@ def book_slot(*, actor, declaration: Declaration, starts_at: datetime) -> Declar
         if declaration.state not in ARRIVING_STATES:
             raise not_allowed(declaration, "đặt khung giờ", "book a slot")
         gate = declaration.gate
+        if hour + timedelta(hours=1) <= timezone.now():
+            # A past hour would put the truck ahead of those booked for the current one.
+            raise border_error(BorderError.SLOT_PAST, field="starts_at",
+                               hour=f"{hour:%H:%M %d/%m/%Y}")
         if hour not in selectors.open_hours(gate, hour, hour + timedelta(hours=1)):
             raise border_error(BorderError.GATE_CLOSED, field="starts_at",
                                opens=f"{gate.opens_at:%H:%M}", closes=f"{gate.closes_at:%H:%M}")

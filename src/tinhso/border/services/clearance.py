@@ -44,7 +44,7 @@ def record_clearance(*, actor, declaration: Declaration, agency: str, verdict: s
     need has passed it; a hold stops it; a reject ends the trip."""
     require(actor, AGENCY_PERMISSION[Agency(agency)])
     if verdict not in Verdict.values:
-        raise border_error(BorderError.NOT_REQUIRED_AGENCY, field="verdict", agency=agency)
+        raise border_error(BorderError.UNKNOWN_VERDICT, field="verdict", verdict=verdict)
     with transaction.atomic():
         declaration = locked(declaration)
         if agency not in required_agencies(declaration):
