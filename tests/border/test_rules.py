@@ -204,14 +204,15 @@ def test_unmatched_read_lands_on_the_exception_desk_and_the_operator_resolves_it
 
 
 def test_late_truck_loses_booking_priority_and_queues_behind(border, enterprise_user,
-                                                             yard_key):
+                                                             yard_key, clock):
     on_time = declare(enterprise_user, plate="12C-100.01", goods="machinery")
     late = declare(enterprise_user, plate="12C-100.02", goods="machinery")
-    now = timezone.now()
-    early_slot = hour_of(now - timedelta(hours=5))
-    for d, hour in ((late, early_slot), (on_time, hour_of(now))):
+    early_slot = hour_of(timezone.now())
+    for d, hour in ((late, early_slot), (on_time, early_slot + timedelta(hours=5))):
         Slot.objects.create(gate=border, direction="export", starts_at=hour, capacity=5)
         services.book_slot(actor=enterprise_user, declaration=d, starts_at=hour)
+    clock.shift(timedelta(hours=5))
+    now = timezone.now()
     for n, d in enumerate((late, on_time)):
         services.ingest_plate_event(api_key=yard_key, camera_code="cam-yard-huu-nghi-1-in",
                                     event_id=f"l{n}", plate=d.plate, confidence=0.99,
@@ -222,11 +223,13 @@ def test_late_truck_loses_booking_priority_and_queues_behind(border, enterprise_
     assert Declaration.objects.get(pk=late.pk).lost_booking_priority
 
 
-def test_no_show_frees_the_slot(border, enterprise_user):
+def test_no_show_frees_the_slot(border, enterprise_user, clock):
     declaration = declare(enterprise_user)
-    hour = hour_of(timezone.now() - timedelta(hours=4))
+    hour = hour_of(timezone.now())
     Slot.objects.create(gate=border, direction="export", starts_at=hour, capacity=2)
     services.book_slot(actor=enterprise_user, declaration=declaration, starts_at=hour)
+    assert services.mark_no_shows() == []
+    clock.shift(timedelta(hours=4))
     assert services.mark_no_shows() == [declaration.pk]
     assert Declaration.objects.get().state == "no_show"
     assert Declaration.objects.get().slot_id is None
