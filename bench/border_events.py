@@ -28,6 +28,7 @@ What it does, in one run and under the same conditions for both endpoints:
 from __future__ import annotations
 
 import argparse
+import bisect
 import http.client
 import io
 import itertools
@@ -104,13 +105,11 @@ def seed(n_declarations: int, rng: random.Random) -> dict:
     """Demo data, a camera key and the declared trucks; returns what the load needs."""
     from django.core.management import call_command
     from django.db import connection
-    from django.utils import timezone
 
     from bench.bare_app import create_bare_table
     from tinhso.accounts.models import Organization
     from tinhso.accounts.services import create_api_key
-    from tinhso.border.models import Camera, Declaration, Gate, GoodsCategory, Yard
-    from tinhso.border.platematch import plate_key
+    from tinhso.border.models import Camera
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("seed_demo", stdout=io.StringIO())
@@ -118,18 +117,36 @@ def seed(n_declarations: int, rng: random.Random) -> dict:
     operator = Organization.objects.get(code=OPERATOR)
     _, api_key = create_api_key(actor=None, organization=operator, name="bench camera",
                                 scopes=["camera"])
-    gate = Gate.objects.get(code=GATE)
     cameras = list(Camera.objects.filter(code__in=CAMERAS).select_related("yard"))
     assert len(cameras) == len(CAMERAS), f"seed_demo has no cameras {CAMERAS}"
     assert all(c.operator_id == operator.id for c in cameras), "cameras not the operator's"
-    Yard.objects.filter(gate=gate).update(capacity=n_declarations + 1000)
+    trucks = declare_trucks(n_declarations, rng)
+    connection.close()
+    return {"api_key": api_key, "trucks": trucks}
+
+
+def declare_trucks(n: int, rng: random.Random) -> list[tuple[int, str]]:
+    """``n`` more submitted export declarations at Hữu Nghị, with plates that no declaration
+    has yet; returns their ``(id, plate)``. The gate's yards get room for every truck
+    declared so far (plus the demo's)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from tinhso.accounts.models import Organization
+    from tinhso.border.models import Declaration, Gate, GoodsCategory, Yard
+    from tinhso.border.platematch import plate_key
+
+    gate = Gate.objects.get(code=GATE)
     enterprise = Organization.objects.get(code=ENTERPRISE)
     goods = GoodsCategory.objects.get(code="fresh-fruit")
-    numbers = rng.sample(range(len(DECLARED_SERIES) * 100_000), n_declarations)
-    plates = [f"{DECLARED_SERIES[n // 100_000]}-{n % 100_000 // 100:03d}.{n % 100:02d}"
-              for n in numbers]
+    taken = set(Declaration.objects.values_list("plate_key", flat=True))
+    first = Declaration.objects.filter(enterprise=enterprise).count()  # distinct driver ids
+    numbers = rng.sample(range(len(DECLARED_SERIES) * 100_000), n + len(taken))
+    plates = [f"{DECLARED_SERIES[k // 100_000]}-{k % 100_000 // 100:03d}.{k % 100:02d}"
+              for k in numbers]
+    plates = [plate for plate in plates if plate_key(plate) not in taken][:n]
     now = timezone.now()
-    Declaration.objects.bulk_create(
+    created = Declaration.objects.bulk_create(
         [
             Declaration(
                 enterprise=enterprise, plate=plate, plate_key=plate_key(plate), trailer_plate="",
@@ -138,15 +155,18 @@ def seed(n_declarations: int, rng: random.Random) -> dict:
                 direction="export", gate=gate, expected_arrival=now + timedelta(minutes=i % 720),
                 state="submitted", submitted_at=now,
             )
-            for i, plate in enumerate(plates)
+            for i, plate in enumerate(plates, start=first)
         ],
         batch_size=500,
     )
-    trucks = list(Declaration.objects.filter(gate=gate, state="submitted")
-                  .values_list("id", "plate"))
-    assert len(trucks) == n_declarations, (len(trucks), n_declarations)
+    keys = {plate_key(p) for p in plates}
+    trucks = [(pk, plate) for pk, plate, key in Declaration.objects.filter(
+        gate=gate, state="submitted").values_list("id", "plate", "plate_key") if key in keys]
+    assert len(created) == len(trucks) == n, (len(created), len(trucks), n)
+    declared = Declaration.objects.filter(gate=gate).count()
+    Yard.objects.filter(gate=gate).update(capacity=declared + 1000)
     connection.close()
-    return {"api_key": api_key, "trucks": trucks}
+    return trucks
 
 
 # ---------------------------------------------------------------- workload
@@ -167,8 +187,11 @@ def ocr_variant(plate: str, rng: random.Random) -> str:
     return rng.choice(variants)
 
 
-def build_workload(trucks: list[tuple[int, str]], total: int, rng: random.Random) -> list[dict]:
-    """``total`` camera reads in sending order, each ``{"kind", "body", "truck", "of"}``."""
+def build_workload(trucks: list[tuple[int, str]], total: int, rng: random.Random, *,
+                   prefix: str = "ev", every: float = 1.0) -> list[dict]:
+    """``total`` camera reads in sending order, each ``{"kind", "body", "truck", "of"}``:
+    event ids ``{prefix}-…``, captured ``every`` seconds apart. Each declared truck is read
+    once at most (a truck checks in once)."""
     from tinhso.border.platematch import plate_key
 
     declared_keys = {plate_key(p) for _, p in trucks}
@@ -177,13 +200,16 @@ def build_workload(trucks: list[tuple[int, str]], total: int, rng: random.Random
     kinds, weights = zip(*MIX.items(), strict=True)
     base = datetime.now(VN).replace(microsecond=0)
     events: list[dict] = []
+    firsts: list[int] = []  # positions of the reads that are not retries, ascending
     for i in range(total):
-        earlier = [e for e in events[: max(0, i - RETRY_DISTANCE)] if e["kind"] != "retry"]
+        # A retry repeats one of the first sends at least RETRY_DISTANCE requests back.
+        earlier = bisect.bisect_left(firsts, i - RETRY_DISTANCE)
         if earlier and rng.random() < RETRY_SHARE:
-            first = rng.choice(earlier)
+            first = events[firsts[rng.randrange(earlier)]]
             events.append({"kind": "retry", "body": first["body"], "truck": first["truck"],
                            "of": first["body"]["event_id"]})
             continue
+        firsts.append(i)
         kind = rng.choices(kinds, weights)[0]
         truck = None
         if kind == "unknown":
@@ -201,11 +227,11 @@ def build_workload(trucks: list[tuple[int, str]], total: int, rng: random.Random
             elif kind == "fuzzy":
                 plate = plate[:-1]  # the last digit was not read
         body = {
-            "event_id": f"ev-{i:06d}-{secrets.token_hex(4)}",
+            "event_id": f"{prefix}-{i:06d}-{secrets.token_hex(4)}",
             "camera_id": CAMERAS[i % len(CAMERAS)],
             "plate": plate,
             "confidence": round(rng.uniform(0.86, 0.99), 3),
-            "captured_at": (base + timedelta(seconds=i)).isoformat(),
+            "captured_at": (base + timedelta(seconds=i * every)).isoformat(),
         }
         events.append({"kind": kind, "body": body, "truck": truck and truck[0], "of": None})
     return events
