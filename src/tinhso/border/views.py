@@ -32,7 +32,7 @@ from tinhso.border.models import (
     Yard,
 )
 from tinhso.border.validation import parse_datetime_field, parse_int_field
-from tinhso.border.workflow import ACTIVE_STATES, GATE_PIPELINE_STATES
+from tinhso.border.workflow import ACTIVE_STATES, CHECKED_IN_STATES, GATE_PIPELINE_STATES
 from tinhso.core.errors import DomainError, FieldCollector, InvalidInput
 from tinhso.core.language import current_language
 from tinhso.core.periods import requested_period
@@ -166,7 +166,7 @@ def edit(request, pk: int):
     declaration = _visible_or_404(request.user, pk)
     require(request.user, "border.declare", declaration.enterprise_id)
     context = _declaration_form_context(request.user, [declaration.enterprise])
-    context.update(d=declaration, data={
+    context.update(d=declaration, route_frozen=declaration.state in CHECKED_IN_STATES, data={
         "plate": declaration.plate, "trailer_plate": declaration.trailer_plate,
         "driver_name": declaration.driver_name, "driver_id_number": declaration.driver_id_number,
         "driver_phone": declaration.driver_phone, "goods": declaration.goods.code,
