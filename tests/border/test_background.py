@@ -58,9 +58,10 @@ def test_the_tasks_call_the_services(border, enterprise_user, clock):
     from tinhso.border import tasks
 
     declaration = declare(enterprise_user)
-    hour = hour_of(timezone.now() - timedelta(hours=4))
-    Slot.objects.create(gate=border, direction="export", starts_at=hour, capacity=2)
+    hour = hour_of(timezone.now())
     services.book_slot(actor=enterprise_user, declaration=declaration, starts_at=hour)
+    assert tasks.mark_no_shows.enqueue().return_value == []
+    clock.shift(timedelta(hours=4))
     assert tasks.mark_no_shows.enqueue().return_value == [declaration.pk]
     assert tasks.mark_no_shows.enqueue().return_value == []  # twice is harmless
     assert tasks.refresh_advisories.enqueue().return_value == []  # nothing congested

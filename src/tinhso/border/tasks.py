@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from tinhso.border import congestion, services, whatif
+from tinhso.border import services, whatif
 
 
 @task()
@@ -18,7 +18,7 @@ def mark_no_shows() -> list[int]:
 @task()
 def refresh_advisories() -> list[int]:
     """Publish an advisory for each gate whose congestion level changed."""
-    return [advisory.pk for advisory in congestion.refresh_advisories()]
+    return [advisory.pk for advisory in services.refresh_advisories()]
 
 
 @task(queue_name="simulations")
