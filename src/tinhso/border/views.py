@@ -286,12 +286,21 @@ def exception_count(request):
 
 @login_required
 def whatif(request):
-    """The gate board's what-if simulator (the engine's page). Imported on first use: it
-    pulls in matplotlib, which the other pages do not need."""
+    """The gate board's what-if simulator: the form, and the recent runs. Imported on first
+    use: it pulls in the engine (numpy), which the other pages do not need."""
     require(request.user, "border.whatif")
     from tinhso.border.views_whatif import whatif as page
 
     return page(request)
+
+
+@login_required
+def whatif_run(request, pk: int):
+    """One what-if run: its progress while the worker simulates, then its result."""
+    require(request.user, "border.whatif")
+    from tinhso.border.views_whatif import whatif_run as page
+
+    return page(request, pk)
 
 
 @login_required
