@@ -604,9 +604,6 @@ def test_the_agency_console_shows_only_its_steps_fields(border, actor, shown):
     assert {f for f in PRIVATE if str(PRIVATE[f]) in page} == shown
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "views.declaration renders driver name, driver phone and weight to every officer who "
-    "sees the declaration; the API hides them (access.hidden_fields) but the page does not"))
 @pytest.mark.parametrize(("actor", "hidden"), [
     ("customs", {"driver_name", "driver_phone"}),
     ("border_guard", {"driver_phone", "weight_kg"}),
@@ -618,9 +615,6 @@ def test_the_declaration_page_shows_an_agency_only_its_steps_fields(border, acto
     assert not [field for field in hidden if str(PRIVATE[field]) in page]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "permissions.roles_of ignores Organization.is_active: the API keys of a deactivated "
-    "organisation stop working (ApiKey.objects.active), its staff keep declaring"))
 def test_staff_of_a_deactivated_enterprise_cannot_declare(border):
     Organization.objects.filter(code=OWNER).update(is_active=False)
     before = world()
@@ -628,9 +622,6 @@ def test_staff_of_a_deactivated_enterprise_cannot_declare(border):
     assert world() == before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "views.enterprise calls int() on the posted `enterprise` id: a forged value is a 500, "
-    "not a 404 as for the other forms (test_rules.test_forged_form_values_are_404_not_500)"))
 def test_a_forged_enterprise_id_on_the_declaration_form_is_404(border):
     client = as_actor("owner")
     client.raise_request_exception = False

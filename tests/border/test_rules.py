@@ -111,10 +111,6 @@ def slot_counts_what_holds_it(slot: Slot) -> bool:
         holding.count(), holding.filter(goods__perishable=True).count())
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "update_declaration sets the new goods before the slot is released and never "
-    "recounts a slot it keeps: booked_perishable goes stale, and giving the place back "
-    "later breaks the slot's check constraints (an IntegrityError, a 500)"))
 def test_correcting_the_goods_of_a_booked_truck_keeps_its_slot_counted_right(border):
     truck = DeclarationFactory(booked=True)
     slot = truck.slot
@@ -129,10 +125,6 @@ def test_correcting_the_goods_of_a_booked_truck_keeps_its_slot_counted_right(bor
     assert slot_counts_what_holds_it(slot)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "update_declaration releases the slot with the corrected goods: a fresh-fruit booking "
-    "corrected to machinery at another gate decrements `booked` but not "
-    "`booked_perishable` (an IntegrityError, a 500)"))
 def test_correcting_goods_and_gate_gives_the_place_back_as_it_was_taken(border):
     truck = DeclarationFactory(booked=True, perishable=True)
     response = logged_in("doanhnghiep").put(

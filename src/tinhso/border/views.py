@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from tinhso.accounts.models import Organization, Role
 from tinhso.accounts.permissions import has_perm, organizations_with_role, require
 from tinhso.border import selectors, services
-from tinhso.border.access import AGENCY_FIELDS
+from tinhso.border.access import AGENCY_FIELDS, hidden_fields
 from tinhso.border.models import (
     Agency,
     Declaration,
@@ -85,7 +85,7 @@ def enterprise(request):
     context["data"] = {"direction": "export", "gate": "huu-nghi", "containers": 0}
     if request.method == "POST":
         data = request.POST.dict()
-        org_id = int(data.get("enterprise") or enterprises[0].id)
+        org_id = _int_or_404(data.get("enterprise") or enterprises[0].id)
         try:
             declaration = services.create_declaration(actor=request.user, enterprise_id=org_id,
                                                       data=data)
@@ -124,6 +124,7 @@ def declaration(request, pk: int):
     declaration = _visible_or_404(request.user, pk)
     can_edit = has_perm(request.user, "border.declare", declaration.enterprise_id)
     context = {"d": declaration, "can_edit": can_edit, "errors": {}, "alternatives": [],
+               "hidden": hidden_fields(request.user, declaration),
                "position": selectors.queue_position(declaration),
                "clearances": declaration.clearances.select_related("officer")}
     if can_edit and declaration.state in {S.SUBMITTED, S.NO_SHOW, S.BOOKED}:

@@ -81,16 +81,25 @@ def take_place(slot_id: int, perishable: bool, *, count_as_perishable: bool | No
     return Slot.objects.filter(condition, pk=slot_id).update(**changes) == 1
 
 
-def release_slot(declaration: Declaration) -> None:
-    """Give the booked place back. Every caller then moves the declaration on: its
-    `transition(..., also=("slot",))` saves the emptied slot in the same UPDATE."""
+def release_slot(declaration: Declaration, *, perishable: bool | None = None) -> None:
+    """Give the booked place back, counted as it was taken (`perishable`: the load's kind
+    when it was booked, if the goods were corrected since). Every caller then moves the
+    declaration on: its `transition(..., also=("slot",))` saves the emptied slot in the
+    same UPDATE."""
     if declaration.slot_id is None:
         return
     changes = {"booked": F("booked") - 1}
-    if declaration.goods.perishable:
+    if declaration.goods.perishable if perishable is None else perishable:
         changes["booked_perishable"] = F("booked_perishable") - 1
     Slot.objects.filter(pk=declaration.slot_id).update(**changes)
     declaration.slot = None
+
+
+def recount_load_kind(slot_id: int, *, perishable: bool) -> None:
+    """A booking's goods were corrected to (or from) a perishable load: the slot keeps the
+    place but counts it as the new kind."""
+    step = 1 if perishable else -1
+    Slot.objects.filter(pk=slot_id).update(booked_perishable=F("booked_perishable") + step)
 
 
 def _slot_state(slot: Slot | None, hour: datetime, capacity: int, reserved: int) -> SlotState:

@@ -11,7 +11,7 @@ from django.db import transaction
 from tinhso.border import selectors
 from tinhso.border.models import Declaration, DeclarationState, SavedDriver, SavedVehicle
 from tinhso.border.platematch import plate_key
-from tinhso.border.services.booking import release_slot
+from tinhso.border.services.booking import recount_load_kind, release_slot
 from tinhso.border.services.common import locked, not_allowed, require_enterprise, transition
 from tinhso.border.validation import clean_declaration, frozen_in_yard
 from tinhso.border.workflow import CHECKED_IN_STATES, EDITABLE_STATES
@@ -74,6 +74,7 @@ def update_declaration(*, actor, declaration: Declaration, data: Mapping[str, An
             _refuse_route_changes(declaration, cleaned)
         before = _snapshot(declaration)
         arrival_hour = selectors.hour_of(declaration.expected_arrival)
+        was_perishable = declaration.goods.perishable
         for field, value in cleaned.items():
             setattr(declaration, field, value)
         declaration.plate_key = plate_key(declaration.plate)
@@ -89,9 +90,11 @@ def update_declaration(*, actor, declaration: Declaration, data: Mapping[str, An
                      before={k: before[k] for k in changed}, after=changed)
         _remember_vehicle_and_driver(declaration.enterprise_id, cleaned)
         if moved and declaration.state == S.BOOKED:
-            release_slot(declaration)
+            release_slot(declaration, perishable=was_perishable)
             transition(declaration, S.SUBMITTED, actor=actor, also=("slot",),
                        note="gate, direction or arrival changed: booking released")
+        elif declaration.slot_id and declaration.goods.perishable != was_perishable:
+            recount_load_kind(declaration.slot_id, perishable=declaration.goods.perishable)
     return declaration
 
 
