@@ -26,6 +26,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "border.clear_border_guard": frozenset({R.BORDER_GUARD_OFFICER}),
     "border.dashboard": frozenset({R.GATE_BOARD, R.PROVINCE_LEADER}),
     "border.manage_notices": frozenset({R.GATE_BOARD}),
+    "border.configure_gates": frozenset({R.GATE_BOARD}),
     "border.whatif": frozenset({R.GATE_BOARD, R.PROVINCE_LEADER}),
     "border.reports": frozenset({R.GATE_BOARD, R.PROVINCE_LEADER, R.FEE_CASHIER}),
     "payments.cashier": frozenset({R.FEE_CASHIER}),

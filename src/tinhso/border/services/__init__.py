@@ -29,11 +29,12 @@ from tinhso.border.services.declarations import (
     submit_declaration,
     update_declaration,
 )
+from tinhso.border.services.gates import GateUpdate, save_camera, save_yard, update_gate
 
 __all__ = [
-    "EventAnswer", "FreeSlot", "NoticeOutcome", "SlotFull", "announce_notice", "book_slot",
-    "call_next", "can_act_for_agency", "cancel_declaration", "create_declaration",
+    "EventAnswer", "FreeSlot", "GateUpdate", "NoticeOutcome", "SlotFull", "announce_notice",
+    "book_slot", "call_next", "can_act_for_agency", "cancel_declaration", "create_declaration",
     "ingest_plate_event", "mark_no_shows", "nearest_free_slots", "record_clearance",
-    "refresh_advisories", "required_agencies", "resolve_plate_event", "submit_declaration",
-    "transition", "update_declaration",
+    "refresh_advisories", "required_agencies", "resolve_plate_event", "save_camera",
+    "save_yard", "submit_declaration", "transition", "update_declaration", "update_gate",
 ]

@@ -56,6 +56,14 @@ def slot_capacity(gate: Gate, direction: str, hour: datetime,
     return capacity, math.ceil(capacity * gate.perishable_share_pct / 100)
 
 
+def fit_slot(slot: Slot, capacity: int, reserved: int) -> None:
+    """Give an existing slot a new capacity (the gate's, after notices), never below the
+    places already booked; the perishable reserve never exceeds the capacity. The caller
+    holds the slot's row lock and saves it."""
+    slot.capacity = max(capacity, slot.booked)
+    slot.perishable_reserved = min(reserved, slot.capacity)
+
+
 def ensure_slot(gate: Gate, direction: str, starts_at: datetime) -> Slot:
     capacity, reserved = slot_capacity(gate, direction, starts_at)
     slot, _ = Slot.objects.get_or_create(
@@ -260,8 +268,7 @@ def _reslot_direction(actor, gate: Gate, notice: GateNotice, direction: str, now
         capacity, reserved = slot_capacity(gate, direction, slot.starts_at, in_force)
         slot.booked -= _count(affected, slot.pk)
         slot.booked_perishable -= _count(affected, slot.pk, perishable=True)
-        slot.capacity = max(capacity, slot.booked)
-        slot.perishable_reserved = min(reserved, slot.capacity)
+        fit_slot(slot, capacity, reserved)
         slot.save(update_fields=["booked", "booked_perishable", "capacity",
                                  "perishable_reserved"])
     if not affected:
