@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tinhso.border import views, views_dashboard, views_public
+from tinhso.border import views, views_dashboard, views_gates, views_public
 
 app_name = "border"
 urlpatterns = [
@@ -20,4 +20,10 @@ urlpatterns = [
     path("what-if/<int:pk>/", views.whatif_run, name="whatif_run"),
     path("notices/", views.notices, name="notices"),
     path("reports/", views.reports, name="reports"),
+    path("gates/", views_gates.gates, name="gates"),
+    path("gates/<slug:code>/", views_gates.gate_edit, name="gate_edit"),
+    path("gates/<slug:code>/yards/new/", views_gates.yard_new, name="yard_new"),
+    path("gates/<slug:code>/cameras/new/", views_gates.camera_new, name="camera_new"),
+    path("yards/<slug:code>/", views_gates.yard_edit, name="yard_edit"),
+    path("cameras/<str:code>/", views_gates.camera_edit, name="camera_edit"),
 ]
