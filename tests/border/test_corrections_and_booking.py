@@ -138,3 +138,22 @@ def test_an_invalid_verdict_is_named_as_such(border, enterprise_user):
     assert "maybe" in refused.value.message_en and "maybe" in refused.value.message_vi
     assert "need" not in refused.value.message_en
     assert not ClearanceDecision.objects.exists()
+
+
+def test_the_correction_page_of_a_truck_in_the_yard_locks_its_route(
+        border, enterprise_user, camera_key):
+    truck = declare(enterprise_user)
+    camera_read(Client(), camera_key, "cam-yard-huu-nghi-1-in", "in-1", truck.plate)
+    client = Client()
+    client.force_login(enterprise_user)
+
+    page = client.get(f"/border/declarations/{truck.pk}/edit/").content.decode()
+
+    assert "Xe đã vào bãi" in page
+    assert 'id="f-plate" name="plate"' in page and "readonly" in page
+    # The disabled selects send nothing; hidden fields carry the unchanged values.
+    assert '<input type="hidden" name="gate" value="huu-nghi">' in page
+    saved = client.post(f"/border/declarations/{truck.pk}/edit/", {
+        **correction(truck, driver_phone="0987 654 321"), "gate": "huu-nghi"})
+    assert saved.status_code == 302
+    assert Declaration.objects.get(pk=truck.pk).driver_phone == "0987654321"

@@ -32,7 +32,7 @@ from tinhso.border.models import (
     Yard,
 )
 from tinhso.border.validation import parse_datetime_field, parse_int_field
-from tinhso.border.workflow import ACTIVE_STATES, GATE_PIPELINE_STATES
+from tinhso.border.workflow import ACTIVE_STATES, CHECKED_IN_STATES, GATE_PIPELINE_STATES
 from tinhso.core.errors import DomainError, FieldCollector, InvalidInput
 from tinhso.core.language import current_language
 from tinhso.core.periods import requested_period
@@ -166,7 +166,7 @@ def edit(request, pk: int):
     declaration = _visible_or_404(request.user, pk)
     require(request.user, "border.declare", declaration.enterprise_id)
     context = _declaration_form_context(request.user, [declaration.enterprise])
-    context.update(d=declaration, data={
+    context.update(d=declaration, route_frozen=declaration.state in CHECKED_IN_STATES, data={
         "plate": declaration.plate, "trailer_plate": declaration.trailer_plate,
         "driver_name": declaration.driver_name, "driver_id_number": declaration.driver_id_number,
         "driver_phone": declaration.driver_phone, "goods": declaration.goods.code,
@@ -286,12 +286,21 @@ def exception_count(request):
 
 @login_required
 def whatif(request):
-    """The gate board's what-if simulator (the engine's page). Imported on first use: it
-    pulls in matplotlib, which the other pages do not need."""
+    """The gate board's what-if simulator: the form, and the recent runs. Imported on first
+    use: it pulls in the engine (numpy), which the other pages do not need."""
     require(request.user, "border.whatif")
     from tinhso.border.views_whatif import whatif as page
 
     return page(request)
+
+
+@login_required
+def whatif_run(request, pk: int):
+    """One what-if run: its progress while the worker simulates, then its result."""
+    require(request.user, "border.whatif")
+    from tinhso.border.views_whatif import whatif_run as page
+
+    return page(request, pk)
 
 
 @login_required
