@@ -166,13 +166,19 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-        if os.environ.get("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# One cache for every process, because what one process drops (a camera, a gate's queue
+# order, the status snapshot) must be gone for all: Redis when REDIS_URL is set (several
+# machines); otherwise files in VAR_DIR/cache, shared by the gunicorn workers and the
+# commands of this one machine (bench/border_events.py measures it on the camera path).
+# Tests keep the in-process cache, emptied around each test.
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["REDIS_URL"]}}
+elif TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": VAR_DIR / "cache"}}
 
 # Notifications to drivers and enterprises: "console" logs them, "file" appends JSON lines.
 NOTIFY_BACKEND = os.environ.get("NOTIFY_BACKEND", "file")
