@@ -82,9 +82,10 @@ def seed(n_trucks: int) -> dict:
     from django.utils import timezone
 
     from tinhso.accounts.models import Organization
-    from tinhso.border import congestion
+    from tinhso.border import congestion, services
     from tinhso.border.demo import seed_border
     from tinhso.border.models import Declaration, Gate, GoodsCategory, Yard
+    from tinhso.border.workflow import WAITING_STATES
     from tinhso.core.demo import seed_accounts
 
     call_command("migrate", verbosity=0)
@@ -133,8 +134,8 @@ def seed(n_trucks: int) -> dict:
     tickets = dict(Declaration.objects.filter(pk__in=[e.key for e in queue[::len(queue) // TICKETS]])
                    .values_list("ticket_token", "pk"))
     positions = {e.key: n for n, e in enumerate(queue, start=1)}
-    waiting = Declaration.objects.filter(state__in=congestion.WAITING_STATES).count()
-    published = congestion.refresh_advisories()
+    waiting = Declaration.objects.filter(state__in=WAITING_STATES).count()
+    published = services.refresh_advisories()
     congestion.forget_snapshots()
     started = time.perf_counter()
     for _ in range(5):

@@ -36,8 +36,13 @@ def tinhso(args: list[str], *, cwd: Path, timeout: float = 120,
                           capture_output=True, text=True, timeout=timeout, check=False)
 
 
+#: Commands that run until they are stopped (the server and the background processes
+#: `make run` starts through `tinhso serve`): not one-shot steps to run and check here.
+LONG_RUNNING = {"serve", "db_worker", "scheduler", "runserver"}
+
+
 def make_run_commands() -> list[list[str]]:
-    """The `tinhso` steps of the Makefile's `run` target (everything before gunicorn)."""
+    """The one-shot `tinhso` steps of the Makefile's `run` target (all but `serve`)."""
     lines = (ROOT / "Makefile").read_text().splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("run:"))
     recipe: list[str] = []
@@ -50,13 +55,15 @@ def make_run_commands() -> list[list[str]]:
             recipe.append(line.strip())
     commands = [shlex.split(m.group(1)) for line in recipe
                 if (m := re.search(r"\$\(BIN\)/tinhso\s+(.*)$", line))]
-    assert commands, "the Makefile's run target calls no `tinhso` command"
+    commands = [c for c in commands if c[0] not in LONG_RUNNING]
+    assert commands, "the Makefile's run target calls no one-shot `tinhso` command"
     return commands
 
 
 def readme_commands() -> list[list[str]]:
     """Every `tinhso` command the README shows: the code block of its "Command line"
-    section, in order, then those it names inline (such as `tinhso seed_demo`)."""
+    section, in order, then the one-shot ones it names inline (such as `tinhso seed_demo`;
+    not the long-running processes of "Background work")."""
     text = (ROOT / "README.md").read_text()
     section = text.split("\n## Command line", 1)[1].split("\n## ", 1)[0]
     block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
@@ -66,7 +73,7 @@ def readme_commands() -> list[list[str]]:
     assert all(c[0] == "tinhso" for c in commands), commands
     shown = {c[1] for c in commands}
     for name in re.findall(r"`tinhso ([a-z_]+)`", text):
-        if name not in shown:
+        if name not in shown and name not in LONG_RUNNING:
             commands.append(["tinhso", name])
             shown.add(name)
     return commands

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "tinhso.core",
     "tinhso.accounts",
     "tinhso.payments",
@@ -183,6 +185,34 @@ else:
 # Notifications to drivers and enterprises: "console" logs them, "file" appends JSON lines.
 NOTIFY_BACKEND = os.environ.get("NOTIFY_BACKEND", "file")
 NOTIFY_FILE = Path(os.environ.get("NOTIFY_FILE", VAR_DIR / "notifications.jsonl"))
+
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "6"))
+NOTIFY_KEEP_DAYS = int(os.environ.get("NOTIFY_KEEP_DAYS", "90"))  # delivered ones hold phone numbers
+
+# Background work: the Django tasks API. "database" keeps the queue in the platform's own
+# database (no broker; `tinhso db_worker` runs it, `make run` starts one); "immediate" runs
+# each task in the process that enqueues it (the tests' default: no worker needed).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if TESTING else "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
+#: "simulations" is its own queue so a long what-if run never delays a no-show or an SMS.
+TASK_QUEUES = ["default", "simulations"]
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUEUES}}
+TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "7"))
+
+# Periodic work, enqueued by `tinhso scheduler` once per period (every N seconds, periods
+# aligned to the epoch so that two schedulers agree on them and only one enqueues).
+PERIODIC_TASKS = {
+    "border.mark_no_shows": {"task": "tinhso.border.tasks.mark_no_shows", "every": 120},
+    "border.refresh_advisories": {"task": "tinhso.border.tasks.refresh_advisories",
+                                  "every": 300},
+    "core.retry_notifications": {"task": "tinhso.core.tasks.retry_notifications", "every": 120},
+    "core.prune": {"task": "tinhso.core.tasks.prune", "every": 86400},
+}
 
 PROVINCE_CODE = 20  # Lạng Sơn after the July 2025 reform
 PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Tỉnh Số Lạng Sơn")

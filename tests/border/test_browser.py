@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from tests.border.test_status import crossings, trucks
-from tinhso.border import congestion
+from tinhso.border import congestion, services
 from tinhso.border.models import Gate
 from tinhso.core.demo import DEMO_PASSWORD
 
@@ -64,7 +64,7 @@ def crisis_day(border, settings):
     trucks(border, 3, "booked")
     crossings(border, [10, 25, 40], now, checked_in_at=now - timedelta(hours=5))
     trucks(Gate.objects.get(code="tan-thanh"), 4, "in_yard")
-    [advisory] = congestion.refresh_advisories(now=now)
+    [advisory] = services.refresh_advisories(now=now)
     congestion.forget_snapshots()
     return advisory
 

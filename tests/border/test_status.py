@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tests.border.conftest import user
 from tinhso.accounts.models import Organization
-from tinhso.border import congestion, views_public
+from tinhso.border import congestion, services, views_public
 from tinhso.border.models import (
     Advisory,
     AdvisorySubscription,
@@ -135,11 +135,11 @@ def test_thresholds_raise_and_lower_the_level_and_only_changes_publish(
 
     # Below every threshold: nothing to publish.
     trucks(border, 2, "in_yard")
-    assert congestion.refresh_advisories() == []
+    assert services.refresh_advisories() == []
 
     waiting = trucks(border, 2, "in_yard")  # 4 > 3: busy
     with django_capture_on_commit_callbacks(execute=True):
-        [busy] = congestion.refresh_advisories()
+        [busy] = services.refresh_advisories()
     assert (busy.gate, busy.level, busy.backlog) == (border, "busy", 4)
     assert "đặt lượt" in busy.text_vi and "Book a slot" in busy.text_en
     audit = AuditEntry.objects.get(action="advisory.publish", object_id=str(busy.pk))
@@ -147,13 +147,13 @@ def test_thresholds_raise_and_lower_the_level_and_only_changes_publish(
 
     # Same level again: nothing new, nobody notified again.
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert congestion.refresh_advisories() == []
+        assert services.refresh_advisories() == []
     assert callbacks == []
     assert Advisory.objects.count() == 1
 
     trucks(border, 3, "held", goods="fresh-fruit")  # 7 > 6: congested
     with django_capture_on_commit_callbacks(execute=True):
-        [congested] = congestion.refresh_advisories()
+        [congested] = services.refresh_advisories()
     assert congested.level == "congested" and congested.backlog == 7
     assert "tạm dừng" in congested.text_vi and "nông sản tươi" in congested.text_vi
     assert "stop sending trucks with fresh produce" in congested.text_en
@@ -161,13 +161,13 @@ def test_thresholds_raise_and_lower_the_level_and_only_changes_publish(
     # Down to 6 (not above 6, but above 90 % of it): stays congested, no flapping.
     Declaration.objects.filter(pk=waiting[0].pk).update(state="crossed",
                                                         crossed_at=timezone.now())
-    assert congestion.refresh_advisories() == []
+    assert services.refresh_advisories() == []
 
     # The queue clears: back to normal in one step.
     Declaration.objects.filter(state__in=["in_yard", "held"]).update(
         state="crossed", crossed_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
-        [normal] = congestion.refresh_advisories()
+        [normal] = services.refresh_advisories()
     assert normal.level == "normal" and normal.backlog == 0
     assert "thông thoáng" in normal.text_vi
     assert list(Advisory.objects.filter(gate=border).order_by("published_at", "id")
@@ -191,7 +191,7 @@ def test_the_wait_alone_raises_the_level(border):
     now = timezone.now()
     trucks(border, 20, "in_yard")
     crossings(border, [20, 80, 140], now)  # one an hour: 20 trucks ahead ≈ 20 h
-    [advisory] = congestion.refresh_advisories(now=now)
+    [advisory] = services.refresh_advisories(now=now)
     assert advisory.level == "busy" and advisory.estimated_wait_hours > 19
 
 
@@ -201,7 +201,7 @@ def test_nothing_is_notified_when_the_transaction_rolls_back(
     trucks(border, 2, "in_yard")
     # Callbacks captured but not executed: the notification waits for the commit.
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        congestion.refresh_advisories()
+        services.refresh_advisories()
     assert len(callbacks) == 2 and notified(settings) == []
 
 
@@ -225,7 +225,7 @@ def congested_huu_nghi(border, django_capture_on_commit_callbacks):
     trucks(border, 5, "in_yard", goods="fresh-fruit")
     trucks(border, 2, "booked")
     with django_capture_on_commit_callbacks(execute=True):
-        [advisory] = congestion.refresh_advisories()
+        [advisory] = services.refresh_advisories()
     return advisory
 
 
@@ -312,8 +312,10 @@ def test_feed_has_the_documented_fields_and_cache_headers(congested_huu_nghi, bo
     gates = {g["code"]: g for g in body["gates"]}
     g = gates["huu-nghi"]
     assert set(g) == {"code", "name", "trucks_waiting", "trucks_expected", "crossed_last_hour",
-                      "clearance_rate_per_hour", "estimated_wait_hours", "congestion_level",
-                      "advisory_vi", "advisory_en", "updated_at"}
+                      "clearance_rate_per_hour", "estimated_wait_hours", "is_open",
+                      "reopens_at", "congestion_level", "advisory_vi", "advisory_en",
+                      "updated_at"}
+    assert (g["is_open"], g["reopens_at"]) == (True, None)
     assert (g["trucks_waiting"], g["trucks_expected"], g["crossed_last_hour"]) == (5, 2, 2)
     assert g["congestion_level"] == "congested"
     assert g["advisory_vi"] == congested_huu_nghi.text_vi

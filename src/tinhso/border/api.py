@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
@@ -30,6 +28,7 @@ from tinhso.border.schemas import (
     TicketOut,
 )
 from tinhso.core.errors import DomainError
+from tinhso.core.schema_types import LocalDateTime
 
 router = Router(tags=["border"])
 camera_auth = ApiKeyAuth(scope=ApiScope.CAMERA)
@@ -106,7 +105,7 @@ def book_slot(request, pk: int, payload: BookingIn):
 
 
 @router.get("/gates/{code}/free-slots", response=list[FreeSlotOut], auth=session_auth)
-def free_slots(request, code: str, direction: str, requested: datetime,
+def free_slots(request, code: str, direction: str, requested: LocalDateTime,
                perishable: bool = False):
     gate = get_object_or_404(Gate, code=code, is_active=True)
     return [vars(s) for s in services.nearest_free_slots(gate, direction, requested,
@@ -176,10 +175,9 @@ def call_next(request, code: str, payload: CallIn):
 @router.post("/gates/{code}/notices", response={201: NoticeOut}, auth=session_auth)
 def announce_notice(request, code: str, payload: NoticeIn):
     """Suspend or reduce a gate for a period; every affected booking moves at once."""
-    from tinhso.border.notices import announce_notice as announce
 
     gate = get_object_or_404(Gate, code=code)
-    outcome = announce(actor=request.auth, gate=gate, **payload.dict())
+    outcome = services.announce_notice(actor=request.auth, gate=gate, **payload.dict())
     notice = outcome.notice
     return Status(201, {"id": notice.pk, "gate": gate.code, "kind": notice.kind,
                         "starts_at": notice.starts_at, "ends_at": notice.ends_at,

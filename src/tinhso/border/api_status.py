@@ -35,8 +35,13 @@ class GateStatusOut(Schema):
     estimated_wait_hours: float | None = Field(
         description="Estimated hours from arrival to crossing for a truck arriving now "
         "(queue ahead ÷ recent clearance rate, in opening hours); null if unknown.")
+    is_open: bool = Field(description="Whether the gate is working now (its opening hours).")
+    reopens_at: datetime | None = Field(
+        description="When a closed gate opens again (local time); null while it is open. "
+        "`estimated_wait_hours` includes the hours until then.")
     congestion_level: str = Field(description="`normal`, `busy` or `congested`: the level "
-                                  "of the advisory in force.")
+                                  "of the advisory in force, judged on the queue's own wait "
+                                  "(a closed gate is not congested for being closed).")
     advisory_vi: str = Field(description="Advisory in force, Vietnamese (empty if none).")
     advisory_en: str = Field(description="Advisory in force, English (empty if none).")
     updated_at: datetime = Field(description="Last change seen at this gate (a truck's "
@@ -61,6 +66,8 @@ def _feed() -> tuple[bytes, str, datetime]:
                 trucks_expected=g.trucks_expected, crossed_last_hour=g.crossed_last_hour,
                 clearance_rate_per_hour=g.clearance_rate_per_hour,
                 estimated_wait_hours=g.estimated_wait_hours,
+                is_open=g.is_open,
+                reopens_at=local(g.reopens_at) if g.reopens_at else None,
                 congestion_level=g.congestion_level, advisory_vi=g.advisory_vi,
                 advisory_en=g.advisory_en, updated_at=local(g.updated_at),
             ) for g in snapshot.gates],

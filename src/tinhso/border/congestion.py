@@ -1,11 +1,10 @@
 """Congestion at the border gates: the public per-gate snapshot (page and JSON feed), the
 congestion advisories, and the operations dashboard's figures.
 
-Reads (selectors) are aggregate queries, a handful per refresh whatever the number of
-trucks: the public page is the most-read page on a crisis day, so it is served from one
-cached snapshot (`gate_snapshots()`), never from a scan of the declarations per request.
-The one write (`refresh_advisories`) publishes an `Advisory` when a gate's level changes,
-with its audit entry, and notifies the subscribed enterprises after the commit.
+Reads only (the advisories they lead to are published by `services.advisories`): aggregate
+queries, a handful per refresh whatever the number of trucks. The public page is the
+most-read page on a crisis day, so it is served from one cached snapshot
+(`gate_snapshots()`), never from a scan of the declarations per request.
 """
 
 from __future__ import annotations
@@ -14,40 +13,36 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
-from tinhso.border.engine.forecast import estimate_wait
+from tinhso.border import selectors
+from tinhso.border.engine.forecast import estimate_waits
 from tinhso.border.models import (
-    ACTIVE_STATES,
-    YARD_STATES,
     Advisory,
-    AdvisorySubscription,
     CongestionLevel,
     Declaration,
     DeclarationState,
     Direction,
     Gate,
+    GateNotice,
     Yard,
 )
-from tinhso.core import audit
-from tinhso.core.notifications import Notification, send
+from tinhso.border.workflow import (
+    ACTIVE_STATES,
+    EXPECTED_STATES,
+    GATE_PIPELINE_STATES,
+    QUEUE_AHEAD_STATES,
+    WAITING_STATES,
+    YARD_STATES,
+)
 
 S = DeclarationState
 L = CongestionLevel
-
-WAITING_STATES = [S.IN_YARD, S.HELD]  # "trucks waiting": in the yards, or held there
-EXPECTED_STATES = [S.SUBMITTED, S.BOOKED]  # declared or booked, not arrived yet
-PIPELINE_STATES = [S.CALLED, S.AT_GATE, S.CLEARED]  # on their way through the gate
-# A truck arriving now queues behind the trucks in the yards and those already called; a
-# held truck waits for an agency, not for the gate, so it is not ahead in the line.
-QUEUE_AHEAD_STATES = [S.IN_YARD, *PIPELINE_STATES]
 
 WINDOW_HOURS = 3.0  # open hours of crossings that give the clearance rate
 HISTORY_HOURS = 24  # crossings read back (covers a night closure before the window)
@@ -72,7 +67,10 @@ class GateSnapshot:
     queue_ahead: int
     crossed_last_hour: int
     clearance_rate_per_hour: float | None
-    estimated_wait_hours: float | None
+    estimated_wait_hours: float | None  # for a truck arriving now, a closure included
+    queue_wait_hours: float | None  # the queue's own wait, in open hours: judges the level
+    is_open: bool
+    reopens_at: datetime | None  # when a closed gate opens again
     congestion_level: str  # the level in force (published advisory; computed if none yet)
     computed_level: str  # what the thresholds say right now
     advisory_vi: str
@@ -99,26 +97,31 @@ def _opening(gate: Gate) -> tuple[float | None, float | None]:
     return a, b
 
 
-def gate_capacity(gate: Gate) -> int:
-    return gate.export_per_hour + gate.import_per_hour + gate.transit_per_hour
+def planned_capacity(gate: Gate, now: datetime, notices: list[GateNotice]) -> int:
+    """Trucks per hour the gate plans to clear now, every direction, under its notices."""
+    return sum(selectors.capacity_at(gate, direction, now, notices)
+               for direction in Direction.values)
 
 
-def wait_for(gate: Gate, queue_ahead: int, crossings: list[datetime], now: datetime
-             ) -> float | None:
-    """Estimated wait (h) of a truck arriving now, None when nothing is known.
+def wait_for(gate: Gate, queue_ahead: int, crossings: list[datetime], now: datetime,
+             notices: list[GateNotice]) -> tuple[float | None, float | None]:
+    """Estimated wait (h) of a truck arriving now, and the queue's own wait without the
+    gate's closure (open hours); None when nothing is known.
 
     With a queue, the measured clearance rate is the truth (in January 2022 Hữu Nghị cleared
     a fraction of its planned capacity); the planned capacity is used only when the gate had
     no queue (it cleared fewer trucks than it could) or has too few crossings to measure."""
     open_from, open_to = _opening(gate)
-    planned = gate_capacity(gate) or None
+    planned = planned_capacity(gate, now, notices) or None
     measured = queue_ahead > 0 and len(crossings) >= 2
-    wait = estimate_wait(
+    wait = estimate_waits(
         queue_ahead, [timezone.localtime(c) for c in crossings], timezone.localtime(now),
         window_hours=WINDOW_HOURS, capacity_per_hour=None if measured else planned,
         open_from=open_from, open_to=open_to,
     )
-    return None if math.isinf(wait) else round(wait, 2)
+    if math.isinf(wait.hours):
+        return None, None
+    return round(wait.hours, 2), round(wait.queue_hours, 2)
 
 
 def level_for(gate: Gate, wait_hours: float | None, backlog: int,
@@ -170,17 +173,19 @@ def compute_snapshots(now: datetime | None = None) -> Snapshot:
             crossed_at__lte=now).values_list("gate_id", "crossed_at"):
         crossings[gate_id].append(crossed_at)
     advisories = _in_force(ids)
+    notices = selectors.notices_in_force(ids, now)
     snapshots = []
     for gate in gates:
         row = counts.get(gate.pk, {})
         crossed = sorted(crossings[gate.pk])
         ahead = row.get("ahead", 0)
         waiting = row.get("waiting", 0)
-        wait = wait_for(gate, ahead, crossed, now)
+        wait, queue_wait = wait_for(gate, ahead, crossed, now, notices)
         recent = [c for c in crossed if c >= now - timedelta(hours=WINDOW_HOURS)]
         rate = round(len(recent) / WINDOW_HOURS, 1) if recent else (0.0 if crossed else None)
         advisory = advisories.get(gate.pk)
-        computed = level_for(gate, wait, waiting, advisory.level if advisory else L.NORMAL)
+        computed = level_for(gate, queue_wait, waiting,
+                             advisory.level if advisory else L.NORMAL)
         changes = [t for t in (row.get("changed"), crossed[-1] if crossed else None,
                                advisory.published_at if advisory else None) if t]
         snapshots.append(GateSnapshot(
@@ -188,6 +193,8 @@ def compute_snapshots(now: datetime | None = None) -> Snapshot:
             trucks_expected=row.get("expected", 0), queue_ahead=ahead,
             crossed_last_hour=sum(1 for c in crossed if c >= now - timedelta(hours=1)),
             clearance_rate_per_hour=rate, estimated_wait_hours=wait,
+            queue_wait_hours=queue_wait, is_open=gate.is_open_at(now),
+            reopens_at=gate.reopens_at(now),
             congestion_level=advisory.level if advisory else computed,
             computed_level=computed,
             advisory_vi=advisory.text_vi if advisory else "",
@@ -211,100 +218,6 @@ def forget_snapshots() -> None:
                          for key in (PAGE_KEY, FRAME_KEY))])
 
 
-# ---------------------------------------------------------------- advisories
-
-
-def _fmt_hours(hours: float | None, lang: str) -> str:
-    if hours is None:
-        return "chưa xác định" if lang == "vi" else "unknown"
-    text = f"{hours:.1f}"
-    return text.replace(".", ",") if lang == "vi" else text
-
-
-def advisory_text(gate: Gate, level: str, wait_hours: float | None, backlog: int
-                  ) -> tuple[str, str]:
-    """(Vietnamese, English) advisory for a level. At `congested` the board asks enterprises
-    to stop sending perishable loads, as Lạng Sơn had to by official letter in January 2022."""
-    vi_wait, en_wait = _fmt_hours(wait_hours, "vi"), _fmt_hours(wait_hours, "en")
-    if level == L.CONGESTED:
-        return (
-            f"{gate.name} đang ùn tắc: {backlog} xe đang chờ, thời gian chờ ước tính "
-            f"{vi_wait} giờ. Đề nghị doanh nghiệp tạm dừng đưa xe chở nông sản tươi "
-            "(hoa quả, rau củ) lên cửa khẩu cho đến khi có thông báo mới; xe đã khai báo "
-            "nên chờ tại nơi xuất phát hoặc chuyển sang cửa khẩu khác.",
-            f"{gate.name} is congested: {backlog} trucks waiting, estimated wait {en_wait} h. "
-            "Enterprises are asked to stop sending trucks with fresh produce (fruit, "
-            "vegetables) to the gate until further notice; declared trucks should wait at "
-            "their origin or use another gate.",
-        )
-    if level == L.BUSY:
-        return (
-            f"{gate.name} đông xe: {backlog} xe đang chờ, thời gian chờ ước tính {vi_wait} "
-            "giờ. Hãy đặt lượt (khung giờ) trước khi cho xe xuất phát và dự tính chậm trễ.",
-            f"{gate.name} is busy: {backlog} trucks waiting, estimated wait {en_wait} h. "
-            "Book a slot before the truck sets off and expect delays.",
-        )
-    return (
-        f"{gate.name} đã thông thoáng trở lại: {backlog} xe đang chờ, thời gian chờ ước "
-        f"tính {vi_wait} giờ. Xe lên cửa khẩu theo lượt đã đặt.",
-        f"{gate.name} is back to normal: {backlog} trucks waiting, estimated wait "
-        f"{en_wait} h. Trucks come to the gate at their booked slot.",
-    )
-
-
-def _notify_subscribers(advisory_id: int) -> None:
-    """After the commit: one notification per subscribed enterprise (of this gate or of
-    all gates). Given an id, so it can run again (or in a worker) without stale objects."""
-    advisory = Advisory.objects.select_related("gate").get(pk=advisory_id)
-    orgs = (AdvisorySubscription.objects
-            .filter(Q(gate=advisory.gate_id) | Q(gate__isnull=True))
-            .values_list("organization_id", flat=True).distinct().order_by("organization_id"))
-    for org_id in orgs:
-        send(Notification(recipient=f"org:{org_id}", kind="advisory",
-                          message_vi=advisory.text_vi, message_en=advisory.text_en,
-                          link="/border/"))
-
-
-def refresh_advisories(*, now: datetime | None = None, actor=None) -> list[Advisory]:
-    """Recompute every active gate's level; publish an advisory where it changed.
-
-    A gate that never had an advisory is at `normal`: nothing is published for it until
-    it gets busy. Unchanged level: nothing new, nobody notified. Each publication is one
-    transaction holding the gate's row lock (two runs at once cannot both publish)."""
-    now = now or timezone.now()
-    snapshot = compute_snapshots(now)
-    published = []
-    gates = {g.code: g for g in Gate.objects.filter(is_active=True)}
-    for snap in snapshot.gates:
-        if snap.computed_level == snap.congestion_level and (
-                snap.advisory_published_at or snap.computed_level == L.NORMAL):
-            continue
-        with transaction.atomic():
-            gate = Gate.objects.select_for_update().get(pk=gates[snap.code].pk)
-            current = Advisory.objects.filter(gate=gate).order_by(
-                "-published_at", "-id").first()
-            level = level_for(gate, snap.estimated_wait_hours, snap.trucks_waiting,
-                              current.level if current else L.NORMAL)
-            if level == (current.level if current else L.NORMAL):
-                continue
-            text_vi, text_en = advisory_text(gate, level, snap.estimated_wait_hours,
-                                             snap.trucks_waiting)
-            advisory = Advisory.objects.create(
-                gate=gate, level=level, estimated_wait_hours=snap.estimated_wait_hours,
-                backlog=snap.trucks_waiting, text_vi=text_vi, text_en=text_en)
-            audit.record(
-                actor=actor, action="advisory.publish", obj=advisory,
-                before={"level": current.level if current else None},
-                after={"level": level, "estimated_wait_hours": snap.estimated_wait_hours,
-                       "backlog": snap.trucks_waiting},
-                note="congestion level changed",
-            )
-            transaction.on_commit(partial(_notify_subscribers, advisory.pk))
-            transaction.on_commit(forget_snapshots)
-            published.append(advisory)
-    return published
-
-
 # ---------------------------------------------------------------- operations dashboard
 
 DWELL_BINS = [0, 1, 2, 4, 8, 12, 24, 48]  # hours; the last bin is open ended
@@ -326,7 +239,7 @@ def queue_by_gate_direction() -> list[dict]:
     rows = (Declaration.objects.filter(state__in=ACTIVE_STATES, gate__is_active=True)
             .values("gate__code", "gate__name", "direction")
             .annotate(waiting=Count("id", filter=Q(state__in=WAITING_STATES)),
-                      pipeline=Count("id", filter=Q(state__in=PIPELINE_STATES)),
+                      pipeline=Count("id", filter=Q(state__in=GATE_PIPELINE_STATES)),
                       expected=Count("id", filter=Q(state__in=EXPECTED_STATES)))
             .order_by("gate__name", "direction"))
     labels = dict(Direction.choices)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -66,6 +68,25 @@ class Gate(models.Model):
 
     def serves(self, direction: str) -> bool:
         return self.capacity_per_hour(direction) > 0
+
+    @property
+    def open_around_the_clock(self) -> bool:
+        return self.closes_at <= self.opens_at
+
+    def works_at(self, local_time: time) -> bool:
+        """Whether the gate works at this local time of day."""
+        return self.open_around_the_clock or self.opens_at <= local_time < self.closes_at
+
+    def is_open_at(self, moment: datetime) -> bool:
+        return self.works_at(timezone.localtime(moment).time())
+
+    def reopens_at(self, moment: datetime) -> datetime | None:
+        """When a gate closed at `moment` opens again (local time); None if it is open."""
+        if self.is_open_at(moment):
+            return None
+        local = timezone.localtime(moment)
+        day = local.date() if local.time() < self.opens_at else local.date() + timedelta(days=1)
+        return timezone.make_aware(datetime.combine(day, self.opens_at))
 
 
 class Yard(models.Model):
@@ -215,25 +236,14 @@ class DeclarationState(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-ACTIVE_STATES = [
-    DeclarationState.SUBMITTED,
-    DeclarationState.BOOKED,
-    DeclarationState.IN_YARD,
-    DeclarationState.CALLED,
-    DeclarationState.AT_GATE,
-    DeclarationState.CLEARED,
-    DeclarationState.HELD,
-]
-# What takes a place in the yard the truck checked into.
-YARD_STATES = [DeclarationState.IN_YARD, DeclarationState.CALLED, DeclarationState.HELD]
-
-
 def new_ticket_token() -> str:
     return secrets.token_urlsafe(18)
 
 
 class DeclarationQuerySet(models.QuerySet):
     def active(self):
+        from tinhso.border.workflow import ACTIVE_STATES
+
         return self.filter(state__in=ACTIVE_STATES)
 
     def visible_to(self, user):
@@ -462,3 +472,48 @@ class AdvisorySubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} → {self.gate or '*'}"
+
+
+class WhatIfRun(models.Model):
+    """One what-if simulation asked for by the gate board: its parameters, its progress
+    (written by the background task, read by any web worker) and its result."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for its turn")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    scenario = models.CharField(_("scenario"), max_length=40)
+    capacity_change = models.SmallIntegerField(_("capacity change (%)"), default=0)
+    policy = models.CharField(_("policy"), max_length=40)
+    seed = models.PositiveIntegerField(_("seed"), default=1)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.QUEUED)
+    steps_done = models.PositiveSmallIntegerField(default=0)
+    steps_total = models.PositiveSmallIntegerField(default=1)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    chart_svg = models.TextField(blank=True)
+    error = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("what-if run")
+        verbose_name_plural = _("what-if runs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.scenario} {self.policy} {self.capacity_change:+d}% #{self.seed}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.steps_done / self.steps_total) if self.steps_total else 0

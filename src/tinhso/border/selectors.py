@@ -16,9 +16,8 @@ from django.utils import timezone
 
 from tinhso.accounts.models import Role
 from tinhso.accounts.permissions import organizations_with_role
+from tinhso.border.engine import capacity_in_force
 from tinhso.border.models import (
-    ACTIVE_STATES,
-    YARD_STATES,
     Camera,
     ClearanceDecision,
     Declaration,
@@ -32,10 +31,15 @@ from tinhso.border.models import (
 )
 from tinhso.border.platematch import PlateIndex
 from tinhso.border.queueing import QueueEntry, call_order
+from tinhso.border.workflow import (
+    ACTIVE_STATES,
+    AGENCY_WORK_STATES,
+    GATE_PIPELINE_STATES,
+    YARD_STATES,
+)
 from tinhso.core import rows
 
 S = DeclarationState
-IN_GATE_PIPELINE = [S.CALLED, S.AT_GATE, S.CLEARED]
 CAMERA_CACHE_SECONDS = 60
 
 
@@ -52,7 +56,7 @@ def open_hours(gate: Gate, start: datetime, end: datetime) -> list[datetime]:
     if hour < start:
         hour += timedelta(hours=1)
     while hour < end:
-        if gate.opens_at <= hour.time() < gate.closes_at:
+        if gate.works_at(hour.time()):
             hours.append(hour)
         hour = timezone.localtime(hour + timedelta(hours=1))
     return hours
@@ -65,6 +69,23 @@ def notices_over(gate: Gate, direction: str, hours: list[datetime]) -> list[Gate
     notices = GateNotice.objects.filter(gate=gate, starts_at__lt=max(hours) + timedelta(hours=1),
                                         ends_at__gt=min(hours))
     return [n for n in notices if not n.directions or direction in n.directions]
+
+
+def capacity_at(gate: Gate, direction: str, moment: datetime,
+                notices: list[GateNotice] | None = None) -> int:
+    """Trucks per hour the gate takes in this direction at `moment`, under the gate notices
+    then in force (`notices`: those already read, e.g. by `notices_over`)."""
+    if notices is None:
+        notices = notices_over(gate, direction, [hour_of(moment)])
+    return capacity_in_force(gate.capacity_per_hour(direction), [
+        n.capacity_pct for n in notices
+        if n.gate_id == gate.pk and n.starts_at <= moment < n.ends_at
+        and (not n.directions or direction in n.directions)])
+
+
+def notices_in_force(gate_ids: list[int], moment: datetime) -> list[GateNotice]:
+    return list(GateNotice.objects.filter(gate_id__in=gate_ids, starts_at__lte=moment,
+                                          ends_at__gt=moment))
 
 
 def camera_by_code(code: str) -> Camera | None:
@@ -174,10 +195,12 @@ def yard_queue(gate: Gate) -> list[QueueEntry]:
 def gate_room_now(gate: Gate, now: datetime) -> int:
     """How many more trucks the gate can take now: one hour of capacity, less the trucks
     already called and not yet across."""
-    hourly = gate.export_per_hour + gate.import_per_hour + gate.transit_per_hour
-    if not gate.opens_at <= timezone.localtime(now).time() < gate.closes_at:
+    if not gate.is_open_at(now):
         return 0
-    in_pipeline = Declaration.objects.filter(gate=gate, state__in=IN_GATE_PIPELINE).count()
+    notices = notices_in_force([gate.pk], now)
+    hourly = sum(capacity_at(gate, direction, now, notices)
+                 for direction in ("export", "import", "transit"))
+    in_pipeline = Declaration.objects.filter(gate=gate, state__in=GATE_PIPELINE_STATES).count()
     return max(0, hourly - in_pipeline)
 
 
@@ -229,7 +252,7 @@ def declarations_for_agency(user, agency: str):
     passed by it, most urgent (perishable, earliest) first."""
     trucks = (
         Declaration.objects.visible_to(user)
-        .filter(state__in=[S.SUBMITTED, S.BOOKED, S.IN_YARD, S.CALLED, S.AT_GATE, S.HELD])
+        .filter(state__in=AGENCY_WORK_STATES)
         .select_related("goods", "gate", "enterprise")
         .order_by("-goods__perishable", "expected_arrival")
     )

@@ -99,6 +99,14 @@ def _choice(model, value: Any, field: str, **filters):
     return obj
 
 
+def frozen_in_yard(field: str) -> InvalidValue:
+    return _bad(field, "frozen",
+                "Xe đã vào bãi: không thể sửa cửa khẩu, loại hình hay biển số. Hủy tờ khai "
+                "và khai báo lại nếu cần.",
+                "The truck is in the yard: its gate, direction and plate can no longer "
+                "change. Cancel the declaration and declare again if needed.")
+
+
 def clean_declaration(data: Mapping[str, Any], *, now: datetime | None = None) -> dict[str, Any]:
     """Validate and normalise a declaration; raise InvalidInput listing every bad field."""
     now = now or timezone.now()

@@ -19,7 +19,6 @@ from tinhso.accounts.permissions import has_perm, organizations_with_role, requi
 from tinhso.border import selectors, services
 from tinhso.border.access import AGENCY_FIELDS
 from tinhso.border.models import (
-    ACTIVE_STATES,
     Agency,
     Declaration,
     DeclarationState,
@@ -33,6 +32,7 @@ from tinhso.border.models import (
     Yard,
 )
 from tinhso.border.validation import parse_datetime_field, parse_int_field
+from tinhso.border.workflow import ACTIVE_STATES, CHECKED_IN_STATES, GATE_PIPELINE_STATES
 from tinhso.core.errors import DomainError, FieldCollector, InvalidInput
 from tinhso.core.language import current_language
 from tinhso.core.periods import requested_period
@@ -166,7 +166,7 @@ def edit(request, pk: int):
     declaration = _visible_or_404(request.user, pk)
     require(request.user, "border.declare", declaration.enterprise_id)
     context = _declaration_form_context(request.user, [declaration.enterprise])
-    context.update(d=declaration, data={
+    context.update(d=declaration, route_frozen=declaration.state in CHECKED_IN_STATES, data={
         "plate": declaration.plate, "trailer_plate": declaration.trailer_plate,
         "driver_name": declaration.driver_name, "driver_id_number": declaration.driver_id_number,
         "driver_phone": declaration.driver_phone, "goods": declaration.goods.code,
@@ -240,7 +240,7 @@ def gate_console(request):
     queue = selectors.yard_queue(gate)
     trucks = Declaration.objects.in_bulk([e.key for e in queue])
     rows = [{"position": i, "entry": e, "d": trucks[e.key]} for i, e in enumerate(queue, 1)]
-    in_pipeline = (Declaration.objects.filter(gate=gate, state__in=selectors.IN_GATE_PIPELINE)
+    in_pipeline = (Declaration.objects.filter(gate=gate, state__in=GATE_PIPELINE_STATES)
                    .select_related("goods").order_by("called_at"))
     return render(request, "border/gate_console.html", {
         "gates": gates, "gate": gate, "rows": rows, "in_pipeline": in_pipeline,
@@ -286,8 +286,8 @@ def exception_count(request):
 
 @login_required
 def whatif(request):
-    """The gate board's what-if simulator (the engine's page). Imported on first use: it
-    pulls in matplotlib, which the other pages do not need."""
+    """The gate board's what-if simulator: the form, and the recent runs. Imported on first
+    use: it pulls in the engine (numpy), which the other pages do not need."""
     require(request.user, "border.whatif")
     from tinhso.border.views_whatif import whatif as page
 
@@ -295,10 +295,18 @@ def whatif(request):
 
 
 @login_required
+def whatif_run(request, pk: int):
+    """One what-if run: its progress while the worker simulates, then its result."""
+    require(request.user, "border.whatif")
+    from tinhso.border.views_whatif import whatif_run as page
+
+    return page(request, pk)
+
+
+@login_required
 def notices(request):
     """The gate board announces suspensions and reduced capacity; bookings move at once."""
     require(request.user, "border.manage_notices")
-    from tinhso.border.notices import announce_notice
 
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -312,7 +320,7 @@ def notices(request):
                                    form.get("capacity_pct") or 0, "capacity_pct", low=0, high=100)
         try:
             check.raise_if_invalid()
-            outcome = announce_notice(
+            outcome = services.announce_notice(
                 actor=request.user, gate=gate, kind=form.get("kind", ""), starts_at=starts_at,
                 ends_at=ends_at, capacity_pct=capacity_pct,
                 directions=form.getlist("directions"),

@@ -69,11 +69,32 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     S.REJECTED: {},
 }
 
+# ---- Groups of states: each defined here once, used by services, selectors and pages.
+
+# A trip under way: declared and not yet ended (crossed, cancelled, rejected, no-show).
+ACTIVE_STATES = (S.SUBMITTED, S.BOOKED, S.IN_YARD, S.CALLED, S.AT_GATE, S.CLEARED, S.HELD)
+# Declared or booked, not arrived yet.
+EXPECTED_STATES = (S.SUBMITTED, S.BOOKED)
+# What takes a place in the yard the truck checked into.
+YARD_STATES = (S.IN_YARD, S.CALLED, S.HELD)
+# "Trucks waiting" on the public page: in the yards, or held there.
+WAITING_STATES = (S.IN_YARD, S.HELD)
+# Called and on their way through the gate: they use the gate's hourly capacity.
+GATE_PIPELINE_STATES = (S.CALLED, S.AT_GATE, S.CLEARED)
+# A truck arriving now queues behind the trucks in the yards and those already called; a
+# held truck waits for an agency, not for the gate, so it is not ahead in the line.
+QUEUE_AHEAD_STATES = (S.IN_YARD, *GATE_PIPELINE_STATES)
+# Not arrived (or arrived late after losing the slot): may book a slot and be checked in.
+ARRIVING_STATES = frozenset({S.SUBMITTED, S.BOOKED, S.NO_SHOW})
 # The enterprise may correct or cancel its declaration until the truck is called.
 EDITABLE_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.BOOKED, S.IN_YARD, S.NO_SHOW})
+# Once checked in, the truck's identity and route are what the yard holds: frozen.
+CHECKED_IN_STATES = frozenset({S.IN_YARD})
 # States in which the agencies may record a verdict.
 CLEARANCE_STATES = frozenset({S.SUBMITTED, S.BOOKED, S.IN_YARD, S.CALLED, S.AT_GATE, S.HELD,
                               S.CLEARED})
+# What an agency console lists: still to be checked (a cleared truck needs nothing more).
+AGENCY_WORK_STATES = CLEARANCE_STATES - {S.CLEARED}
 
 
 def can_transition(current: str, target: str) -> bool:

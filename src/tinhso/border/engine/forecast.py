@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -42,6 +43,20 @@ class _Clock:
         return day * HOURS_PER_DAY + self.a + (o - day * self.span)
 
 
+@dataclass(frozen=True)
+class WaitEstimate:
+    """``hours``: clock hours until a truck arriving now crosses (what its driver will
+    wait, a night closure included). ``queue_hours``: open hours the queue alone takes
+    (the scheduled closure left out): congestion is judged on this one, so a closed gate
+    with nobody waiting is closed, not congested."""
+
+    hours: float
+    queue_hours: float
+
+
+UNKNOWN = WaitEstimate(math.inf, math.inf)
+
+
 def estimate_wait(
     queue_ahead: int,
     recent_crossings: Sequence[float | datetime] | np.ndarray,
@@ -52,7 +67,25 @@ def estimate_wait(
     open_from: float | None = None,
     open_to: float | None = None,
 ) -> float:
-    """Hours a truck arriving at ``now`` will wait, ``inf`` if nothing is known.
+    """Hours a truck arriving at ``now`` will wait, ``inf`` if nothing is known (the
+    arguments are those of `estimate_waits`)."""
+    return estimate_waits(queue_ahead, recent_crossings, now, window_hours=window_hours,
+                          capacity_per_hour=capacity_per_hour, open_from=open_from,
+                          open_to=open_to).hours
+
+
+def estimate_waits(
+    queue_ahead: int,
+    recent_crossings: Sequence[float | datetime] | np.ndarray,
+    now: float | datetime,
+    *,
+    window_hours: float = 3.0,
+    capacity_per_hour: float | None = None,
+    open_from: float | None = None,
+    open_to: float | None = None,
+) -> WaitEstimate:
+    """The wait of a truck arriving at ``now``, with and without the closure; `UNKNOWN`
+    (infinite) when nothing is known.
 
     ``recent_crossings``: times of the gate's (lane's) last crossings, as datetimes or
     hours on the same clock as ``now`` (hours: hour of day = value mod 24).
@@ -80,14 +113,15 @@ def estimate_wait(
             and (rate is None or capacity_per_hour > rate * (1 + 1e-9))):
         rate, last = capacity_per_hour, None
     if rate is None:
-        return math.inf
+        return UNKNOWN
     if last is not None and now_o - last <= 1.5 / rate:
         # busy gate: crossings continue in phase with the last one
         k0 = max(1, math.ceil((now_o - last) * rate - 1e-9))
         ready_o = last + (k0 + queue_ahead) / rate
     else:
         ready_o = now_o + (queue_ahead + 0.5) / rate
-    return max(0.0, clock.from_open(ready_o) - now_h)
+    return WaitEstimate(hours=max(0.0, clock.from_open(ready_o) - now_h),
+                        queue_hours=max(0.0, ready_o - now_o))
 
 
 def backtest(result, scenario, *, window_hours: float = 3.0, max_trucks: int = 5000,

@@ -1,14 +1,14 @@
 """Recompute every gate's congestion level and publish advisories where it changed.
 
-Cron-able (e.g. every 5 minutes): `tinhso refresh_advisories`. Idempotent: an unchanged
-level publishes nothing and notifies nobody.
+`tinhso scheduler` runs the same every 5 minutes (`border.tasks.refresh_advisories`); this
+command refreshes now. Idempotent: an unchanged level publishes nothing and notifies nobody.
 """
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from tinhso.border.congestion import refresh_advisories
+from tinhso.border.services import refresh_advisories
 
 
 class Command(BaseCommand):
