@@ -209,6 +209,23 @@ def test_bad_gate_settings_name_every_field_and_store_nothing(border):
     [error] = bad.value.errors
     assert error.field == "closes_at" and "24/24" in error.message_vi
     assert "Open 24 hours" in error.message_en
+    with pytest.raises(InvalidInput) as bad:
+        services.update_gate(actor=user("bql"), gate=border, data={
+            "busy_wait_hours": "0,1", "congested_wait_hours": "3.5", "busy_backlog": "2",
+            "congested_backlog": "2"})
+    messages = {e.field: (e.message_vi, e.message_en) for e in bad.value.errors}
+    assert messages == {
+        "busy_wait_hours": ("Phải từ 0,5 đến 720.", "Must be between 0.5 and 720."),
+        "congested_backlog": ("Ngưỡng “ùn tắc” phải lớn hơn ngưỡng “đông xe” (2 xe).",
+                              "The “congested” threshold must be above the “busy” one "
+                              "(2 trucks)."),
+    }
+    with pytest.raises(InvalidInput) as bad:
+        services.update_gate(actor=user("bql"), gate=border, data={
+            "busy_wait_hours": "4", "congested_wait_hours": "4"})
+    [error] = bad.value.errors
+    assert (error.field, error.message_vi) == (
+        "congested_wait_hours", "Ngưỡng “ùn tắc” phải lớn hơn ngưỡng “đông xe” (4 giờ).")
     assert Gate.objects.get(pk=border.pk).closes_at == time(23, 59, 59)
 
 

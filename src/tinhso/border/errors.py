@@ -37,6 +37,26 @@ class BorderError(StrEnum):
     NOTICE_ORDER = "notice.order"
     NOTICE_CAPACITY = "notice.capacity"
     NOTICE_DIRECTION = "notice.directions"
+    # Field errors of the gate board's configuration (services.gates).
+    TIME_OF_DAY = "time"
+    NUMBER = "number"
+    HOURS_ORDER = "gate.hours_order"
+    NO_SHOW_WINDOW = "gate.no_show_window"
+    WAIT_THRESHOLDS = "gate.wait_thresholds"
+    BACKLOG_THRESHOLDS = "gate.backlog_thresholds"
+    UNKNOWN_GATE = "gate.unknown"
+    UNKNOWN_YARD = "yard.unknown"
+    UNKNOWN_ORGANIZATION = "organization.unknown"
+    INACTIVE_ORGANIZATION = "organization.inactive"
+    NOT_YARD_OPERATOR = "yard.operator_kind"
+    BELOW_OCCUPANCY = "yard.below_occupancy"
+    YARD_CODE_FORMAT = "yard.code_format"
+    CAMERA_CODE_FORMAT = "camera.code_format"
+    CODE_TAKEN = "code.taken"
+    CAMERA_POSITION = "camera.position"
+    GATE_CAMERA_IN_YARD = "camera.gate_in_yard"
+    YARD_CAMERA_NEEDS_YARD = "camera.yard_required"
+    YARD_OF_OTHER_GATE = "camera.yard_other_gate"
 
 
 MESSAGES: dict[BorderError, tuple[str, int]] = {
@@ -82,6 +102,46 @@ MESSAGES: dict[BorderError, tuple[str, int]] = {
     BorderError.NOTICE_CAPACITY: (
         gettext_noop("Remaining capacity must be between 1 and 99 %."), 422),
     BorderError.NOTICE_DIRECTION: (gettext_noop("Unknown direction."), 422),
+    BorderError.TIME_OF_DAY: (
+        gettext_noop("Not a time of day: type it as 07:00 (00:00 to 23:59)."), 422),
+    BorderError.NUMBER: (gettext_noop("Must be a number (e.g. 4 or 0.5)."), 422),
+    BorderError.HOURS_ORDER: (
+        gettext_noop("The closing time ({closes}) must come after the opening time ({opens}). "
+                     "For a gate open day and night, tick “Open 24 hours”."), 422),
+    BorderError.NO_SHOW_WINDOW: (
+        gettext_noop("Must be at least {minutes} minutes: the 60-minute slot plus the {grace} "
+                     "minutes of late-arrival grace; otherwise a truck still within its grace "
+                     "would be marked a no-show."), 422),
+    BorderError.WAIT_THRESHOLDS: (
+        gettext_noop("The “congested” threshold must be above the “busy” one ({busy} h)."),
+        422),
+    BorderError.BACKLOG_THRESHOLDS: (
+        gettext_noop("The “congested” threshold must be above the “busy” one ({busy} trucks)."),
+        422),
+    BorderError.UNKNOWN_GATE: (gettext_noop("No border gate “{code}”."), 422),
+    BorderError.UNKNOWN_YARD: (gettext_noop("No yard “{code}”."), 422),
+    BorderError.UNKNOWN_ORGANIZATION: (gettext_noop("No organisation “{code}”."), 422),
+    BorderError.INACTIVE_ORGANIZATION: (
+        gettext_noop("Organisation “{code}” is no longer active."), 422),
+    BorderError.NOT_YARD_OPERATOR: (gettext_noop("“{name}” is not a yard operator."), 422),
+    BorderError.BELOW_OCCUPANCY: (
+        gettext_noop("{inside} trucks are in the yard: the capacity cannot be lower."), 422),
+    BorderError.YARD_CODE_FORMAT: (
+        gettext_noop("Lower-case letters, digits and hyphens, at most 30 characters "
+                     "(e.g. yard-huu-nghi-2)."), 422),
+    BorderError.CAMERA_CODE_FORMAT: (
+        gettext_noop("A camera id has letters, digits, dots, hyphens or underscores, at most "
+                     "40 characters (e.g. cam-yard-huu-nghi-2-in)."), 422),
+    BorderError.CODE_TAKEN: (gettext_noop("The code “{code}” is already in use."), 422),
+    BorderError.CAMERA_POSITION: (
+        gettext_noop("Unknown position: yard entry, yard exit or border gate."), 422),
+    BorderError.GATE_CAMERA_IN_YARD: (
+        gettext_noop("A camera at the border gate belongs to no yard: leave the yard empty."),
+        422),
+    BorderError.YARD_CAMERA_NEEDS_YARD: (
+        gettext_noop("A camera at a yard entry or exit needs its yard."), 422),
+    BorderError.YARD_OF_OTHER_GATE: (
+        gettext_noop("Yard “{yard}” belongs to {yard_gate}, not to {gate}."), 422),
 }
 
 border_error = coded_error(MESSAGES)

@@ -23,10 +23,13 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import lazy
 
 from tinhso.accounts.models import Organization, OrganizationKind
 from tinhso.accounts.permissions import require
 from tinhso.border import selectors
+from tinhso.border.errors import BorderError, border_invalid
 from tinhso.border.models import (
     Camera,
     CameraPosition,
@@ -41,7 +44,7 @@ from tinhso.border.services.booking import fit_slot, slot_capacity
 from tinhso.border.validation import parse_int_field
 from tinhso.core import audit
 from tinhso.core.errors import FieldCollector
-from tinhso.core.validators import InvalidValue
+from tinhso.core.validators import ErrorCode, InvalidValue, invalid_value
 
 #: Bounds beyond which a figure is a typing error, not a setting (the busiest gate of the
 #: province takes about 60 trucks an hour; its biggest yard holds 600).
@@ -73,12 +76,15 @@ CAMERA_FIELDS = ("code", "gate", "position", "yard", "operator", "min_confidence
 # ---------------------------------------------------------------- parsing one field
 
 
-def _bad(field_name: str, code: str, vi: str, en: str) -> InvalidValue:
-    return InvalidValue(field_name, code, vi, en)
-
-
 def _required(field_name: str) -> InvalidValue:
-    return _bad(field_name, "required", "Vui lòng nhập giá trị.", "This value is required.")
+    return invalid_value(field_name, ErrorCode.REQUIRED)
+
+
+def _number(value: float):
+    """`value` written the way the language it is shown in writes numbers (lazy): 0,5 in
+    Vietnamese, 0.5 in English; 4.0 is 4."""
+    value = int(value) if float(value).is_integer() else value
+    return lazy(lambda: number_format(value), str)()
 
 
 def parse_time(value: Any, field_name: str) -> time:
@@ -91,8 +97,7 @@ def parse_time(value: Any, field_name: str) -> time:
     match = TIME.match(text)
     hour, minute, second = (int(g or 0) for g in match.groups()) if match else (99, 0, 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise _bad(field_name, "time", "Giờ không hợp lệ: nhập dạng 07:00 (00:00 đến 23:59).",
-                   "Not a time of day: type it as 07:00 (00:00 to 23:59).")
+        raise border_invalid(BorderError.TIME_OF_DAY, field=field_name)
     return time(hour, minute, second)
 
 
@@ -103,12 +108,10 @@ def parse_float(value: Any, field_name: str, *, low: float, high: float) -> floa
     try:
         number = float(text)
     except ValueError:
-        raise _bad(field_name, "number", "Phải là một số (ví dụ 4 hoặc 0,5).",
-                   "Must be a number (e.g. 4 or 0.5).") from None
+        raise border_invalid(BorderError.NUMBER, field=field_name) from None
     if not low <= number <= high:  # also refuses nan
-        low_vi, high_vi = (f"{x:g}".replace(".", ",") for x in (low, high))
-        raise _bad(field_name, "range", f"Phải từ {low_vi} đến {high_vi}.",
-                   f"Must be between {low:g} and {high:g}.")
+        raise border_invalid(BorderError.RANGE, field=field_name, low=_number(low),
+                             high=_number(high))
     return number
 
 
@@ -129,30 +132,31 @@ def parse_text(value: Any, field_name: str, *, max_length: int) -> str:
     if not text:
         raise _required(field_name)
     if len(text) > max_length:
-        raise _bad(field_name, "too_long", f"Không được dài quá {max_length} ký tự.",
-                   f"At most {max_length} characters.")
+        raise border_invalid(BorderError.TOO_LONG, field=field_name, max_length=max_length)
     return text
 
 
-def _by_code(model, value: Any, field_name: str, *, what_vi: str, what_en: str, **filters):
+UNKNOWN = {Gate: BorderError.UNKNOWN_GATE, Yard: BorderError.UNKNOWN_YARD,
+           Organization: BorderError.UNKNOWN_ORGANIZATION}
+
+
+def _by_code(model, value: Any, field_name: str):
     """A row given as itself (the admin) or by its code (the page)."""
     if isinstance(value, model):
         return value
     code = str(value or "").strip()
     if not code:
         raise _required(field_name)
-    found = model.objects.filter(code=code, **filters).first()
+    found = model.objects.filter(code=code).first()
     if found is None:
-        raise _bad(field_name, "choice", f"Không có {what_vi} mã “{code}”.",
-                   f"No {what_en} “{code}”.")
+        raise border_invalid(UNKNOWN[model], field=field_name, code=code)
     return found
 
 
 def _organization(value: Any, field_name: str) -> Organization:
-    org = _by_code(Organization, value, field_name, what_vi="tổ chức", what_en="organisation")
+    org = _by_code(Organization, value, field_name)
     if not org.is_active:
-        raise _bad(field_name, "inactive", f"Tổ chức “{org.code}” đã ngừng hoạt động.",
-                   f"Organisation “{org.code}” is no longer active.")
+        raise border_invalid(BorderError.INACTIVE_ORGANIZATION, field=field_name, code=org.code)
     return org
 
 
@@ -228,12 +232,8 @@ def clean_gate_settings(gate: Gate, data: Mapping[str, Any]) -> dict[str, Any]:
         closes = (check.field("closes_at", parse_time, data["closes_at"], "closes_at")
                   if given("closes_at") else current["closes_at"])
         if opens is not None and closes is not None and closes <= opens:
-            check.fail(_bad(
-                "closes_at", "hours_order",
-                f"Giờ đóng cửa ({closes:%H:%M}) phải sau giờ mở cửa ({opens:%H:%M}). Cửa khẩu "
-                "làm việc cả ngày đêm: chọn “Làm việc 24/24 giờ”.",
-                f"The closing time ({closes:%H:%M}) must come after the opening time "
-                f"({opens:%H:%M}). For a gate open day and night, tick “Open 24 hours”."))
+            check.fail(border_invalid(BorderError.HOURS_ORDER, field="closes_at",
+                                      opens=f"{opens:%H:%M}", closes=f"{closes:%H:%M}"))
     values: dict[str, Any] = {"opens_at": opens, "closes_at": closes}
 
     def number(name: str, parse, **bounds):
@@ -258,28 +258,16 @@ def clean_gate_settings(gate: Gate, data: Mapping[str, Any]) -> dict[str, Any]:
 
     grace, no_show = values["late_grace_minutes"], values["no_show_after_minutes"]
     if both("late_grace_minutes", "no_show_after_minutes") and no_show < 60 + grace:
-        check.fail(_bad(
-            "no_show_after_minutes", "no_show_before_grace",
-            f"Phải ít nhất {60 + grace} phút: khung giờ 60 phút cộng {grace} phút cho phép "
-            "đến muộn, nếu không xe còn trong thời gian cho phép đã bị coi là không đến.",
-            f"Must be at least {60 + grace} minutes: the 60-minute slot plus the {grace} "
-            "minutes of late-arrival grace; otherwise a truck still within its grace would "
-            "be marked a no-show."))
+        check.fail(border_invalid(BorderError.NO_SHOW_WINDOW, field="no_show_after_minutes",
+                                  minutes=60 + grace, grace=grace))
     if (both("busy_wait_hours", "congested_wait_hours")
             and values["congested_wait_hours"] <= values["busy_wait_hours"]):
-        check.fail(_bad(
-            "congested_wait_hours", "threshold_order",
-            "Ngưỡng “ùn tắc” phải lớn hơn ngưỡng “đông xe” "
-            f"({values['busy_wait_hours']:g} giờ).".replace(".", ","),
-            f"The “congested” threshold must be above the “busy” one "
-            f"({values['busy_wait_hours']:g} h)."))
+        check.fail(border_invalid(BorderError.WAIT_THRESHOLDS, field="congested_wait_hours",
+                                  busy=_number(values["busy_wait_hours"])))
     if (both("busy_backlog", "congested_backlog")
             and values["congested_backlog"] <= values["busy_backlog"]):
-        check.fail(_bad(
-            "congested_backlog", "threshold_order",
-            f"Ngưỡng “ùn tắc” phải lớn hơn ngưỡng “đông xe” ({values['busy_backlog']} xe).",
-            f"The “congested” threshold must be above the “busy” one "
-            f"({values['busy_backlog']} trucks)."))
+        check.fail(border_invalid(BorderError.BACKLOG_THRESHOLDS, field="congested_backlog",
+                                  busy=values["busy_backlog"]))
     check.raise_if_invalid()
     return values
 
@@ -357,8 +345,7 @@ def clean_yard(yard: Yard | None, data: Mapping[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if yard is None:
         values["code"] = check.field("code", _yard_code, data.get("code"))
-        values["gate"] = check.field("gate", _by_code, Gate, data.get("gate"), "gate",
-                                     what_vi="cửa khẩu", what_en="gate")
+        values["gate"] = check.field("gate", _by_code, Gate, data.get("gate"), "gate")
     for name in ("name", "capacity", "operator"):
         if yard is not None and name not in data:
             values[name] = getattr(yard, name)
@@ -373,15 +360,13 @@ def clean_yard(yard: Yard | None, data: Mapping[str, Any]) -> dict[str, Any]:
                                          "operator")
     operator = values["operator"]
     if operator is not None and operator.kind != OrganizationKind.YARD_OPERATOR:
-        check.fail(_bad("operator", "not_yard_operator",
-                        f"“{operator.name}” không phải đơn vị vận hành bãi xe.",
-                        f"“{operator.name}” is not a yard operator."))
+        check.fail(border_invalid(BorderError.NOT_YARD_OPERATOR, field="operator",
+                                  name=operator.name))
     if yard is not None and values["capacity"] is not None:
         inside = selectors.yard_occupancy(yard)
         if values["capacity"] < inside:
-            check.fail(_bad("capacity", "below_occupancy",
-                            f"Bãi đang có {inside} xe: sức chứa không được nhỏ hơn.",
-                            f"{inside} trucks are in the yard: the capacity cannot be lower."))
+            check.fail(border_invalid(BorderError.BELOW_OCCUPANCY, field="capacity",
+                                      inside=inside))
     check.raise_if_invalid()
     return values
 
@@ -391,13 +376,9 @@ def _yard_code(value: Any) -> str:
     if not code:
         raise _required("code")
     if len(code) > 30 or not CODE.match(code):
-        raise _bad("code", "format",
-                   "Mã gồm chữ thường không dấu, chữ số và dấu gạch ngang, tối đa 30 ký tự "
-                   "(ví dụ yard-huu-nghi-2).",
-                   "Lower-case letters, digits and hyphens, at most 30 characters "
-                   "(e.g. yard-huu-nghi-2).")
+        raise border_invalid(BorderError.YARD_CODE_FORMAT, field="code")
     if Yard.objects.filter(code=code).exists():
-        raise _bad("code", "taken", f"Đã có bãi xe mã “{code}”.", f"Yard “{code}” exists.")
+        raise border_invalid(BorderError.CODE_TAKEN, field="code", code=code)
     return code
 
 
@@ -442,14 +423,13 @@ def clean_camera(camera: Camera | None, data: Mapping[str, Any]) -> dict[str, An
         return False
 
     if not given_or_kept("gate"):
-        values["gate"] = check.field("gate", _by_code, Gate, data.get("gate"), "gate",
-                                     what_vi="cửa khẩu", what_en="gate")
+        values["gate"] = check.field("gate", _by_code, Gate, data.get("gate"), "gate")
     if not given_or_kept("position"):
         values["position"] = check.field("position", _position, data.get("position"))
     if not given_or_kept("yard"):
         raw = data.get("yard")
         values["yard"] = (None if raw in (None, "") else check.field(
-            "yard", _by_code, Yard, raw, "yard", what_vi="bãi xe", what_en="yard"))
+            "yard", _by_code, Yard, raw, "yard"))
     if not given_or_kept("operator"):
         values["operator"] = check.field("operator", _organization, data.get("operator"),
                                          "operator")
@@ -459,17 +439,13 @@ def clean_camera(camera: Camera | None, data: Mapping[str, Any]) -> dict[str, An
             low=MIN_CAMERA_CONFIDENCE, high=1.0)
     gate, yard, position = values.get("gate"), values.get("yard"), values.get("position")
     if position == CameraPosition.GATE and yard is not None:
-        check.fail(_bad("yard", "gate_camera_in_yard",
-                        "Camera tại cửa khẩu không thuộc bãi xe nào: bỏ chọn bãi xe.",
-                        "A camera at the border gate belongs to no yard: leave the yard empty."))
+        check.fail(border_invalid(BorderError.GATE_CAMERA_IN_YARD, field="yard"))
     elif position not in (None, CameraPosition.GATE) and yard is None and "yard" not in {
             e.field for e in check.errors}:
-        check.fail(_bad("yard", "yard_required", "Camera ở cổng bãi xe phải thuộc một bãi xe.",
-                        "A camera at a yard entry or exit needs its yard."))
+        check.fail(border_invalid(BorderError.YARD_CAMERA_NEEDS_YARD, field="yard"))
     elif gate is not None and yard is not None and yard.gate_id != gate.pk:
-        check.fail(_bad("yard", "yard_of_other_gate",
-                        f"Bãi “{yard.name}” thuộc {yard.gate.name}, không thuộc {gate.name}.",
-                        f"Yard “{yard.name}” belongs to {yard.gate.name}, not to {gate.name}."))
+        check.fail(border_invalid(BorderError.YARD_OF_OTHER_GATE, field="yard",
+                                  yard=yard.name, yard_gate=yard.gate.name, gate=gate.name))
     check.raise_if_invalid()
     return values
 
@@ -479,13 +455,9 @@ def _camera_code(value: Any) -> str:
     if not code:
         raise _required("code")
     if len(code) > 40 or not CAMERA_CODE.match(code):
-        raise _bad("code", "format",
-                   "Mã camera gồm chữ không dấu, chữ số, dấu chấm, gạch ngang hoặc gạch dưới, "
-                   "tối đa 40 ký tự (ví dụ cam-yard-huu-nghi-2-in).",
-                   "A camera id has letters, digits, dots, hyphens or underscores, at most 40 "
-                   "characters (e.g. cam-yard-huu-nghi-2-in).")
+        raise border_invalid(BorderError.CAMERA_CODE_FORMAT, field="code")
     if Camera.objects.filter(code=code).exists():
-        raise _bad("code", "taken", f"Đã có camera mã “{code}”.", f"Camera “{code}” exists.")
+        raise border_invalid(BorderError.CODE_TAKEN, field="code", code=code)
     return code
 
 
@@ -494,8 +466,7 @@ def _position(value: Any) -> str:
     if not text:
         raise _required("position")
     if text not in CameraPosition.values:
-        raise _bad("position", "choice", "Vị trí không hợp lệ: cổng vào bãi, cổng ra bãi hoặc "
-                   "cửa khẩu.", "Unknown position: yard entry, yard exit or border gate.")
+        raise border_invalid(BorderError.CAMERA_POSITION, field="position")
     return text
 
 
