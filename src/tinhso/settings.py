@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "ninja",
     "tinhso.core",
     "tinhso.accounts",
     "tinhso.payments",
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "tinhso.core.request_context.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "tinhso.core.security.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -199,7 +202,7 @@ PERIODIC_TASKS = {
     "core.prune": {"task": "tinhso.core.tasks.prune", "every": 86400},
 }
 
-# Locked down: login throttling (django-axes).
+# Locked down: login throttling (django-axes) and the browser's security headers.
 # Failed logins are counted per account (whichever spelling of the email or mobile number
 # was typed: accounts.lockout.account_key) and per client address. An account is locked
 # after LOGIN_FAILURE_LIMIT failures, an address after LOGIN_ADDRESS_FAILURE_LIMIT (higher:
@@ -223,6 +226,28 @@ AXES_HTTP_RESPONSE_CODE = 429
 #: address (not the proxy's) is audited and throttled.
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
 
+# Content-Security-Policy (django-csp 4): no inline script or style anywhere; htmx, the
+# site's script and the API docs' Swagger UI are served from our own static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+#: Powerful browser features no page of the platform uses (core.security middleware).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in ("accelerometer", "camera", "display-capture", "geolocation", "gyroscope",
+                    "magnetometer", "microphone", "midi", "payment", "serial", "usb")
+}
 
 PROVINCE_CODE = 20  # Lạng Sơn after the July 2025 reform
 PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Tỉnh Số Lạng Sơn")
