@@ -90,3 +90,18 @@ def flaky(settings) -> type[FlakyNotifier]:
     settings.NOTIFY_BACKEND = "tests.conftest.FlakyNotifier"
     FlakyNotifier.failures_left, FlakyNotifier.calls = 0, []
     return FlakyNotifier
+
+
+@pytest.fixture(scope="session")
+def after_make_run(tmp_path_factory):
+    """A working directory as `make run` leaves a fresh clone: the Makefile's `tinhso` steps
+    (migrate, demo data, static files; DEBUG=1 as it sets) run in a clean environment, so
+    `var/` holds the SQLite database, the generated secret key and the shared cache. The
+    server itself is not started."""
+    from tests.commandline import make_run_commands, tinhso
+
+    site = tmp_path_factory.mktemp("fresh-clone")
+    for args in make_run_commands():
+        done = tinhso(args, cwd=site, DEBUG="1")
+        assert done.returncode == 0, (args, done.stderr[-3000:])
+    return site

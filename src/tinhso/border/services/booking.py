@@ -24,7 +24,7 @@ from tinhso.border.engine import (
     reslot_optimal,
 )
 from tinhso.border.engine import Slot as EngineSlot
-from tinhso.border.errors import BorderError, border_error
+from tinhso.border.errors import Action, BorderError, border_error, border_invalid
 from tinhso.border.models import Declaration, DeclarationState, Direction, Gate, GateNotice, Slot
 from tinhso.border.services.common import (
     locked,
@@ -35,8 +35,7 @@ from tinhso.border.services.common import (
 )
 from tinhso.border.workflow import ARRIVING_STATES
 from tinhso.core import audit
-from tinhso.core.errors import DomainError, FieldCollector
-from tinhso.core.validators import InvalidValue
+from tinhso.core.errors import FieldCollector
 
 S = DeclarationState
 # How far after its old slot a booking may be moved before we release it instead.
@@ -143,7 +142,7 @@ def book_slot(*, actor, declaration: Declaration, starts_at: datetime) -> Declar
     with transaction.atomic():
         declaration = locked(declaration)
         if declaration.state not in ARRIVING_STATES:
-            raise not_allowed(declaration, "đặt khung giờ", "book a slot")
+            raise not_allowed(declaration, Action.BOOK_SLOT)
         gate = declaration.gate
         if hour + timedelta(hours=1) <= timezone.now():
             # A past hour would put the truck ahead of those booked for the current one.
@@ -207,15 +206,12 @@ class NoticeOutcome:
 def _check_notice(starts_at, ends_at, kind, capacity_pct, directions) -> None:
     check = FieldCollector()
     if ends_at <= starts_at:
-        check.fail(InvalidValue("ends_at", "order", "Thời điểm kết thúc phải sau thời điểm bắt đầu.",
-                                "The end must come after the start."))
+        check.fail(border_invalid(BorderError.NOTICE_ORDER, field="ends_at"))
     if kind == GateNotice.Kind.REDUCED and not 0 < capacity_pct < 100:
-        check.fail(InvalidValue("capacity_pct", "range", "Công suất còn lại phải từ 1 đến 99 %.",
-                                "Remaining capacity must be between 1 and 99 %."))
+        check.fail(border_invalid(BorderError.NOTICE_CAPACITY, field="capacity_pct"))
     unknown = set(directions) - set(Direction.values)
     if unknown:
-        check.fail(InvalidValue("directions", "choice", "Loại hình không hợp lệ.",
-                                "Unknown direction."))
+        check.fail(border_invalid(BorderError.NOTICE_DIRECTION, field="directions"))
     check.raise_if_invalid()
 
 
@@ -224,8 +220,7 @@ def announce_notice(*, actor, gate: Gate, kind: str, starts_at: datetime, ends_a
                     directions: Sequence[str] = (), now: datetime | None = None) -> NoticeOutcome:
     require(actor, "border.manage_notices")
     if kind not in GateNotice.Kind.values:
-        raise DomainError("border.notice_kind", "Loại thông báo không hợp lệ.",
-                          "Unknown kind of notice.", field="kind", status=422)
+        raise border_error(BorderError.NOTICE_KIND, field="kind")
     capacity_pct = 0 if kind == GateNotice.Kind.SUSPENSION else capacity_pct
     _check_notice(starts_at, ends_at, kind, capacity_pct, directions)
     now = now or timezone.now()

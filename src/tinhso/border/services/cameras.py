@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from tinhso.accounts.models import ApiKey, Role
 from tinhso.accounts.permissions import organizations_with_role, require
 from tinhso.border import selectors
-from tinhso.border.errors import BorderError, border_error
+from tinhso.border.errors import Action, BorderError, border_error
 from tinhso.border.models import Camera, CameraPosition, Declaration, DeclarationState, PlateEvent
 from tinhso.border.platematch import PlateIndex, match_plate, plate_key
 from tinhso.border.services.clearance import clear_if_complete
@@ -176,8 +176,7 @@ def resolve_plate_event(*, actor, event: PlateEvent, declaration: Declaration | 
         else:
             truck = locked(declaration)
             if truck.gate_id != event.camera.gate_id:
-                raise not_allowed(truck, "ghép với camera của cửa khẩu khác",
-                                   "match it to another gate's camera")
+                raise not_allowed(truck, Action.MATCH_OTHER_GATE_CAMERA)
             target = _decide_camera_step(event.camera, event, truck)
             event.declaration = truck
             event.status = PlateEvent.Status.RESOLVED

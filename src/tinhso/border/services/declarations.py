@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from tinhso.border import selectors
+from tinhso.border.errors import Action
 from tinhso.border.models import Declaration, DeclarationState, SavedDriver, SavedVehicle
 from tinhso.border.platematch import plate_key
 from tinhso.border.services.booking import recount_load_kind, release_slot
@@ -69,7 +70,7 @@ def update_declaration(*, actor, declaration: Declaration, data: Mapping[str, An
     with transaction.atomic():
         declaration = locked(declaration)
         if declaration.state not in EDITABLE_STATES:
-            raise not_allowed(declaration, "sửa tờ khai", "correct the declaration")
+            raise not_allowed(declaration, Action.CORRECT)
         if declaration.state in CHECKED_IN_STATES:
             _refuse_route_changes(declaration, cleaned)
         before = _snapshot(declaration)
@@ -109,7 +110,7 @@ def cancel_declaration(*, actor, declaration: Declaration, note: str = "") -> De
     with transaction.atomic():
         declaration = locked(declaration)
         if declaration.state not in EDITABLE_STATES:
-            raise not_allowed(declaration, "hủy tờ khai", "cancel the declaration")
+            raise not_allowed(declaration, Action.CANCEL)
         release_slot(declaration)
         return transition(declaration, S.CANCELLED, actor=actor, note=note, also=("slot",))
 
