@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "ninja",
     "tinhso.core",
     "tinhso.accounts",
     "tinhso.payments",
@@ -80,6 +83,9 @@ MIDDLEWARE = [
     "tinhso.core.request_context.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "tinhso.core.security.PermissionsPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tinhso.urls"
@@ -212,6 +218,53 @@ PERIODIC_TASKS = {
                                   "every": 300},
     "core.retry_notifications": {"task": "tinhso.core.tasks.retry_notifications", "every": 120},
     "core.prune": {"task": "tinhso.core.tasks.prune", "every": 86400},
+}
+
+# Locked down: login throttling (django-axes) and the browser's security headers.
+# Failed logins are counted per account (whichever spelling of the email or mobile number
+# was typed: accounts.lockout.account_key) and per client address. An account is locked
+# after LOGIN_FAILURE_LIMIT failures, an address after LOGIN_ADDRESS_FAILURE_LIMIT (higher:
+# a border office shares one address), for LOGIN_LOCKOUT_MINUTES after the last failure.
+# An admin unlocks in Quản trị → Access attempts, or `tinhso axes_reset_username EMAIL`.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+AXES_ENABLED = env_bool("LOGIN_THROTTLING", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "tinhso.accounts.lockout.LockoutHandler"
+AXES_USERNAME_FORM_FIELD = "username"  # what the login forms post; User.USERNAME_FIELD is email
+AXES_USERNAME_CALLABLE = "tinhso.accounts.lockout.account_key"
+AXES_CLIENT_IP_CALLABLE = "tinhso.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "tinhso.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # LockoutHandler resets the account's own failures on success
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure stays listed in the admin
+AXES_HTTP_RESPONSE_CODE = 429
+#: Behind the province's reverse proxy, set USE_X_FORWARDED_FOR=1 so that the client's
+#: address (not the proxy's) is audited and throttled.
+USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
+
+# Content-Security-Policy (django-csp 4): no inline script or style anywhere; htmx, the
+# site's script and the API docs' Swagger UI are served from our own static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+#: Powerful browser features no page of the platform uses (core.security middleware).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in ("accelerometer", "camera", "display-capture", "geolocation", "gyroscope",
+                    "magnetometer", "microphone", "midi", "payment", "serial", "usb")
 }
 
 PROVINCE_CODE = 20  # Lạng Sơn after the July 2025 reform

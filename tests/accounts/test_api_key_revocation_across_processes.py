@@ -41,8 +41,8 @@ print(json.dumps({"cache": settings.CACHES["default"]["BACKEND"]}), flush=True)
 for line in sys.stdin:
     order = json.loads(line)
     op = order.pop("op")
-    if op == "login":
-        answer = {"ok": client.login(**order)}
+    if op == "login":  # through the login page: the lockout (django-axes) needs the request
+        answer = {"ok": client.post("/accounts/login/", order).status_code == 302}
     elif op == "request":
         body = order.get("body")
         if body is not None and "event_id" in body:
