@@ -150,3 +150,14 @@ def test_e_ticket_positions_follow_the_call_order_and_move_up_when_trucks_are_ca
     assert selectors.queue_position(Declaration.objects.get(pk=trucks[0].pk)) is None
     assert [selectors.queue_position(Declaration.objects.get(pk=t.pk))
             for t in (*trucks[1:], late)] == [1, 2, 3]
+
+
+def test_two_trucks_a_camera_cannot_tell_apart_are_ambiguous(border, enterprise_user,
+                                                             yard_key):
+    # B and 8 are one OCR confusion class: a read of either plate may be the other truck.
+    first = declare(enterprise_user, plate="桂AB1234")
+    second = declare(enterprise_user, plate="桂A81234")
+    event = read(yard_key, "cn1", "桂A81234")
+    assert (event.barrier, event.status, event.reason) == ("hold", "exception", "ambiguous")
+    assert set(Declaration.objects.filter(pk__in=[first.pk, second.pk])
+               .values_list("state", flat=True)) == {"submitted"}
