@@ -39,6 +39,23 @@ def test_a_truck_changed_after_the_match_is_read_again_before_it_moves(
     assert not AuditEntry.objects.filter(action="declaration.in_yard").exists()
 
 
+def test_a_plate_corrected_after_an_exact_match_is_read_again_before_the_truck_moves(
+        border, enterprise_user, yard_key, monkeypatch):
+    truck = declare(enterprise_user, plate="14C-777.88")
+    matched = selectors.active_trucks_at
+
+    def match_then_correct(gate, *, key):
+        found = matched(gate, key=key)
+        services.update_declaration(actor=enterprise_user, declaration=truck,
+                                    data=declaration_data(plate="98C-111.22"))
+        return found
+
+    monkeypatch.setattr(selectors, "active_trucks_at", match_then_correct)
+    event = read(yard_key, "pc1", "14C-777.88")  # the old plate, read exactly
+    assert (event.declaration_id, event.barrier, event.reason) == (None, "hold", "unmatched")
+    assert Declaration.objects.get(pk=truck.pk).state == "submitted"
+
+
 def test_a_full_yard_holds_the_truck_and_says_why(border, enterprise_user, yard_key):
     first = declare(enterprise_user, plate="12C-100.01")
     second = declare(enterprise_user, plate="12C-100.02")

@@ -91,10 +91,10 @@ def _record_read(actor, camera: Camera, event: PlateEvent,
                        else locked_pk(event.declaration_id))
     except Declaration.DoesNotExist:
         declaration = None  # deleted since the plate index was loaded
-    if declaration is None or (prefetched is None and match_plate(
-            event.plate_read, [(declaration.pk, declaration.plate)]) is None):
-        # Matched through a plate index read before the truck was deleted or its plate
-        # corrected: the read no longer fits it.
+    if declaration is None or match_plate(
+            event.plate_read, [(declaration.pk, declaration.plate)]) is None:
+        # Matched on a copy read before the truck was deleted or its plate corrected
+        # (through the plate index or the exact lookup): the read no longer fits it.
         event.declaration_id, event.match_score, event.reason = None, None, "unmatched"
         rows.insert(event)
         return
