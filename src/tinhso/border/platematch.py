@@ -185,6 +185,17 @@ class PlateIndex:
             runner_up=self._keys[runner_up[2]] if runner_up is not None else None,
         )
 
+    def nearest(self, read: str, *, limit: int = 3,
+                threshold: float = DEFAULT_THRESHOLD) -> list[Hashable]:
+        """The keys of up to ``limit`` candidates scoring ``threshold`` or more, best first:
+        what a person may be shown for a read that matches nobody exactly."""
+        query = plate_key(read)
+        if not query:
+            return []
+        found = process.extract(query, self._plate_keys, scorer=fuzz.ratio, processor=None,
+                                score_cutoff=threshold, limit=limit)
+        return [self._keys[position] for _, _, position in found]
+
 
 def match_plate(
     read: str,

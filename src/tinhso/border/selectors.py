@@ -123,6 +123,14 @@ def active_trucks_at(gate: Gate, *, key: str) -> list[Declaration]:
     return trucks
 
 
+def active_plates_among(gate_id: int, ids: list[int]) -> list[tuple[int, str, str]]:
+    """``(id, plate_key, state)`` of those declarations that are still active at the gate,
+    read now: the plate index they were found in may be seconds old. Off the common path
+    (a read that matches no plate exactly), so the ORM."""
+    return list(Declaration.objects.filter(pk__in=ids, gate_id=gate_id, state__in=ACTIVE_STATES)
+                .values_list("id", "plate_key", "state"))
+
+
 def _for_update() -> str:
     return " FOR UPDATE" if connection.features.has_select_for_update else ""
 
