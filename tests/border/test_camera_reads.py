@@ -6,8 +6,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from tests.border.conftest import all_at_once, declaration_data, declare
-from tests.border.test_end_to_end import camera_read
+from tests.border.conftest import all_at_once, declaration_data, declare, user
+from tests.border.test_end_to_end import camera_read, post
 from tinhso.border import selectors, services
 from tinhso.border.models import Camera, Declaration, PlateEvent, Yard
 from tinhso.core import rows
@@ -16,10 +16,10 @@ from tinhso.core.models import AuditEntry
 YARD_ENTRY = "cam-yard-huu-nghi-1-in"
 
 
-def read(api_key, event_id, plate, confidence=0.97):
+def read(api_key, event_id, plate, confidence=0.97, captured_at=None):
     return services.ingest_plate_event(
         api_key=api_key, camera_code=YARD_ENTRY, event_id=event_id, plate=plate,
-        confidence=confidence, captured_at=timezone.now()).event
+        confidence=confidence, captured_at=captured_at or timezone.now()).event
 
 
 def test_a_truck_changed_after_the_match_is_read_again_before_it_moves(
@@ -48,6 +48,37 @@ def test_an_undeclared_vehicle_one_digit_off_does_not_open_for_the_declared_truc
     assert (event.declaration_id, event.match_score) == (truck.pk, 87.5)
     assert Declaration.objects.get(pk=truck.pk).state == "submitted"
     assert not AuditEntry.objects.filter(action="declaration.in_yard").exists()
+
+
+@pytest.mark.parametrize(("captured_at", "reason"), [
+    ("9999-12-31T23:59:00+07:00", "clock_ahead"),
+    ("2026-12-02T10:00:00+07:00", "clock_ahead"),  # half an hour ahead of the server
+    ("2026-12-02T08:30:00+07:00", "stale"),  # an hour old: a buffered read, or a replay
+])
+def test_a_read_not_dated_now_is_recorded_for_the_desk_and_moves_nobody(
+        border, enterprise_user, camera_key, captured_at, reason):
+    truck = declare(enterprise_user)
+    answer = post(Client(), "/api/v1/border/plate-events", {
+        "event_id": "t1", "camera_id": YARD_ENTRY, "plate": truck.plate, "confidence": 0.97,
+        "captured_at": captured_at}, HTTP_X_API_KEY=camera_key)
+    assert answer.status_code == 201
+    body = answer.json()
+    assert (body["barrier"], body["status"], body["reason"], body["declaration_id"]) \
+        == ("hold", "exception", reason, truck.pk)
+    fresh = Declaration.objects.get(pk=truck.pk)
+    assert (fresh.state, fresh.checked_in_at) == ("submitted", None)
+
+
+def test_the_desk_checks_in_a_read_from_the_future_at_the_present(border, enterprise_user,
+                                                                  yard_key):
+    truck = declare(enterprise_user)
+    future = timezone.now().replace(year=9999)
+    event = read(yard_key, "y1", truck.plate, captured_at=future)
+    assert event.reason == "clock_ahead"
+    services.resolve_plate_event(actor=user("baixe"), event=event, declaration=truck)
+    fresh = Declaration.objects.get(pk=truck.pk)
+    assert fresh.state == "in_yard"
+    assert fresh.checked_in_at <= timezone.now()
 
 
 def test_a_plate_corrected_after_an_exact_match_is_read_again_before_the_truck_moves(
@@ -173,8 +204,6 @@ def test_e_ticket_positions_follow_the_call_order_and_move_up_when_trucks_are_ca
     late = declare(enterprise_user, plate="12C-499.99", goods="machinery")
     read(yard_key, "q9", late.plate)  # not in the cached order yet: it is ordered afresh
     assert selectors.queue_position(Declaration.objects.get(pk=late.pk)) == 4
-
-    from tests.border.conftest import user
 
     services.call_next(actor=user("cuakhau"), gate=border, count=1)
     assert selectors.queue_position(Declaration.objects.get(pk=trucks[0].pk)) is None

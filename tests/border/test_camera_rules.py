@@ -2,7 +2,7 @@
 
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -95,6 +95,35 @@ def test_a_low_confidence_read_goes_to_the_desk_with_its_truck_proposed():
         == desk("low_confidence", 1, 100.0)
     assert decide(read(confidence=0.8), camera(min_confidence=0.8), [truck()], now=NOW,
                   yard_places_left=1) == moved("in_yard")
+
+
+LIMIT, AGE = camera_rules.CLOCK_AHEAD_LIMIT, camera_rules.MAX_READ_AGE
+SECOND = timedelta(seconds=1)
+
+
+@pytest.mark.parametrize(("captured_at", "reason"), [
+    (NOW + LIMIT + SECOND, "clock_ahead"),
+    (datetime(9999, 12, 31, 23, 59, tzinfo=NOW.tzinfo), "clock_ahead"),
+    (NOW - AGE - SECOND, "stale"),
+    (datetime(1970, 1, 1, tzinfo=NOW.tzinfo), "stale"),
+])
+def test_a_read_not_dated_now_goes_to_the_desk_and_never_dates_a_step(captured_at, reason):
+    decision = decide(read(captured_at=captured_at), camera(), [truck()], now=NOW)
+    assert (decision.status, decision.barrier, decision.reason, decision.target) \
+        == ("exception", "hold", reason, None)
+    assert decision.declaration_id == 1  # proposed at the desk
+    assert decision.at == min(captured_at, NOW)
+    # Dated wrong and ambiguous, it is the date the desk is told about.
+    assert decide(read(captured_at=captured_at), camera(), [truck(1), truck(2)],
+                  now=NOW).reason == reason
+
+
+@pytest.mark.parametrize("captured_at", [NOW + LIMIT, NOW - AGE, NOW + SECOND, NOW])
+def test_a_read_within_the_clock_limits_acts_and_is_dated_at_most_now(captured_at):
+    decision = decide(read(captured_at=captured_at), camera(), [truck()], now=NOW,
+                      yard_places_left=1)
+    assert (decision.barrier, decision.target) == ("open", "in_yard")
+    assert decision.at == min(captured_at, NOW)
 
 
 def test_a_check_in_cannot_be_decided_without_the_yard_room():

@@ -3,7 +3,8 @@ the yard's free places and the clock. No Django import.
 
 The barrier opens only for the one active truck whose plate a camera cannot tell apart
 from the read (equal :func:`~tinhso.border.platematch.plate_key`: equal up to separators,
-case and the OCR confusion classes), and only for a confident read. Everything else is recorded and held for the exception desk, with the closest
+case and the OCR confusion classes), and only for a read that is confident and dated
+now. Everything else is recorded and held for the exception desk, with the closest
 truck proposed when there is one clear candidate: a plate one digit off may be another,
 undeclared vehicle, and only a person may decide it is the declared one.
 
@@ -17,9 +18,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tinhso.border.platematch import PlateIndex
+
+#: A camera clock may run this far ahead of the server's before its reads are distrusted:
+#: NTP-less cameras drift by minutes, not by hours, and a read from the future (year
+#: 9999, once) must never become a check-in time.
+CLOCK_AHEAD_LIMIT = timedelta(minutes=5)
+#: A read older than this no longer describes the vehicle at the barrier (the truck has
+#: driven on, or another stands there): it goes to the desk, where the operator sees
+#: whether the truck is in the yard. Not the gate's late_grace_minutes: that is how late
+#: a truck may come for its booked slot (an hour by default), a policy about bookings,
+#: not about how old a barrier command may be. Twice CLOCK_AHEAD_LIMIT, so a camera clock
+#: behind by as much as one ahead is trusted still, with minutes left for a retry.
+MAX_READ_AGE = timedelta(minutes=10)
 
 MATCHED, EXCEPTION = "matched", "exception"  # PlateEvent.Status values
 OPEN, HOLD = "open", "hold"
@@ -77,7 +90,7 @@ class Decision:
     declaration_id: int | None  # the truck it acted on, or the desk's proposal
     score: float | None  # similarity of the read to that truck's plate, 0-100
     target: str | None  # the state the truck moves to, or None
-    at: datetime  # when it happened: the capture
+    at: datetime  # when it happened: the capture, never later than now
 
 
 def needs_yard_room(position: str, state: str) -> bool:
@@ -101,14 +114,30 @@ def step(position: str, state: str, yard_places_left: int | None) -> tuple[str |
     return rule.target, ""
 
 
+def moment(captured_at: datetime, now: datetime) -> datetime:
+    """When a read's step happened: its capture, but never in the future."""
+    return min(captured_at, now)
+
+
+def timing(captured_at: datetime, now: datetime) -> str:
+    """"clock_ahead" or "stale" for a read not dated now, else ""."""
+    if captured_at - now > CLOCK_AHEAD_LIMIT:
+        return "clock_ahead"
+    if now - captured_at > MAX_READ_AGE:
+        return "stale"
+    return ""
+
+
 def decide(read: Read, camera: CameraSetup, candidates: Sequence[Candidate], *,
            now: datetime, yard_places_left: int | None = None) -> Decision:
     """What the read does. ``candidates``: the active trucks at the gate with the read's key,
     or, if none, the closest ones; ``yard_places_left`` is needed only when
     :func:`needs_yard_room` says so for the one truck with the read's key."""
-    at = read.captured_at
+    at = moment(read.captured_at, now)
     truck, score, identity = _identify(read.plate_key, candidates)
-    held = ("low_confidence" if read.confidence < camera.min_confidence else "") or identity
+    held = (timing(read.captured_at, now)
+            or ("low_confidence" if read.confidence < camera.min_confidence else "")
+            or identity)
     proposal = truck.declaration_id if truck is not None else None
     if held:
         return Decision(EXCEPTION, HOLD, held, proposal, score, None, at)

@@ -44,6 +44,8 @@ def ingest_plate_event(*, api_key: ApiKey, camera_code: str, event_id: str, plat
         raise border_error(BorderError.UNKNOWN_CAMERA, field="camera_id", code=camera_code)
     if camera.operator_id != api_key.organization_id:
         raise border_error(BorderError.CAMERA_NOT_YOURS, field="camera_id", code=camera_code)
+    if timezone.is_naive(captured_at):
+        captured_at = timezone.make_aware(captured_at)  # a camera's local time: Vietnam's
     read = camera_rules.Read(plate_key=plate_key(plate), confidence=confidence,
                              captured_at=captured_at)
     trucks, nearby = _candidates(camera, read.plate_key)
@@ -176,7 +178,8 @@ def resolve_plate_event(*, actor, event: PlateEvent, declaration: Declaration | 
             event.save(update_fields=["declaration", "resolved_by", "status", "barrier",
                                       "reason"])
             if target is not None:
-                _advance(actor, event.camera, truck, target, event.captured_at)
+                at = camera_rules.moment(event.captured_at, timezone.now())
+                _advance(actor, event.camera, truck, target, at)
         audit.record(actor=actor, action="plate_event.resolve", obj=event, before=before,
                      after={"status": event.status, "declaration": event.declaration_id,
                             "barrier": event.barrier})
