@@ -18,7 +18,7 @@ from tinhso.border.models import Camera, Declaration, DeclarationState, PlateEve
 from tinhso.border.platematch import plate_key
 from tinhso.border.services.clearance import clear_if_complete
 from tinhso.border.services.common import locked, not_allowed, relocked, transition
-from tinhso.core import audit, rows
+from tinhso.core import audit
 
 S = DeclarationState
 
@@ -105,7 +105,7 @@ def _record_read(actor, camera: Camera, event_id: str, plate: str, read: camera_
                        barrier=decision.barrier, status=decision.status, reason=decision.reason)
     if truck is not None and truck.pk == decision.declaration_id:
         event.declaration = truck
-    rows.insert(event)
+    event.save(force_insert=True)
     if decision.target is not None:
         _advance(actor, camera, truck, decision.target, decision.at)
     return event
