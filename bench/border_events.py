@@ -18,7 +18,8 @@ What it does, in one run and under the same conditions for both endpoints:
    client threads, the two endpoints alternating in ``--rounds`` chunks so that the
    machine's drift in speed falls on both alike: ``POST /api/v1/border/plate-events`` with a mix of exact reads of
    declared plates (each truck read once: it checks in), OCR-confused reads that the plate
-   key repairs, reads with a lost character (fuzzy scan), unknown plates (exception desk)
+   key folds (they check in too), reads with a lost character (fuzzy scan: the truck is
+   proposed at the exception desk), unknown plates (exception desk)
    and ~5% retries of an earlier event id (idempotent); and ``POST /bench/bare`` with the
    same bodies.
 4. Correctness counts in the database, then an in-process profile (queries and time per

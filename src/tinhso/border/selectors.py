@@ -90,13 +90,14 @@ def plate_index_key(gate_id: int) -> str:
 
 
 def active_plate_index(gate_id: int) -> PlateIndex:
-    """Every active truck's plate at a gate, for matching a misread plate.
+    """Every active truck's plate at a gate, for proposing the closest plates to a read
+    that matches none exactly.
 
     The plate keys are shared through the cache for ``PLATE_INDEX_SECONDS``: reading
     5,000 of them costs several milliseconds, a match a fraction of one. A stale index
-    cannot move the wrong truck: the matched declaration is read again under lock and its
-    state decides the step. At worst, the misread plate of a truck declared in the last
-    seconds waits at the exception desk."""
+    moves no truck (a close plate never does) and proposes none that left or changed
+    plate (the proposals are read again, ``active_plates_among``). At worst, a truck
+    declared in the last seconds is not proposed for a misread of its plate."""
     held = cache.get(plate_index_key(gate_id))
     if held is None:
         with connection.cursor() as cursor:
