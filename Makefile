@@ -23,13 +23,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Serve the platform with demo data on SQLite (var/tinhso.sqlite3) at http://$(HOST):$(PORT)
+# Serve the platform with demo data on SQLite (var/tinhso.sqlite3) at http://$(HOST):$(PORT):
+# gunicorn, the background task workers and the scheduler, stopped together (Ctrl+C).
 run: install
 	DEBUG=$${DEBUG:-1} $(BIN)/tinhso migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/tinhso seed_demo
 	DEBUG=$${DEBUG:-1} $(BIN)/tinhso collectstatic --noinput --verbosity 0
-	DEBUG=$${DEBUG:-1} $(BIN)/gunicorn tinhso.wsgi:application --bind $(HOST):$(PORT) \
-		--workers $${WEB_WORKERS:-3} --access-logfile - --forwarded-allow-ips "127.0.0.1"
+	DEBUG=$${DEBUG:-1} $(BIN)/tinhso serve --bind $(HOST):$(PORT) \
+		--web-workers $${WEB_WORKERS:-3} --forwarded-allow-ips "127.0.0.1"
 
 # Lint and the whole test suite (SQLite unless DATABASE_URL says otherwise).
 test: install-dev

@@ -1,4 +1,5 @@
 import os
+import signal
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -43,3 +44,64 @@ def clock():
     ticks from `TEST_EPOCH`, so code that measures durations still works."""
     with time_machine.travel(TEST_EPOCH, tick=True) as traveller:
         yield traveller
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """The production task backend (django-tasks-db): an enqueued task waits in the
+    database until `run_worker()` runs it. The tests' default is the immediate backend."""
+    settings.TASKS_BACKEND = "database"
+    settings.TASKS = {"default": {"BACKEND": settings.TASK_BACKENDS["database"],
+                                  "QUEUES": settings.TASK_QUEUES}}
+
+
+def run_worker(queue: str = "*") -> None:
+    """One pass of the real worker (`tinhso db_worker --batch`): every task that is due,
+    including those the tasks it runs enqueue, then it exits. Needs a transactional test:
+    the worker manages its own transactions and connections, as in production."""
+    from django.core.management import call_command
+
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM,
+                                                         signal.SIGQUIT)}
+    try:
+        call_command("db_worker", batch=True, queue_name=queue, reload=False,
+                     startup_delay=False, interval=0, verbosity=0)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+
+class FlakyNotifier:
+    """A notification gateway (NOTIFY_BACKEND) that is down for the next `failures_left`
+    messages; it remembers who it was asked to notify."""
+
+    failures_left = 0
+    calls: list[str] = []
+
+    def send(self, notification) -> None:
+        FlakyNotifier.calls.append(notification.recipient)
+        if FlakyNotifier.failures_left:
+            FlakyNotifier.failures_left -= 1
+            raise ConnectionError("SMS gateway unreachable")
+
+
+@pytest.fixture
+def flaky(settings) -> type[FlakyNotifier]:
+    settings.NOTIFY_BACKEND = "tests.conftest.FlakyNotifier"
+    FlakyNotifier.failures_left, FlakyNotifier.calls = 0, []
+    return FlakyNotifier
+
+
+@pytest.fixture(scope="session")
+def after_make_run(tmp_path_factory):
+    """A working directory as `make run` leaves a fresh clone: the Makefile's `tinhso` steps
+    (migrate, demo data, static files; DEBUG=1 as it sets) run in a clean environment, so
+    `var/` holds the SQLite database, the generated secret key and the shared cache. The
+    server itself is not started."""
+    from tests.commandline import make_run_commands, tinhso
+
+    site = tmp_path_factory.mktemp("fresh-clone")
+    for args in make_run_commands():
+        done = tinhso(args, cwd=site, DEBUG="1")
+        assert done.returncode == 0, (args, done.stderr[-3000:])
+    return site

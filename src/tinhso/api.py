@@ -8,8 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from tinhso.core.api_errors import translate_error
-from tinhso.core.errors import DomainError, InvalidInput
-from tinhso.core.language import current_language
+from tinhso.core.errors import CoreError, DomainError, InvalidInput, core_error
 
 
 class TinhSoAPI(NinjaAPI):
@@ -39,45 +38,33 @@ api = TinhSoAPI(
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
-    lang = current_language()
-    detail = [
-        {**error, "message": error["message_en"] if lang == "en" else error["message_vi"]}
-        for error in exc.errors
-    ]
-    return api.create_response(request, {"detail": detail}, status=422)
+    # Each error was translated by translate_error (validation_error_from_error_contexts).
+    return api.create_response(request, {"detail": exc.errors}, status=422)
 
 
 @api.exception_handler(InvalidInput)
 def on_invalid_input(request, exc: InvalidInput):
-    return api.create_response(request, {"detail": exc.as_list(current_language())}, status=422)
+    return api.create_response(request, {"detail": exc.as_list()}, status=422)
 
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    return api.create_response(request, {"detail": [exc.as_dict(current_language())]}, status=exc.status)
-
-
-def _plain_error(request, code: str, vi: str, en: str, status: int):
-    body = {"code": code, "message": en if current_language() == "en" else vi, "message_vi": vi,
-            "message_en": en}
-    return api.create_response(request, {"detail": [body]}, status=status)
+    return api.create_response(request, {"detail": [exc.as_dict()]}, status=exc.status)
 
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request, exc):
-    return _plain_error(request, "forbidden", "Bạn không có quyền thực hiện thao tác này.",
-                        "You are not allowed to do this.", 403)
+    return on_domain_error(request, core_error(CoreError.FORBIDDEN))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return _plain_error(request, "not_found", "Không tìm thấy.", "Not found.", 404)
+    return on_domain_error(request, core_error(CoreError.NOT_FOUND))
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return _plain_error(request, "unauthenticated", "Cần đăng nhập hoặc khóa API hợp lệ.",
-                        "Log in or send a valid API key.", 401)
+    return on_domain_error(request, core_error(CoreError.UNAUTHENTICATED))
 
 
 def _mount_routers() -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from tinhso.core.secretkey import local_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = Path(os.environ.get("TINHSO_HOME", Path.cwd()))
 VAR_DIR = Path(os.environ.get("TINHSO_VAR_DIR", PROJECT_DIR / "var"))
@@ -30,12 +32,23 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 TESTING = "pytest" in sys.modules or env_bool("TINHSO_TESTING")
 
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+#: No DATABASE_URL: the embedded default, SQLite in VAR_DIR, on this one machine.
+DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if TESTING:
         SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+    elif DEBUG or not DATABASE_URL:
+        # The laptop (and any one-machine SQLite install): a key of its own, generated once
+        # into var/ beside the database and shared by every process that reads var/.
+        SECRET_KEY = local_secret_key(VAR_DIR / "secret_key")
     else:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY phải được đặt khi DEBUG tắt và có DATABASE_URL / SECRET_KEY must be "
+            "set when DEBUG is off and DATABASE_URL is set."
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -48,6 +61,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "tinhso.core",
     "tinhso.accounts",
     "tinhso.payments",
@@ -87,10 +102,9 @@ TEMPLATES = [
     }
 ]
 
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tinhso.sqlite3'}"),
+        DATABASE_URL or f"sqlite:///{VAR_DIR / 'tinhso.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
@@ -154,17 +168,51 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-        if os.environ.get("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# One cache for every process, because what one process drops (a camera, a gate's queue
+# order, the status snapshot) must be gone for all: Redis when REDIS_URL is set (several
+# machines); otherwise files in VAR_DIR/cache, shared by the gunicorn workers and the
+# commands of this one machine (bench/border_events.py measures it on the camera path).
+# Tests keep the in-process cache, emptied around each test.
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["REDIS_URL"]}}
+elif TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": VAR_DIR / "cache"}}
 
 # Notifications to drivers and enterprises: "console" logs them, "file" appends JSON lines.
 NOTIFY_BACKEND = os.environ.get("NOTIFY_BACKEND", "file")
 NOTIFY_FILE = Path(os.environ.get("NOTIFY_FILE", VAR_DIR / "notifications.jsonl"))
+
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "6"))
+NOTIFY_KEEP_DAYS = int(os.environ.get("NOTIFY_KEEP_DAYS", "90"))  # delivered ones hold phone numbers
+
+# Background work: the Django tasks API. "database" keeps the queue in the platform's own
+# database (no broker; `tinhso db_worker` runs it, `make run` starts one); "immediate" runs
+# each task in the process that enqueues it (the tests' default: no worker needed).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if TESTING else "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
+#: "simulations" is its own queue so a long what-if run never delays a no-show or an SMS.
+TASK_QUEUES = ["default", "simulations"]
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUEUES}}
+TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "7"))
+
+# Periodic work, enqueued by `tinhso scheduler` once per period (every N seconds, periods
+# aligned to the epoch so that two schedulers agree on them and only one enqueues).
+PERIODIC_TASKS = {
+    "border.mark_no_shows": {"task": "tinhso.border.tasks.mark_no_shows", "every": 120},
+    "border.refresh_advisories": {"task": "tinhso.border.tasks.refresh_advisories",
+                                  "every": 300},
+    "core.retry_notifications": {"task": "tinhso.core.tasks.retry_notifications", "every": 120},
+    "core.prune": {"task": "tinhso.core.tasks.prune", "every": 86400},
+}
 
 PROVINCE_CODE = 20  # Lạng Sơn after the July 2025 reform
 PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Tỉnh Số Lạng Sơn")

@@ -1,8 +1,11 @@
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from tests.factories import OrganizationFactory, UserFactory, user_with_role
-from tinhso.accounts.models import ApiKey, Role
+from tinhso.accounts.auth import ApiKeyAuth, api_key_cache_key
+from tinhso.accounts.models import ApiKey, Organization, Role
 from tinhso.accounts.permissions import has_perm, require
 from tinhso.accounts.services import create_api_key, revoke_api_key
 from tinhso.core.models import AuditEntry
@@ -115,3 +118,32 @@ def test_a_revoked_api_key_stops_working_at_once(client, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         revoke_api_key(actor=None, api_key=api_key)
     assert cached_api_key(api_key.prefix) is None
+
+
+@pytest.mark.parametrize("change", ["revoked", "deleted", "organization_deactivated"])
+def test_a_cached_key_row_is_not_trusted_once_the_key_is_gone(rf, change):
+    """Changed in the admin (not through the revoke service), the key's row stays in the
+    cache: authentication asks the database anyway, and drops the stale row."""
+    org = OrganizationFactory(code="bai-xe-y")
+    api_key, full_key = create_api_key(actor=None, organization=org, name="c", scopes=["camera"])
+    auth = ApiKeyAuth(scope="camera")
+    assert auth.authenticate(rf.post("/"), full_key) == api_key
+    if change == "revoked":
+        ApiKey.objects.filter(pk=api_key.pk).update(revoked_at=timezone.now())
+    elif change == "deleted":
+        ApiKey.objects.filter(pk=api_key.pk).delete()
+    else:
+        Organization.objects.filter(pk=org.pk).update(is_active=False)
+    assert cache.get(api_key_cache_key(api_key.prefix)) == api_key  # still cached
+    assert auth.authenticate(rf.post("/"), full_key) is None
+    assert cache.get(api_key_cache_key(api_key.prefix)) is None
+
+
+def test_a_cached_key_costs_one_small_query(rf, django_assert_num_queries):
+    _, full_key = create_api_key(actor=None, organization=OrganizationFactory(code="bai-xe-z"),
+                                 name="c", scopes=["camera"])
+    auth = ApiKeyAuth(scope="camera")
+    auth.authenticate(rf.post("/"), full_key)  # fills the cache
+    with django_assert_num_queries(1) as queries:
+        assert auth.authenticate(rf.post("/"), full_key) is not None
+    assert queries.captured_queries[0]["sql"].startswith("SELECT 1 FROM")

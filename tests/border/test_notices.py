@@ -154,3 +154,49 @@ def test_a_booking_with_no_free_hour_in_the_window_is_released_not_dropped(
     assert (outcome.moved, outcome.released) == ({}, [truck.pk])
     released = Declaration.objects.get(pk=truck.pk)
     assert (released.state, released.slot_id) == ("submitted", None)
+
+
+def test_overlapping_notices_leave_the_most_restrictive_capacity(border, enterprise_user):
+    """Base 18 under a 50 % notice is 9. A later, milder 80 % notice used to raise an
+    existing slot to 14, and a slot made afterwards compounded both to 7: every path now
+    gives 9 (booking, the re-slotting of notices, the gate's room and the status page)."""
+    from tinhso.border import congestion, selectors, services
+
+    border.export_per_hour, border.import_per_hour, border.transit_per_hour = 18, 0, 0
+    border.save()
+    board = user("bql")
+    hour = hour_of(timezone.now() + timedelta(hours=6))
+    existing = book_many(enterprise_user, border, hour, [("12C-320.01", "machinery")])
+    Slot.objects.filter(starts_at=hour).update(capacity=18)
+    for pct in (50, 80):
+        announce_notice(actor=board, gate=border, kind="reduced", capacity_pct=pct,
+                        starts_at=hour, ends_at=hour + timedelta(hours=3),
+                        reason_vi=f"Giảm còn {pct} %")
+    assert Slot.objects.get(starts_at=hour).capacity == 9
+    assert Declaration.objects.get(pk=existing[0].pk).slot.starts_at == hour
+
+    later = declare(enterprise_user, plate="12C-320.02", goods="machinery")
+    services.book_slot(actor=enterprise_user, declaration=later,
+                       starts_at=hour + timedelta(hours=1))
+    assert Slot.objects.get(starts_at=hour + timedelta(hours=1)).capacity == 9
+    assert selectors.capacity_at(border, "export", hour + timedelta(hours=2)) == 9
+
+    # In force now, the notices also set the gate's room and the status page's rate.
+    GateNotice.objects.update(starts_at=timezone.now() - timedelta(minutes=5))
+    assert selectors.gate_room_now(border, timezone.now()) == 9
+    notices = selectors.notices_in_force([border.pk], timezone.now())
+    assert congestion.planned_capacity(border, timezone.now(), notices) == 9
+
+
+def test_the_simulation_applies_the_most_restrictive_notice_too():
+    from tinhso.border.engine import GateNotice as EngineNotice
+    from tinhso.border.engine import Lane, capacity_in_force
+    from tinhso.border.engine.model import Gate as EngineGate
+    from tinhso.border.engine.model import hourly_capacity
+
+    gate = EngineGate(code="g", name="g", open_from=0, open_to=24,
+                      daily_capacity={Lane.OUT: 18 * 24}, yard_capacity=100)
+    caps = hourly_capacity(gate, Lane.OUT, 24, [
+        EngineNotice("g", 0, 24, factor=0.5, announced_at=0),
+        EngineNotice("g", 0, 24, factor=0.8, announced_at=1)])
+    assert set(caps.tolist()) == {capacity_in_force(18, [50, 80])} == {9}

@@ -7,23 +7,18 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests.border.conftest import declare, user
-from tinhso.border.models import Declaration
+from tests.border.conftest import user
+from tests.factories import DeclarationFactory
 from tinhso.border.reports import crossings_report
 
 
 @pytest.fixture
-def crossed(border, enterprise_user):
+def crossed(border):
     """Three trucks crossed today at Hữu Nghị with dwell times of 1, 2 and 10 hours."""
     now = timezone.now()
-    trucks = []
-    for n, dwell in enumerate([1, 2, 10]):
-        d = declare(enterprise_user, plate=f"12C-400.0{n}")
-        Declaration.objects.filter(pk=d.pk).update(
-            state="crossed", checked_in_at=now - timedelta(hours=dwell, minutes=1),
-            crossed_at=now - timedelta(minutes=1))
-        trucks.append(d)
-    return trucks
+    return [DeclarationFactory(crossed=True, checked_in_at=now - timedelta(hours=dwell, minutes=1),
+                               crossed_at=now - timedelta(minutes=1))
+            for dwell in (1, 2, 10)]
 
 
 def test_report_counts_crossings_and_dwell_time(crossed):

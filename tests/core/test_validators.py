@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.vn import mst
@@ -29,14 +30,20 @@ TODAY = date(2026, 1, 15)
 
 
 def test_invalid_value_carries_field_code_and_both_messages():
-    error = InvalidValue("tax_code", "tax_code.length", "Sai độ dài.", "Wrong length.")
+    error = InvalidValue("plate", ErrorCode.PLATE_SERIES, "Plate series {series} is not valid.",
+                         {"series": "IO"})
     assert isinstance(error, ValueError)
-    assert (error.field, error.code) == ("tax_code", "tax_code.length")
-    assert str(error) == "Sai độ dài. / Wrong length."
-    assert error.message("vi") == "Sai độ dài."
-    assert error.message("en") == "Wrong length."
-    assert error.message("en-us") == "Wrong length."
-    assert error.message() == "Sai độ dài."
+    assert (error.field, error.code) == ("plate", "plate.series")
+    assert (error.template, error.params) == ("Plate series {series} is not valid.",
+                                              {"series": "IO"})
+    assert error.message("vi") == "Sê-ri IO trên biển số không hợp lệ."
+    assert error.message("en") == "Plate series IO is not valid."
+    assert error.message("en-us") == "Plate series IO is not valid."
+    with translation.override("vi"):  # a request's language, Vietnamese unless chosen
+        assert error.message() == "Sê-ri IO trên biển số không hợp lệ."
+    with translation.override("en"):
+        assert error.message() == "Plate series IO is not valid."
+    assert str(error) == "Sê-ri IO trên biển số không hợp lệ. / Plate series IO is not valid."
 
 
 def test_every_error_code_is_a_string():

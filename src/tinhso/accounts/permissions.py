@@ -38,7 +38,9 @@ def roles_of(user) -> set[tuple[str, int]]:
         return set()
     cached = getattr(user, "_tinhso_roles", None)
     if cached is None:
-        cached = set(user.memberships.values_list("role", "organization_id"))
+        # A deactivated organisation's staff act for it no more (its API keys stop too).
+        cached = set(user.memberships.filter(organization__is_active=True)
+                     .values_list("role", "organization_id"))
         user._tinhso_roles = cached
     return cached
 

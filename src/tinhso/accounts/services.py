@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from tinhso.accounts.auth import api_key_cache_key
+from tinhso.accounts.errors import AccountError, account_error
 from tinhso.accounts.models import ApiKey, ApiScope, Organization
 from tinhso.core import audit
-from tinhso.core.errors import DomainError
 
 
 def create_api_key(
@@ -16,12 +17,8 @@ def create_api_key(
     """Create a key; return it with the full secret, which is never stored nor shown again."""
     unknown = sorted(set(scopes) - set(ApiScope.values))
     if unknown or not scopes:
-        raise DomainError(
-            "api_key.scope",
-            f"Phạm vi không hợp lệ: {', '.join(unknown) or '(trống)'}.",
-            f"Unknown scopes: {', '.join(unknown) or '(none)'}.",
-            field="scopes",
-        )
+        raise account_error(AccountError.UNKNOWN_SCOPE, field="scopes",
+                            scopes=", ".join(unknown) or gettext_lazy("(none)"))
     with transaction.atomic():
         prefix, full_key = ApiKey.generate()
         api_key = ApiKey.objects.create(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
@@ -11,6 +9,7 @@ from tinhso.accounts.auth import ApiKeyAuth, session_auth
 from tinhso.accounts.models import ApiScope, Organization, Role
 from tinhso.accounts.permissions import organizations_with_role, require
 from tinhso.border import selectors, services
+from tinhso.border.errors import BorderError, border_error
 from tinhso.border.models import Declaration, Gate, PlateEvent
 from tinhso.border.presenters import declaration_out, plate_event_out
 from tinhso.border.schemas import (
@@ -29,7 +28,7 @@ from tinhso.border.schemas import (
     SlotFullOut,
     TicketOut,
 )
-from tinhso.core.errors import DomainError
+from tinhso.core.schema_types import LocalDateTime
 
 router = Router(tags=["border"])
 camera_auth = ApiKeyAuth(scope=ApiScope.CAMERA)
@@ -50,9 +49,8 @@ def _enterprise_id(user, code: str | None) -> int:
     else:
         org_id = next(iter(enterprises), None) if len(enterprises) == 1 else None
     if org_id is None:
-        raise DomainError("border.enterprise", "Chọn doanh nghiệp bạn khai báo thay mặt.",
-                          "Choose the enterprise you declare for.", field="enterprise_code",
-                          status=422 if enterprises else 403)
+        raise border_error(BorderError.ENTERPRISE_NOT_CHOSEN, field="enterprise_code",
+                           http_status=422 if enterprises else 403)
     return org_id
 
 
@@ -106,7 +104,7 @@ def book_slot(request, pk: int, payload: BookingIn):
 
 
 @router.get("/gates/{code}/free-slots", response=list[FreeSlotOut], auth=session_auth)
-def free_slots(request, code: str, direction: str, requested: datetime,
+def free_slots(request, code: str, direction: str, requested: LocalDateTime,
                perishable: bool = False):
     gate = get_object_or_404(Gate, code=code, is_active=True)
     return [vars(s) for s in services.nearest_free_slots(gate, direction, requested,

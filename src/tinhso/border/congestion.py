@@ -20,6 +20,7 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
+from tinhso.border import selectors
 from tinhso.border.engine.forecast import estimate_waits
 from tinhso.border.models import (
     Advisory,
@@ -28,6 +29,7 @@ from tinhso.border.models import (
     DeclarationState,
     Direction,
     Gate,
+    GateNotice,
     Yard,
 )
 from tinhso.border.workflow import (
@@ -95,12 +97,14 @@ def _opening(gate: Gate) -> tuple[float | None, float | None]:
     return a, b
 
 
-def gate_capacity(gate: Gate) -> int:
-    return gate.export_per_hour + gate.import_per_hour + gate.transit_per_hour
+def planned_capacity(gate: Gate, now: datetime, notices: list[GateNotice]) -> int:
+    """Trucks per hour the gate plans to clear now, every direction, under its notices."""
+    return sum(selectors.capacity_at(gate, direction, now, notices)
+               for direction in Direction.values)
 
 
-def wait_for(gate: Gate, queue_ahead: int, crossings: list[datetime], now: datetime
-             ) -> tuple[float | None, float | None]:
+def wait_for(gate: Gate, queue_ahead: int, crossings: list[datetime], now: datetime,
+             notices: list[GateNotice]) -> tuple[float | None, float | None]:
     """Estimated wait (h) of a truck arriving now, and the queue's own wait without the
     gate's closure (open hours); None when nothing is known.
 
@@ -108,7 +112,7 @@ def wait_for(gate: Gate, queue_ahead: int, crossings: list[datetime], now: datet
     a fraction of its planned capacity); the planned capacity is used only when the gate had
     no queue (it cleared fewer trucks than it could) or has too few crossings to measure."""
     open_from, open_to = _opening(gate)
-    planned = gate_capacity(gate) or None
+    planned = planned_capacity(gate, now, notices) or None
     measured = queue_ahead > 0 and len(crossings) >= 2
     wait = estimate_waits(
         queue_ahead, [timezone.localtime(c) for c in crossings], timezone.localtime(now),
@@ -169,13 +173,14 @@ def compute_snapshots(now: datetime | None = None) -> Snapshot:
             crossed_at__lte=now).values_list("gate_id", "crossed_at"):
         crossings[gate_id].append(crossed_at)
     advisories = _in_force(ids)
+    notices = selectors.notices_in_force(ids, now)
     snapshots = []
     for gate in gates:
         row = counts.get(gate.pk, {})
         crossed = sorted(crossings[gate.pk])
         ahead = row.get("ahead", 0)
         waiting = row.get("waiting", 0)
-        wait, queue_wait = wait_for(gate, ahead, crossed, now)
+        wait, queue_wait = wait_for(gate, ahead, crossed, now, notices)
         recent = [c for c in crossed if c >= now - timedelta(hours=WINDOW_HOURS)]
         rate = round(len(recent) / WINDOW_HOURS, 1) if recent else (0.0 if crossed else None)
         advisory = advisories.get(gate.pk)

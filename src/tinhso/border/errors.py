@@ -1,37 +1,103 @@
+"""Error codes of the digital border gate, with their English templates (gettext msgids;
+the Vietnamese is in ``locale/vi/LC_MESSAGES/django.po``) and HTTP statuses."""
+
 from enum import StrEnum
 
-from tinhso.core.errors import coded_error
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from tinhso.core.errors import coded_error, coded_invalid
 
 
 class BorderError(StrEnum):
     NOT_ALLOWED_IN_STATE = "border.state"
     SLOT_FULL = "border.slot_full"
+    SLOT_PAST = "border.slot_past"
     GATE_CLOSED = "border.gate_closed"
     UNKNOWN_CAMERA = "border.camera"
     CAMERA_NOT_YOURS = "border.camera_owner"
     NOT_REQUIRED_AGENCY = "border.agency"
+    UNKNOWN_VERDICT = "border.verdict"
     EVENT_ALREADY_HANDLED = "border.event_handled"
+    NOTICE_KIND = "border.notice_kind"
+    ENTERPRISE_NOT_CHOSEN = "border.enterprise"
+    # Field errors of the declaration and notice forms (border_invalid, always a 422).
+    TOO_LONG = "too_long"
+    INTEGER = "integer"
+    RANGE = "range"
+    DATETIME = "datetime"
+    DATETIME_REQUIRED = "datetime.required"
+    CHOICE = "choice"
+    INTERNATIONAL_PHONE = "phone.international"
+    DIRECTION_CHOICE = "direction.choice"
+    GATE_DIRECTION = "direction"
+    ARRIVAL_RANGE = "expected_arrival.range"
+    LOADING_ORDER = "loaded_at.order"
+    FROZEN_IN_YARD = "frozen"
+    NOTICE_ORDER = "notice.order"
+    NOTICE_CAPACITY = "notice.capacity"
+    NOTICE_DIRECTION = "notice.directions"
 
 
-MESSAGES = {
+MESSAGES: dict[BorderError, tuple[str, int]] = {
+    # {action}: one of the Action phrases below; {state}: DeclarationState label.
     BorderError.NOT_ALLOWED_IN_STATE: (
-        "Không thể {action_vi} khi tờ khai đang ở trạng thái “{state}”.",
-        "Cannot {action_en} while the declaration is “{state}”.", 409),
-    BorderError.SLOT_FULL: (
-        "Khung giờ đã đủ chỗ. Xem các khung giờ trống gần nhất.",
-        "This slot is full. See the nearest free slots.", 409),
+        gettext_noop("Cannot {action} while the declaration is “{state}”."), 409),
+    BorderError.SLOT_FULL: (gettext_noop("This slot is full. See the nearest free slots."), 409),
+    BorderError.SLOT_PAST: (
+        gettext_noop("The {hour} slot has passed. Choose the current hour or a later one."), 422),
     BorderError.GATE_CLOSED: (
-        "Cửa khẩu không làm việc vào giờ này ({opens}–{closes}).",
-        "The gate is closed at that hour ({opens}–{closes}).", 422),
-    BorderError.UNKNOWN_CAMERA: ("Không có camera mã “{code}”.", "No camera “{code}”.", 404),
+        gettext_noop("The gate is closed at that hour ({opens}–{closes})."), 422),
+    BorderError.UNKNOWN_CAMERA: (gettext_noop("No camera “{code}”."), 404),
     BorderError.CAMERA_NOT_YOURS: (
-        "Khóa API này không được gửi sự kiện cho camera “{code}”.",
-        "This API key may not send events for camera “{code}”.", 403),
-    BorderError.NOT_REQUIRED_AGENCY: (
-        "Lô hàng này không cần {agency} kiểm tra.",
-        "This load does not need {agency}.", 409),
-    BorderError.EVENT_ALREADY_HANDLED: (
-        "Sự kiện này đã được xử lý.", "This event has already been handled.", 409),
+        gettext_noop("This API key may not send events for camera “{code}”."), 403),
+    # {agency}: Agency label.
+    BorderError.NOT_REQUIRED_AGENCY: (gettext_noop("This load does not need {agency}."), 409),
+    BorderError.UNKNOWN_VERDICT: (
+        gettext_noop("“{verdict}” is not a verdict: choose pass, hold or reject."), 422),
+    BorderError.EVENT_ALREADY_HANDLED: (gettext_noop("This event has already been handled."), 409),
+    BorderError.NOTICE_KIND: (gettext_noop("Unknown kind of notice."), 422),
+    # 422, or 403 for someone who declares for no enterprise at all.
+    BorderError.ENTERPRISE_NOT_CHOSEN: (gettext_noop("Choose the enterprise you declare for."), 422),
+    BorderError.TOO_LONG: (gettext_noop("At most {max_length} characters."), 422),
+    BorderError.INTEGER: (gettext_noop("Must be a whole number."), 422),
+    BorderError.RANGE: (gettext_noop("Must be between {low} and {high}."), 422),
+    BorderError.DATETIME: (
+        gettext_noop("Not a valid date and time (e.g. 2026-12-01 08:00)."), 422),
+    BorderError.DATETIME_REQUIRED: (gettext_noop("A date and time is required."), 422),
+    BorderError.CHOICE: (gettext_noop("Not one of the choices."), 422),
+    BorderError.INTERNATIONAL_PHONE: (gettext_noop("Not a valid international phone number."),
+                                      422),
+    BorderError.DIRECTION_CHOICE: (gettext_noop("Choose export, import or transit."), 422),
+    BorderError.GATE_DIRECTION: (gettext_noop("{gate} does not serve this direction."), 422),
+    BorderError.ARRIVAL_RANGE: (
+        gettext_noop("Expected arrival must be between 12 hours ago and {days} days ahead."),
+        422),
+    BorderError.LOADING_ORDER: (
+        gettext_noop("Loading must come before the expected arrival."), 422),
+    BorderError.FROZEN_IN_YARD: (
+        gettext_noop("The truck is in the yard: its gate, direction and plate can no longer "
+                     "change. Cancel the declaration and declare again if needed."), 422),
+    BorderError.NOTICE_ORDER: (gettext_noop("The end must come after the start."), 422),
+    BorderError.NOTICE_CAPACITY: (
+        gettext_noop("Remaining capacity must be between 1 and 99 %."), 422),
+    BorderError.NOTICE_DIRECTION: (gettext_noop("Unknown direction."), 422),
 }
 
 border_error = coded_error(MESSAGES)
+border_invalid = coded_invalid(MESSAGES)
+
+
+class Action:
+    """What a person tried to do, as NOT_ALLOWED_IN_STATE names it: "Cannot {action}…"."""
+
+    BOOK_SLOT = gettext_lazy("book a slot")
+    CORRECT = gettext_lazy("correct the declaration")
+    CANCEL = gettext_lazy("cancel the declaration")
+    RECORD_VERDICT = gettext_lazy("record a verdict")
+    MATCH_OTHER_GATE_CAMERA = gettext_lazy("match it to another gate's camera")
+
+    @staticmethod
+    def move_to(state_label):
+        """``state_label``: the (lazy) label of the target DeclarationState."""
+        return format_lazy(gettext_lazy("move to “{state}”"), state=state_label)

@@ -472,3 +472,48 @@ class AdvisorySubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} → {self.gate or '*'}"
+
+
+class WhatIfRun(models.Model):
+    """One what-if simulation asked for by the gate board: its parameters, its progress
+    (written by the background task, read by any web worker) and its result."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for its turn")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    scenario = models.CharField(_("scenario"), max_length=40)
+    capacity_change = models.SmallIntegerField(_("capacity change (%)"), default=0)
+    policy = models.CharField(_("policy"), max_length=40)
+    seed = models.PositiveIntegerField(_("seed"), default=1)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.QUEUED)
+    steps_done = models.PositiveSmallIntegerField(default=0)
+    steps_total = models.PositiveSmallIntegerField(default=1)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    chart_svg = models.TextField(blank=True)
+    error = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("what-if run")
+        verbose_name_plural = _("what-if runs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.scenario} {self.policy} {self.capacity_change:+d}% #{self.seed}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.steps_done / self.steps_total) if self.steps_total else 0

@@ -5,6 +5,8 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
+from tinhso.core.schema_types import LocalDateTime
+
 
 class DeclarationIn(Schema):
     """Raw fields as typed; the service normalises them and names every bad one."""
@@ -57,7 +59,7 @@ class DeclarationOut(Schema):
 
 
 class BookingIn(Schema):
-    starts_at: datetime
+    starts_at: LocalDateTime
 
 
 class FreeSlotOut(Schema):
@@ -75,7 +77,7 @@ class PlateEventIn(Schema):
     camera_id: str = Field(min_length=1, max_length=40)
     plate: str = Field(min_length=1, max_length=32)
     confidence: float = Field(ge=0, le=1)
-    captured_at: datetime
+    captured_at: LocalDateTime
 
 
 class PlateEventOut(Schema):
@@ -127,8 +129,8 @@ class TicketOut(Schema):
 
 class NoticeIn(Schema):
     kind: str = Field(examples=["suspension"], description="suspension or reduced")
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: LocalDateTime
+    ends_at: LocalDateTime
     capacity_pct: int = Field(0, ge=0, le=100, description="remaining capacity for 'reduced'")
     directions: list[str] = Field(default_factory=list, description="empty: all directions")
     reason_vi: str = Field(min_length=1, max_length=255)

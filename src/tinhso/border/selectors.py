@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tinhso.accounts.models import Role
 from tinhso.accounts.permissions import organizations_with_role
+from tinhso.border.engine import capacity_in_force
 from tinhso.border.models import (
     Camera,
     ClearanceDecision,
@@ -68,6 +69,23 @@ def notices_over(gate: Gate, direction: str, hours: list[datetime]) -> list[Gate
     notices = GateNotice.objects.filter(gate=gate, starts_at__lt=max(hours) + timedelta(hours=1),
                                         ends_at__gt=min(hours))
     return [n for n in notices if not n.directions or direction in n.directions]
+
+
+def capacity_at(gate: Gate, direction: str, moment: datetime,
+                notices: list[GateNotice] | None = None) -> int:
+    """Trucks per hour the gate takes in this direction at `moment`, under the gate notices
+    then in force (`notices`: those already read, e.g. by `notices_over`)."""
+    if notices is None:
+        notices = notices_over(gate, direction, [hour_of(moment)])
+    return capacity_in_force(gate.capacity_per_hour(direction), [
+        n.capacity_pct for n in notices
+        if n.gate_id == gate.pk and n.starts_at <= moment < n.ends_at
+        and (not n.directions or direction in n.directions)])
+
+
+def notices_in_force(gate_ids: list[int], moment: datetime) -> list[GateNotice]:
+    return list(GateNotice.objects.filter(gate_id__in=gate_ids, starts_at__lte=moment,
+                                          ends_at__gt=moment))
 
 
 def camera_by_code(code: str) -> Camera | None:
@@ -186,9 +204,11 @@ def yard_queue(gate: Gate) -> list[QueueEntry]:
 def gate_room_now(gate: Gate, now: datetime) -> int:
     """How many more trucks the gate can take now: one hour of capacity, less the trucks
     already called and not yet across."""
-    hourly = gate.export_per_hour + gate.import_per_hour + gate.transit_per_hour
     if not gate.is_open_at(now):
         return 0
+    notices = notices_in_force([gate.pk], now)
+    hourly = sum(capacity_at(gate, direction, now, notices)
+                 for direction in ("export", "import", "transit"))
     in_pipeline = Declaration.objects.filter(gate=gate, state__in=GATE_PIPELINE_STATES).count()
     return max(0, hourly - in_pipeline)
 

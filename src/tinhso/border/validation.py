@@ -11,11 +11,16 @@ from typing import Any
 import phonenumbers
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import get_format
+from django.utils.functional import lazy
 
+from tinhso.border.errors import BorderError, border_invalid
 from tinhso.border.models import Direction, Gate, GoodsCategory
 from tinhso.core.errors import FieldCollector
 from tinhso.core.validators import (
+    ErrorCode,
     InvalidValue,
+    invalid_value,
     normalize_citizen_id,
     normalize_mobile,
     normalize_plate,
@@ -28,8 +33,9 @@ MAX_CONTAINERS = 4
 MAX_DAYS_AHEAD = 30
 
 
-def _bad(field: str, code: str, vi: str, en: str) -> InvalidValue:
-    return InvalidValue(field, code, vi, en)
+def _grouped(number: int) -> str:
+    """`number` with the thousands separator of the language it is shown in (lazy)."""
+    return lazy(lambda: f"{number:,}".replace(",", get_format("THOUSAND_SEPARATOR")), str)()
 
 
 def normalize_driver_id(value: Any, *, field: str = "driver_id_number") -> str:
@@ -48,8 +54,7 @@ def normalize_driver_phone(value: Any, *, field: str = "driver_phone") -> str:
         except phonenumbers.NumberParseException:
             number = None
         if number is None or not phonenumbers.is_valid_number(number):
-            raise _bad(field, "phone.format", "Số điện thoại quốc tế không hợp lệ.",
-                       "Not a valid international phone number.")
+            raise border_invalid(BorderError.INTERNATIONAL_PHONE, field=field)
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return normalize_mobile(text, field=field)
 
@@ -57,10 +62,9 @@ def normalize_driver_phone(value: Any, *, field: str = "driver_phone") -> str:
 def _text(value: Any, field: str, *, max_length: int, required: bool = True) -> str:
     text = " ".join(str(value or "").split())
     if required and not text:
-        raise _bad(field, "required", "Vui lòng nhập giá trị.", "This value is required.")
+        raise invalid_value(field, ErrorCode.REQUIRED)
     if len(text) > max_length:
-        raise _bad(field, "too_long", f"Không được dài quá {max_length} ký tự.",
-                   f"At most {max_length} characters.")
+        raise border_invalid(BorderError.TOO_LONG, field=field, max_length=max_length)
     return text
 
 
@@ -68,25 +72,24 @@ def parse_int_field(value: Any, field: str, *, low: int, high: int) -> int:
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
-        raise _bad(field, "integer", "Phải là một số nguyên.", "Must be a whole number.") from None
+        raise border_invalid(BorderError.INTEGER, field=field) from None
     if not low <= number <= high:
-        raise _bad(field, "range", f"Phải từ {low:,} đến {high:,}.".replace(",", "."),
-                   f"Must be between {low:,} and {high:,}.")
+        raise border_invalid(BorderError.RANGE, field=field, low=_grouped(low),
+                             high=_grouped(high))
     return number
 
 
 def parse_datetime_field(value: Any, field: str, *, required: bool = True) -> datetime | None:
     if value in (None, ""):
         if required:
-            raise _bad(field, "required", "Vui lòng nhập thời điểm.", "A date and time is required.")
+            raise border_invalid(BorderError.DATETIME_REQUIRED, field=field)
         return None
     try:
         moment = value if isinstance(value, datetime) else parse_datetime(str(value).strip())
     except ValueError:  # well formed but impossible, e.g. month 13
         moment = None
     if moment is None:
-        raise _bad(field, "datetime", "Thời điểm không hợp lệ (ngày giờ, ví dụ 2026-12-01 08:00).",
-                   "Not a valid date and time (e.g. 2026-12-01 08:00).")
+        raise border_invalid(BorderError.DATETIME, field=field)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
@@ -95,8 +98,12 @@ def parse_datetime_field(value: Any, field: str, *, required: bool = True) -> da
 def _choice(model, value: Any, field: str, **filters):
     obj = model.objects.filter(code=str(value or "").strip(), **filters).first()
     if obj is None:
-        raise _bad(field, "choice", "Giá trị không có trong danh sách.", "Not one of the choices.")
+        raise border_invalid(BorderError.CHOICE, field=field)
     return obj
+
+
+def frozen_in_yard(field: str) -> InvalidValue:
+    return border_invalid(BorderError.FROZEN_IN_YARD, field=field)
 
 
 def clean_declaration(data: Mapping[str, Any], *, now: datetime | None = None) -> dict[str, Any]:
@@ -121,24 +128,19 @@ def clean_declaration(data: Mapping[str, Any], *, now: datetime | None = None) -
     if direction in Direction.values:
         check.cleaned["direction"] = direction
     else:
-        check.fail(_bad("direction", "choice", "Chọn xuất khẩu, nhập khẩu hoặc tạm nhập tái xuất.",
-                        "Choose export, import or transit."))
+        check.fail(border_invalid(BorderError.DIRECTION_CHOICE, field="direction"))
     gate = check.field("gate", _choice, Gate, data.get("gate"), "gate", is_active=True)
     if gate is not None and direction in Direction.values and not gate.serves(direction):
-        check.fail(_bad("gate", "direction", f"{gate.name} không thông quan chiều này.",
-                        f"{gate.name} does not serve this direction."))
+        check.fail(border_invalid(BorderError.GATE_DIRECTION, field="gate", gate=gate.name))
     arrival = check.field("expected_arrival", parse_datetime_field, data.get("expected_arrival"),
                           "expected_arrival")
     if arrival is not None and not (now - timedelta(hours=12) <= arrival
                                     <= now + timedelta(days=MAX_DAYS_AHEAD)):
-        check.fail(_bad("expected_arrival", "range",
-                        f"Thời điểm đến phải trong khoảng 12 giờ trước đến {MAX_DAYS_AHEAD} ngày tới.",
-                        f"Expected arrival must be between 12 hours ago and {MAX_DAYS_AHEAD} days "
-                        "ahead."))
+        check.fail(border_invalid(BorderError.ARRIVAL_RANGE, field="expected_arrival",
+                                  days=MAX_DAYS_AHEAD))
     loaded = check.field("loaded_at", parse_datetime_field, data.get("loaded_at"), "loaded_at",
                          required=False)
     if loaded is not None and arrival is not None and loaded > arrival:
-        check.fail(_bad("loaded_at", "order", "Thời điểm xếp hàng phải trước thời điểm đến.",
-                        "Loading must come before the expected arrival."))
+        check.fail(border_invalid(BorderError.LOADING_ORDER, field="loaded_at"))
     check.raise_if_invalid()
     return check.cleaned

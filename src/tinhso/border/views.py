@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from tinhso.accounts.models import Organization, Role
 from tinhso.accounts.permissions import has_perm, organizations_with_role, require
 from tinhso.border import selectors, services
-from tinhso.border.access import AGENCY_FIELDS
+from tinhso.border.access import AGENCY_FIELDS, hidden_fields
 from tinhso.border.models import (
     Agency,
     Declaration,
@@ -32,7 +32,7 @@ from tinhso.border.models import (
     Yard,
 )
 from tinhso.border.validation import parse_datetime_field, parse_int_field
-from tinhso.border.workflow import ACTIVE_STATES, GATE_PIPELINE_STATES
+from tinhso.border.workflow import ACTIVE_STATES, CHECKED_IN_STATES, GATE_PIPELINE_STATES
 from tinhso.core.errors import DomainError, FieldCollector, InvalidInput
 from tinhso.core.language import current_language
 from tinhso.core.periods import requested_period
@@ -85,7 +85,7 @@ def enterprise(request):
     context["data"] = {"direction": "export", "gate": "huu-nghi", "containers": 0}
     if request.method == "POST":
         data = request.POST.dict()
-        org_id = int(data.get("enterprise") or enterprises[0].id)
+        org_id = _int_or_404(data.get("enterprise") or enterprises[0].id)
         try:
             declaration = services.create_declaration(actor=request.user, enterprise_id=org_id,
                                                       data=data)
@@ -124,6 +124,7 @@ def declaration(request, pk: int):
     declaration = _visible_or_404(request.user, pk)
     can_edit = has_perm(request.user, "border.declare", declaration.enterprise_id)
     context = {"d": declaration, "can_edit": can_edit, "errors": {}, "alternatives": [],
+               "hidden": hidden_fields(request.user, declaration),
                "position": selectors.queue_position(declaration),
                "clearances": declaration.clearances.select_related("officer")}
     if can_edit and declaration.state in {S.SUBMITTED, S.NO_SHOW, S.BOOKED}:
@@ -166,7 +167,7 @@ def edit(request, pk: int):
     declaration = _visible_or_404(request.user, pk)
     require(request.user, "border.declare", declaration.enterprise_id)
     context = _declaration_form_context(request.user, [declaration.enterprise])
-    context.update(d=declaration, data={
+    context.update(d=declaration, route_frozen=declaration.state in CHECKED_IN_STATES, data={
         "plate": declaration.plate, "trailer_plate": declaration.trailer_plate,
         "driver_name": declaration.driver_name, "driver_id_number": declaration.driver_id_number,
         "driver_phone": declaration.driver_phone, "goods": declaration.goods.code,
@@ -286,12 +287,21 @@ def exception_count(request):
 
 @login_required
 def whatif(request):
-    """The gate board's what-if simulator (the engine's page). Imported on first use: it
-    pulls in matplotlib, which the other pages do not need."""
+    """The gate board's what-if simulator: the form, and the recent runs. Imported on first
+    use: it pulls in the engine (numpy), which the other pages do not need."""
     require(request.user, "border.whatif")
     from tinhso.border.views_whatif import whatif as page
 
     return page(request)
+
+
+@login_required
+def whatif_run(request, pk: int):
+    """One what-if run: its progress while the worker simulates, then its result."""
+    require(request.user, "border.whatif")
+    from tinhso.border.views_whatif import whatif_run as page
+
+    return page(request, pk)
 
 
 @login_required

@@ -1,24 +1,22 @@
-"""What-if page for the border-gate management board (ban quản lý cửa khẩu).
+"""What-if pages for the border-gate management board (ban quản lý cửa khẩu).
 
-A GET form (scenario, capacity change, policy, seed) runs a short simulation with the
-engine and shows the metrics and the queue chart. No business rule lives here: the
-engine does the work; the URL and permission are wired in ``urls.py``.
+The form (scenario, capacity change, policy, seed) is POSTed: that queues a simulation
+(`border.whatif.start_run`) and redirects to the run's page, which polls its status
+fragment with htmx until the background task has written the result; the result is the
+metrics table and the queue chart. No simulation runs inside a request. The URL and the
+permission are wired in ``urls.py`` and ``views.py``.
 """
 
+from datetime import datetime
+
 from django import forms
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 
-from tinhso.border.engine import (
-    POLICIES,
-    build_scenario,
-    metrics_dict,
-    queue_svg,
-    run_policies,
-)
+from tinhso.border import whatif as service
 from tinhso.border.engine.report import METRICS
+from tinhso.border.models import WhatIfRun
 
-# Short runs so the page answers in about a second.
-WHATIF_DAYS = {"normal-day": 7, "harvest-peak": 21, "winter-2021": 45}
 SCENARIO_CHOICES = [
     ("normal-day", "Ngày bình thường (normal day)"),
     ("harvest-peak", "Cao điểm thu hoạch (harvest peak)"),
@@ -43,7 +41,8 @@ class WhatIfForm(forms.Form):
         },
     )
     policy = forms.ChoiceField(
-        choices=[("all", "Tất cả (all)"), *POLICY_LABELS.items()], initial="all"
+        choices=[(service.ALL_POLICIES, "Tất cả (all)"), *POLICY_LABELS.items()],
+        initial=service.ALL_POLICIES,
     )
     seed = forms.IntegerField(
         min_value=0, max_value=10_000, initial=1,
@@ -51,32 +50,68 @@ class WhatIfForm(forms.Form):
     )
 
 
+RECENT_RUNS = 10
+POLL_SECONDS = 2
+
+
+def _initial() -> dict:
+    return {name: field.initial for name, field in WhatIfForm.base_fields.items()}
+
+
 def whatif(request):
-    data = request.GET if request.GET else None
-    form = WhatIfForm(data, initial={f: WhatIfForm.base_fields[f].initial
-                                     for f in WhatIfForm.base_fields})
-    context = {"form": form, "ran": False}
-    if data is not None and form.is_valid():
-        cd = form.cleaned_data
-        scenario = build_scenario(
-            cd["scenario"], cd["seed"], days=WHATIF_DAYS[cd["scenario"]],
-            capacity_change_pct=cd["capacity_change"],
+    """GET: the form (prefilled from the query string, as old links had it) and the recent
+    runs. POST: queue a run and go to its page."""
+    if request.method == "POST":
+        form = WhatIfForm(request.POST)
+        if form.is_valid():
+            run = service.start_run(actor=request.user, **form.cleaned_data)
+            return redirect("border:whatif_run", pk=run.pk)
+    else:
+        form = WhatIfForm(initial={**_initial(), **{
+            k: v for k, v in request.GET.items() if k in WhatIfForm.base_fields}})
+    return render(request, "border/whatif.html", {"form": form, "runs": _recent_runs()})
+
+
+def whatif_run(request, pk: int):
+    """A run's page; with HX-Request, only its status fragment (what the page polls)."""
+    run = get_object_or_404(WhatIfRun, pk=pk)
+    context = {"run": _present(run), "poll_seconds": POLL_SECONDS}
+    if request.headers.get("HX-Request"):
+        response = render(request, "border/_whatif_run.html", context)
+    else:
+        form = WhatIfForm(initial={f: getattr(run, f) for f in WhatIfForm.base_fields})
+        response = render(request, "border/whatif.html",
+                          {**context, "form": form, "runs": _recent_runs()})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _recent_runs() -> list[dict]:
+    return [_present(run, with_result=False)
+            for run in WhatIfRun.objects.defer("chart_svg", "result")[:RECENT_RUNS]]
+
+
+def _present(run: WhatIfRun, *, with_result: bool = True) -> dict:
+    scenario_labels = dict(SCENARIO_CHOICES)
+    policy_labels = {service.ALL_POLICIES: "Tất cả (all)", **POLICY_LABELS}
+    view = {
+        "pk": run.pk, "state": run.state, "state_label": run.get_state_display(),
+        "finished": run.finished, "stale": service.is_stale(run),
+        "steps_done": run.steps_done, "steps_total": run.steps_total, "percent": run.percent,
+        "scenario_label": scenario_labels.get(run.scenario, run.scenario),
+        "policy_label": policy_labels.get(run.policy, run.policy),
+        "capacity_change": run.capacity_change, "seed": run.seed,
+        "created_at": run.created_at, "finished_at": run.finished_at,
+    }
+    if with_result and run.state == WhatIfRun.State.DONE and run.result:
+        metrics = run.result["metrics"]
+        view.update(
+            description=run.result["description"],
+            start=datetime.fromisoformat(run.result["start"]),
+            days=run.result["days"], trucks=run.result["trucks"],
+            policies=[{"code": p, "label": POLICY_LABELS.get(p, p)} for p in metrics],
+            rows=[{"vi": vi, "en": en, "values": [metrics[p].get(key, "") for p in metrics]}
+                  for key, vi, en in METRICS if key != "runtime_s"],
+            chart=run.chart_svg,
         )
-        policies = POLICIES if cd["policy"] == "all" else [cd["policy"]]
-        results = run_policies(scenario, policies)
-        metrics = metrics_dict(results)
-        rows = [
-            {"vi": vi, "en": en, "values": [metrics[p].get(key, "") for p in metrics]}
-            for key, vi, en in METRICS
-            if key != "runtime_s"
-        ]
-        context.update(
-            ran=True,
-            scenario=scenario,
-            days=scenario.hours // 24,
-            trucks=len(scenario.trucks),
-            policies=[{"code": p, "label": POLICY_LABELS[p]} for p in metrics],
-            rows=rows,
-            chart=queue_svg(results),
-        )
-    return render(request, "border/whatif.html", context)
+    return view

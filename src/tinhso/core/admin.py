@@ -1,6 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from tinhso.core.models import AdministrativeUnit, AuditEntry, CalendarOverride
+from tinhso.core import notifications
+from tinhso.core.models import (
+    AdministrativeUnit,
+    AuditEntry,
+    CalendarOverride,
+    OutboxState,
+    OutgoingNotification,
+    PeriodicRun,
+)
 
 
 @admin.register(AdministrativeUnit)
@@ -29,3 +39,56 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutgoingNotification)
+class OutgoingNotificationAdmin(ReadOnlyAdmin):
+    """Notifications to drivers and enterprises with their delivery: a failed one says why,
+    and can be sent again."""
+
+    list_display = ["created_at", "recipient", "kind", "delivery", "attempts",
+                    "last_attempt_at", "next_attempt_at", "short_error"]
+    list_filter = ["state", "kind"]
+    search_fields = ["recipient", "message_vi"]
+    date_hierarchy = "created_at"
+    actions = ["send_again"]
+
+    @admin.display(description=_("delivery"), ordering="state")
+    def delivery(self, obj: OutgoingNotification) -> str:
+        if obj.retrying:
+            return str(_("Retrying"))
+        return obj.get_state_display()
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj: OutgoingNotification) -> str:
+        return obj.last_error[:120]
+
+    @admin.action(description=_("Send the selected notifications again"),
+                  permissions=["retry"])
+    def send_again(self, request, queryset):
+        count = notifications.retry_now(
+            list(queryset.exclude(state=OutboxState.DELIVERED).values_list("pk", flat=True)),
+            actor=request.user)
+        self.message_user(request, ngettext(
+            "%(count)d notification will be sent again.",
+            "%(count)d notifications will be sent again.", count) % {"count": count},
+            messages.SUCCESS)
+
+    def has_retry_permission(self, request) -> bool:
+        return request.user.has_perm("core.change_outgoingnotification")
+
+
+@admin.register(PeriodicRun)
+class PeriodicRunAdmin(ReadOnlyAdmin):
+    list_display = ["name", "period_start", "enqueued_at", "task_id"]

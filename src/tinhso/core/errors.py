@@ -1,39 +1,52 @@
-"""Domain errors: a machine code plus a Vietnamese and an English message.
+"""Domain errors: a machine code, the field it concerns, an HTTP status and a message
+translated from the code.
 
-Each app keeps its codes in one `ErrorCode` enum with a message table; services raise
-`DomainError`; pages and the API show the message in the person's language.
+Each app keeps its codes in one `StrEnum` with a message table
+``{code: (English template, status)}``; the English template is the gettext msgid, so the
+Vietnamese (and any later language) lives only in the ``.po`` catalogue. Services raise
+`DomainError`; pages and the API show the message in the person's language, and the API
+also returns it in Vietnamese and English (`message_vi`, `message_en`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
-from tinhso.core.language import current_language
+from django.utils.translation import gettext_noop
+
+from tinhso.core.translatable import Text, TranslatedMessage
+from tinhso.core.validators import InvalidValue
+
+#: ``{code: (English template, HTTP status)}``
+ErrorTable = Mapping[StrEnum, tuple[str, int]]
 
 
-class DomainError(Exception):
+class DomainError(TranslatedMessage, Exception):
+    """A refused use case. `message(language)` renders the template in that language;
+    `message_vi` / `message_en` are the two texts the API returns."""
+
     status = 400
 
     def __init__(
         self,
         code: StrEnum | str,
-        message_vi: str,
-        message_en: str,
+        template: str,
         *,
         field: str | None = None,
         status: int | None = None,
+        params: Mapping[str, Any] | None = None,
     ):
-        super().__init__(f"{code}: {message_en}")
+        super().__init__(str(code), template)  # enough for pickle to rebuild it
         self.code = str(code)
-        self.message_vi = message_vi
-        self.message_en = message_en
         self.field = field
+        self.text = Text(template, params)
         if status is not None:
             self.status = status
 
-    def message(self, language: str | None = None) -> str:
-        language = language or current_language()
-        return self.message_en if language.startswith("en") else self.message_vi
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message_en}"
 
     def as_dict(self, language: str | None = None) -> dict:
         return {
@@ -45,26 +58,57 @@ class DomainError(Exception):
         }
 
 
-def coded_error(messages: dict[StrEnum, tuple[str, str, int]]):
-    """Build a raiser for an app's error table: `raise app_error(Code.X, field="plate")`."""
+def coded_error(messages: ErrorTable):
+    """Build a raiser for an app's error table: `raise app_error(Code.X, field="plate", n=2)`.
 
-    def make(error_code: StrEnum, /, *, field: str | None = None, **params) -> DomainError:
-        vi, en, status = messages[error_code]
-        return DomainError(error_code, vi.format(**params), en.format(**params), field=field,
-                           status=status)
+    Keyword arguments other than `field` and `http_status` (which overrides the table's
+    status) fill the template's placeholders."""
+
+    def make(error_code: StrEnum, /, *, field: str | None = None, http_status: int | None = None,
+             **params) -> DomainError:
+        template, status = messages[error_code]
+        return DomainError(error_code, template, field=field, status=http_status or status,
+                           params=params)
 
     return make
+
+
+def coded_invalid(messages: ErrorTable):
+    """Build a maker of field errors (`InvalidValue`, collected by `FieldCollector` and
+    turned into a 422) from an app's error table: `raise app_invalid(Code.X, field="gate")`."""
+
+    def make(error_code: StrEnum, /, *, field: str, **params) -> InvalidValue:
+        template, _status = messages[error_code]
+        return InvalidValue(field, error_code, template, params)
+
+    return make
+
+
+class CoreError(StrEnum):
+    """Errors the platform itself answers with, whatever the app."""
+
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    UNAUTHENTICATED = "unauthenticated"
+
+
+MESSAGES: dict[CoreError, tuple[str, int]] = {
+    CoreError.FORBIDDEN: (gettext_noop("You are not allowed to do this."), 403),
+    CoreError.NOT_FOUND: (gettext_noop("Not found."), 404),
+    CoreError.UNAUTHENTICATED: (gettext_noop("Log in or send a valid API key."), 401),
+}
+
+core_error = coded_error(MESSAGES)
 
 
 class InvalidInput(Exception):
     """Several fields failed validation at once; nothing was written."""
 
-    def __init__(self, errors: list):  # list[InvalidValue]
+    def __init__(self, errors: list):  # list[InvalidValue | DomainError]
         super().__init__("; ".join(str(e) for e in errors))
         self.errors = errors
 
     def as_list(self, language: str | None = None) -> list[dict]:
-        language = language or current_language()
         return [
             {
                 "field": e.field,
@@ -85,8 +129,6 @@ class FieldCollector:
         self.cleaned: dict = {}
 
     def field(self, name: str, normalise, *args, **kwargs):
-        from tinhso.core.validators import InvalidValue
-
         try:
             self.cleaned[name] = normalise(*args, **kwargs)
         except InvalidValue as error:

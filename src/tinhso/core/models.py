@@ -101,3 +101,74 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit log is append-only.")
+
+
+class OutboxState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be delivered")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class OutboxEntry(models.Model):
+    """Something to deliver to the outside world, written when the change that causes it
+    commits and delivered by a background task (`core.outbox`): retried with backoff, at
+    most a bounded number of times, and visible in the admin when it fails.
+
+    A pending entry is due at `next_attempt_at`; while an attempt runs, that moment is
+    pushed one lease ahead, so a worker that dies mid-attempt is retried after the lease."""
+
+    state = models.CharField(_("state"), max_length=10, choices=OutboxState.choices,
+                             default=OutboxState.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def retrying(self) -> bool:
+        return self.state == OutboxState.PENDING and self.attempts > 0
+
+
+class OutgoingNotification(OutboxEntry):
+    """One message to a driver or an enterprise (`core.notifications.send`), with its
+    delivery state."""
+
+    recipient = models.CharField(_("recipient"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=40)
+    message_vi = models.TextField(_("message (Vietnamese)"))
+    message_en = models.TextField(_("message (English)"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing notification")
+        verbose_name_plural = _("outgoing notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"],
+                                name="notification_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} [{self.kind}]"
+
+
+class PeriodicRun(models.Model):
+    """The last period for which `tinhso scheduler` enqueued a periodic task. Moving
+    `period_start` forward is one conditional UPDATE, so when two schedulers run at once
+    exactly one of them enqueues each period."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    period_start = models.DateTimeField(_("period start"), null=True, blank=True)
+    enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic task")
+        verbose_name_plural = _("periodic tasks")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

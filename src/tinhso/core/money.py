@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from tinhso.core.validators import InvalidValue
+from tinhso.core.validators import ErrorCode, InvalidValue, invalid_value
 
 __all__ = ["CURRENCY_SYMBOL", "format_vnd", "parse_vnd"]
 
@@ -49,12 +49,7 @@ def parse_vnd(text: str, *, field: str = "amount") -> int:
     """
 
     def invalid() -> InvalidValue:
-        return InvalidValue(
-            field,
-            "amount.format",
-            "Số tiền không hợp lệ (ví dụ: 1.234.567 ₫).",
-            "Not a valid amount in VND (for example 1.234.567 ₫).",
-        )
+        return invalid_value(field, ErrorCode.AMOUNT_FORMAT)
 
     if not isinstance(text, str):
         raise invalid()

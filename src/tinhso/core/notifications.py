@@ -1,7 +1,12 @@
 """Notifications to people (drivers, enterprises): one interface, pluggable backends.
 
-`console` logs the message, `file` appends one JSON line per message (what the demo and
-the tests read). SMS and Zalo adapters implement the same `send`.
+`send()` records the message (an `OutgoingNotification` row) and, once that commits, hands
+its delivery to a background task: the request that caused it never waits for, nor fails
+with, an SMS gateway. A delivery that raises is retried with backoff (`core.outbox`), and
+one that never gets through is left `failed` in the admin with its last error.
+
+Backends: `console` logs the message, `file` appends one JSON line per message (what the
+demo and the tests read). SMS and Zalo adapters implement the same `NotificationBackend`.
 """
 
 from __future__ import annotations
@@ -9,10 +14,16 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from tinhso.core import outbox
+from tinhso.core.models import OutboxState, OutgoingNotification
 
 logger = logging.getLogger("tinhso.notifications")
 
@@ -55,5 +66,88 @@ def backend() -> NotificationBackend:
     return (BACKENDS[name] if name in BACKENDS else import_string(name))()
 
 
-def send(notification: Notification) -> None:
-    backend().send(notification)
+def send(notification: Notification) -> OutgoingNotification | None:
+    """Record the notification and deliver it in the background after the commit.
+
+    Callers in a transaction get the row written in it (nothing is sent if it rolls back);
+    the border services call this from `transaction.on_commit`, where it commits at once.
+    Never raises: a notification that cannot even be recorded is logged, and the write
+    that caused it stands."""
+    try:
+        with transaction.atomic():
+            row = OutgoingNotification.objects.create(**asdict(notification),
+                                                      next_attempt_at=timezone.now())
+            transaction.on_commit(partial(enqueue_delivery, row.pk), robust=True)
+    except Exception:
+        logger.exception("notification to %s [%s] could not be recorded",
+                         notification.recipient, notification.kind)
+        return None
+    return row
+
+
+def enqueue_delivery(notification_id: int, *, run_after: datetime | None = None) -> None:
+    """Queue the delivery task. A failed enqueue is logged, not raised: the row stays
+    pending and `retry_due()` queues it again."""
+    from tinhso.core.tasks import deliver_notification
+
+    task = deliver_notification
+    try:
+        if run_after is not None:
+            if not task.get_backend().supports_defer:
+                return  # the periodic sweep (retry_due) picks it up when it is due
+            task = task.using(run_after=run_after)
+        task.enqueue(notification_id)
+    except Exception:
+        logger.exception("delivery of notification %s could not be queued", notification_id)
+
+
+def deliver(notification_id: int) -> str:
+    """One delivery attempt (the background task). Returns the state it leaves."""
+    row = outbox.claim(OutgoingNotification, notification_id, now=timezone.now())
+    if row is None:  # delivered already, given up, not due, or in another worker's hands
+        return "skipped"
+    message = Notification(recipient=row.recipient, kind=row.kind, message_vi=row.message_vi,
+                           message_en=row.message_en, link=row.link)
+    try:
+        backend().send(message)
+    except Exception as error:
+        outbox.failed(row, error, now=timezone.now(), max_attempts=settings.NOTIFY_MAX_ATTEMPTS)
+        logger.warning("notification %s to %s failed (attempt %s): %s", row.pk, row.recipient,
+                       row.attempts, row.last_error)
+        if row.state == OutboxState.PENDING:
+            enqueue_delivery(row.pk, run_after=row.next_attempt_at)
+        return row.state
+    outbox.delivered(row, now=timezone.now())
+    return row.state
+
+
+def retry_due(*, now: datetime | None = None) -> int:
+    """Queue again every pending notification that is overdue (periodic)."""
+    due = outbox.overdue(OutgoingNotification, now=now or timezone.now())
+    for pk in due:
+        enqueue_delivery(pk)
+    return len(due)
+
+
+def retry_now(pks, *, actor) -> int:
+    """An administrator's "send again" for failed or waiting notifications."""
+    from tinhso.core import audit
+
+    with transaction.atomic():
+        rows = list(OutgoingNotification.objects.select_for_update().filter(pk__in=pks)
+                    .exclude(state=OutboxState.DELIVERED))
+        count = outbox.retry_now(OutgoingNotification, [r.pk for r in rows], now=timezone.now())
+        for row in rows:
+            audit.record(actor=actor, action="notification.retry", obj=row,
+                         before={"state": row.state, "attempts": row.attempts},
+                         after={"state": OutboxState.PENDING})
+            transaction.on_commit(partial(enqueue_delivery, row.pk), robust=True)
+    return count
+
+
+def prune(*, now: datetime | None = None) -> int:
+    """Forget delivered notifications after NOTIFY_KEEP_DAYS: they hold phone numbers."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.NOTIFY_KEEP_DAYS)
+    deleted, _ = OutgoingNotification.objects.filter(
+        state=OutboxState.DELIVERED, delivered_at__lt=cutoff).delete()
+    return deleted

@@ -3,7 +3,8 @@
 Every identifier is normalised once, at the edge (form, API schema, import), by one of
 the ``normalize_*`` functions below. Each returns the canonical form or raises
 :class:`InvalidValue`, which names the field, carries a machine-readable code
-(:class:`ErrorCode`) and a message in Vietnamese and English.
+(:class:`ErrorCode`) and a message translated from the code (English template here,
+Vietnamese in the ``.po`` catalogue).
 
 Pure Python: no Django import, so forms, ninja schemas, services and engines can all
 use it.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -20,6 +22,8 @@ from enum import StrEnum
 import phonenumbers
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.vn import mst
+
+from tinhso.core.translatable import Text, TranslatedMessage, gettext_noop
 
 __all__ = [
     "CN_PROVINCE_ABBREVIATIONS",
@@ -29,6 +33,7 @@ __all__ = [
     "CitizenIdInfo",
     "ErrorCode",
     "InvalidValue",
+    "invalid_value",
     "normalize_citizen_id",
     "normalize_cn_plate",
     "normalize_mobile",
@@ -57,89 +62,61 @@ class ErrorCode(StrEnum):
     PLATE_SERIES = "plate.series"
     PLATE_CN_FORMAT = "plate.cn_format"
     PLATE_UNKNOWN_FORMAT = "plate.unknown_format"
+    AMOUNT_FORMAT = "amount.format"
 
 
-#: Every code a normaliser here can raise.
+#: Every code a normaliser here (or :mod:`tinhso.core.money`) can raise.
 ERROR_CODES: frozenset[str] = frozenset(ErrorCode)
 
-#: Bilingual message templates per code, ``(vi, en)``; ``{...}`` placeholders are filled
-#: from the keyword arguments given to :func:`_invalid`.
-MESSAGES: dict[ErrorCode, tuple[str, str]] = {
-    ErrorCode.REQUIRED: ("Vui lòng nhập giá trị.", "This value is required."),
-    ErrorCode.TAX_CODE_LENGTH: (
-        "Mã số thuế phải có 10 chữ số, 10 chữ số kèm mã chi nhánh (0100233488-001) "
-        "hoặc 12 chữ số (số định danh cá nhân).",
+#: English message template per code: the gettext msgid (the Vietnamese is in the ``.po``
+#: catalogue); ``{...}`` placeholders are filled from the keyword arguments given to
+#: :func:`invalid_value`.
+MESSAGES: dict[ErrorCode, str] = {
+    ErrorCode.REQUIRED: gettext_noop("This value is required."),
+    ErrorCode.TAX_CODE_LENGTH: gettext_noop(
         "A tax code has 10 digits, 10 digits plus a branch number (0100233488-001) "
-        "or 12 digits (personal identification number).",
+        "or 12 digits (personal identification number)."
     ),
-    ErrorCode.TAX_CODE_CHECKSUM: (
-        "Mã số thuế không đúng (sai chữ số kiểm tra).",
-        "The tax code is not valid (wrong check digit).",
+    ErrorCode.TAX_CODE_CHECKSUM: gettext_noop("The tax code is not valid (wrong check digit)."),
+    ErrorCode.TAX_CODE_FORMAT: gettext_noop(
+        "A tax code contains only digits, like 0100233488 or 0100233488-001."
     ),
-    ErrorCode.TAX_CODE_FORMAT: (
-        "Mã số thuế chỉ gồm chữ số và có dạng 0100233488 hoặc 0100233488-001.",
-        "A tax code contains only digits, like 0100233488 or 0100233488-001.",
+    ErrorCode.CITIZEN_ID_LENGTH: gettext_noop("A citizen ID number has exactly 12 digits."),
+    ErrorCode.CITIZEN_ID_FORMAT: gettext_noop("A citizen ID number contains only digits."),
+    ErrorCode.CITIZEN_ID_PROVINCE: gettext_noop(
+        "Province code {code} in the citizen ID number does not exist."
     ),
-    ErrorCode.CITIZEN_ID_LENGTH: (
-        "Số căn cước công dân phải có đúng 12 chữ số.",
-        "A citizen ID number has exactly 12 digits.",
+    ErrorCode.CITIZEN_ID_BIRTH_YEAR: gettext_noop(
+        "Birth year {year} in the citizen ID number is not possible."
     ),
-    ErrorCode.CITIZEN_ID_FORMAT: (
-        "Số căn cước công dân chỉ gồm chữ số.",
-        "A citizen ID number contains only digits.",
+    ErrorCode.PHONE_FORMAT: gettext_noop(
+        "Not a valid Vietnamese mobile number (for example 0912 345 678)."
     ),
-    ErrorCode.CITIZEN_ID_PROVINCE: (
-        "Mã tỉnh {code} trong số căn cước công dân không tồn tại.",
-        "Province code {code} in the citizen ID number does not exist.",
+    ErrorCode.PHONE_NOT_MOBILE: gettext_noop("Please enter a mobile number, not a landline."),
+    ErrorCode.PLATE_FORMAT: gettext_noop(
+        "Not a valid Vietnamese plate (for example 12C-123.45, 12R-012.34)."
     ),
-    ErrorCode.CITIZEN_ID_BIRTH_YEAR: (
-        "Năm sinh {year} trong số căn cước công dân không hợp lệ.",
-        "Birth year {year} in the citizen ID number is not possible.",
+    ErrorCode.PLATE_PROVINCE: gettext_noop("Province code {code} on the plate does not exist."),
+    ErrorCode.PLATE_SERIES: gettext_noop("Plate series {series} is not valid."),
+    ErrorCode.PLATE_CN_FORMAT: gettext_noop("Not a valid Chinese plate (for example 桂A12345)."),
+    ErrorCode.PLATE_UNKNOWN_FORMAT: gettext_noop(
+        "The plate is neither a Vietnamese (12C-123.45) nor a Chinese (桂A12345) plate."
     ),
-    ErrorCode.PHONE_FORMAT: (
-        "Số điện thoại di động Việt Nam không hợp lệ (ví dụ: 0912 345 678).",
-        "Not a valid Vietnamese mobile number (for example 0912 345 678).",
-    ),
-    ErrorCode.PHONE_NOT_MOBILE: (
-        "Vui lòng nhập số điện thoại di động, không phải số cố định.",
-        "Please enter a mobile number, not a landline.",
-    ),
-    ErrorCode.PLATE_FORMAT: (
-        "Biển số xe Việt Nam không đúng dạng (ví dụ: 12C-123.45, 12R-012.34).",
-        "Not a valid Vietnamese plate (for example 12C-123.45, 12R-012.34).",
-    ),
-    ErrorCode.PLATE_PROVINCE: (
-        "Mã tỉnh {code} trên biển số không tồn tại.",
-        "Province code {code} on the plate does not exist.",
-    ),
-    ErrorCode.PLATE_SERIES: (
-        "Sê-ri {series} trên biển số không hợp lệ.",
-        "Plate series {series} is not valid.",
-    ),
-    ErrorCode.PLATE_CN_FORMAT: (
-        "Biển số xe Trung Quốc không đúng dạng (ví dụ: 桂A12345).",
-        "Not a valid Chinese plate (for example 桂A12345).",
-    ),
-    ErrorCode.PLATE_UNKNOWN_FORMAT: (
-        "Biển số không đúng dạng biển Việt Nam (12C-123.45) hay Trung Quốc (桂A12345).",
-        "The plate is neither a Vietnamese (12C-123.45) nor a Chinese (桂A12345) plate.",
-    ),
+    ErrorCode.AMOUNT_FORMAT: gettext_noop("Not a valid amount in VND (for example 1.234.567 ₫)."),
 }
 
 
-class InvalidValue(ValueError):
-    """Bad input for one field, with a machine code and a bilingual message."""
+class InvalidValue(TranslatedMessage, ValueError):
+    """Bad input for one field: the field, a machine code, and an English template with its
+    parameters, translated when the message is shown (:meth:`message`)."""
 
-    def __init__(self, field: str, code: str, message_vi: str, message_en: str) -> None:
-        super().__init__(f"{message_vi} / {message_en}")
+    def __init__(
+        self, field: str, code: str, template: str, params: Mapping[str, object] | None = None
+    ) -> None:
+        super().__init__(field, str(code), template, dict(params or {}))  # so it pickles
         self.field = field
         self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
-
-    def message(self, language: str = "vi") -> str:
-        """The message in ``language`` ('vi' or 'en', e.g. 'en-us'); Vietnamese otherwise."""
-        return self.message_en if language.lower().startswith("en") else self.message_vi
+        self.text = Text(template, params)
 
     def __str__(self) -> str:
         return f"{self.message_vi} / {self.message_en}"
@@ -148,18 +125,18 @@ class InvalidValue(ValueError):
         return f"InvalidValue(field={self.field!r}, code={self.code!r})"
 
 
-def _invalid(field: str, error: ErrorCode, **params: object) -> InvalidValue:
-    vi, en = MESSAGES[error]
-    return InvalidValue(field, error, vi.format(**params), en.format(**params))
+def invalid_value(field: str, error: ErrorCode, **params: object) -> InvalidValue:
+    """The InvalidValue for ``error`` on ``field``; ``params`` fill the template."""
+    return InvalidValue(field, error, MESSAGES[error], params)
 
 
 def _text(value: object, field: str) -> str:
     """NFKC-normalised, stripped text (full-width digits become ASCII); raise if empty."""
     if value is None:
-        raise _invalid(field, ErrorCode.REQUIRED)
+        raise invalid_value(field, ErrorCode.REQUIRED)
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if not text:
-        raise _invalid(field, ErrorCode.REQUIRED)
+        raise invalid_value(field, ErrorCode.REQUIRED)
     return text
 
 
@@ -215,17 +192,17 @@ def parse_citizen_id(
     """
     text = _SEPARATORS_RE.sub("", _text(value, field))
     if not _DIGITS_RE.fullmatch(text):
-        raise _invalid(field, ErrorCode.CITIZEN_ID_FORMAT)
+        raise invalid_value(field, ErrorCode.CITIZEN_ID_FORMAT)
     if len(text) != 12:
-        raise _invalid(field, ErrorCode.CITIZEN_ID_LENGTH)
+        raise invalid_value(field, ErrorCode.CITIZEN_ID_LENGTH)
     province = text[:3]
     if province not in CITIZEN_ID_PROVINCE_CODES:
-        raise _invalid(field, ErrorCode.CITIZEN_ID_PROVINCE, code=province)
+        raise invalid_value(field, ErrorCode.CITIZEN_ID_PROVINCE, code=province)
     century_gender = int(text[3])
     birth_year = 1900 + 100 * (century_gender // 2) + int(text[4:6])
     today = today or date.today()  # noqa: DTZ011 - a local calendar date is what is meant
     if birth_year > today.year:
-        raise _invalid(field, ErrorCode.CITIZEN_ID_BIRTH_YEAR, year=birth_year)
+        raise invalid_value(field, ErrorCode.CITIZEN_ID_BIRTH_YEAR, year=birth_year)
     gender = "female" if century_gender % 2 else "male"
     return CitizenIdInfo(province_code=province, gender=gender, birth_year=birth_year)
 
@@ -258,31 +235,29 @@ def normalize_tax_code(value: str, field: str = "tax_code", *, today: date | Non
     text = _text(value, field)
     compact = _SEPARATORS_RE.sub("", text)
     if not _DIGITS_RE.fullmatch(compact):
-        raise _invalid(field, ErrorCode.TAX_CODE_FORMAT)
+        raise invalid_value(field, ErrorCode.TAX_CODE_FORMAT)
     head, dash, branch = text.rpartition("-")
     if dash and len(_SEPARATORS_RE.sub("", head)) == 10:
         # Written as a branch code ("0100233488-01"): never read it as a 12-digit ID.
         if len(_SEPARATORS_RE.sub("", branch)) != 3:
-            raise _invalid(field, ErrorCode.TAX_CODE_LENGTH)
+            raise invalid_value(field, ErrorCode.TAX_CODE_LENGTH)
     elif len(compact) == 12:
         try:
             return normalize_citizen_id(compact, field=field, today=today)
         except InvalidValue as exc:
             # Keep the precise citizen-ID message, under the tax-code error code.
-            raise InvalidValue(
-                field, ErrorCode.TAX_CODE_FORMAT, exc.message_vi, exc.message_en
-            ) from exc
+            raise InvalidValue(field, ErrorCode.TAX_CODE_FORMAT, exc.template, exc.params) from exc
     if len(compact) not in (10, 13):
-        raise _invalid(field, ErrorCode.TAX_CODE_LENGTH)
+        raise invalid_value(field, ErrorCode.TAX_CODE_LENGTH)
     try:
         mst.validate(compact)
     except stdnum_exceptions.InvalidChecksum as exc:
-        raise _invalid(field, ErrorCode.TAX_CODE_CHECKSUM) from exc
+        raise invalid_value(field, ErrorCode.TAX_CODE_CHECKSUM) from exc
     except stdnum_exceptions.InvalidLength as exc:
-        raise _invalid(field, ErrorCode.TAX_CODE_LENGTH) from exc
+        raise invalid_value(field, ErrorCode.TAX_CODE_LENGTH) from exc
     except stdnum_exceptions.ValidationError as exc:
         # InvalidComponent: sequence 0000000 or branch 000.
-        raise _invalid(field, ErrorCode.TAX_CODE_FORMAT) from exc
+        raise invalid_value(field, ErrorCode.TAX_CODE_FORMAT) from exc
     return compact if len(compact) == 10 else f"{compact[:10]}-{compact[10:]}"
 
 
@@ -299,7 +274,7 @@ def normalize_mobile(value: str, field: str = "phone") -> str:
     """
     text = _text(value, field)
     if not re.fullmatch(r"[(\s]*\+?[0-9 .\-()]+", text, flags=re.ASCII):
-        raise _invalid(field, ErrorCode.PHONE_FORMAT)
+        raise invalid_value(field, ErrorCode.PHONE_FORMAT)
     digits = re.sub(r"[^0-9]", "", text)
     if "+" in text:
         candidate = "+" + digits
@@ -310,14 +285,14 @@ def normalize_mobile(value: str, field: str = "phone") -> str:
     try:
         number = phonenumbers.parse(candidate, "VN")
     except phonenumbers.NumberParseException as exc:
-        raise _invalid(field, ErrorCode.PHONE_FORMAT) from exc
+        raise invalid_value(field, ErrorCode.PHONE_FORMAT) from exc
     if number.country_code != 84 or not phonenumbers.is_valid_number(number):
-        raise _invalid(field, ErrorCode.PHONE_FORMAT)
+        raise invalid_value(field, ErrorCode.PHONE_FORMAT)
     if phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
-        raise _invalid(field, ErrorCode.PHONE_NOT_MOBILE)
+        raise invalid_value(field, ErrorCode.PHONE_NOT_MOBILE)
     national = f"0{number.national_number}"
     if len(national) != 10:
-        raise _invalid(field, ErrorCode.PHONE_FORMAT)
+        raise invalid_value(field, ErrorCode.PHONE_FORMAT)
     return national
 
 
@@ -386,16 +361,16 @@ def normalize_vn_plate(value: str, field: str = "plate") -> str:
     text = _text(value, field)
     parts = _split_vn_plate(text)
     if parts is None:
-        raise _invalid(field, ErrorCode.PLATE_FORMAT)
+        raise invalid_value(field, ErrorCode.PLATE_FORMAT)
     province, series, number = parts
     if province not in VN_PLATE_PROVINCE_CODES:
-        raise _invalid(field, ErrorCode.PLATE_PROVINCE, code=province)
+        raise invalid_value(field, ErrorCode.PLATE_PROVINCE, code=province)
     letters = series.rstrip("0123456789")
     valid_series = (len(letters) == 1 and letters in _SERIES_LETTERS) or (
         len(letters) == 2 and all(ch in _SERIES_PAIR_LETTERS for ch in letters)
     )
     if not valid_series:
-        raise _invalid(field, ErrorCode.PLATE_SERIES, series=series)
+        raise invalid_value(field, ErrorCode.PLATE_SERIES, series=series)
     if len(number) == 5:
         number = f"{number[:3]}.{number[3:]}"
     return f"{province}{series}-{number}"
@@ -426,7 +401,7 @@ def normalize_cn_plate(value: str, field: str = "plate") -> str:
     """
     text = _SEPARATORS_RE.sub("", _text(value, field)).upper()
     if not _CN_PLATE_RE.fullmatch(text):
-        raise _invalid(field, ErrorCode.PLATE_CN_FORMAT)
+        raise invalid_value(field, ErrorCode.PLATE_CN_FORMAT)
     return text
 
 
@@ -445,4 +420,4 @@ def normalize_plate(value: str, field: str = "plate") -> str:
     try:
         return normalize_cn_plate(text, field=field)
     except InvalidValue:
-        raise _invalid(field, ErrorCode.PLATE_UNKNOWN_FORMAT) from None
+        raise invalid_value(field, ErrorCode.PLATE_UNKNOWN_FORMAT) from None

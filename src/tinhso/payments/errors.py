@@ -1,4 +1,10 @@
+"""Error codes of fees and payments, with their English templates (gettext msgids; the
+Vietnamese is in ``locale/vi/LC_MESSAGES/django.po``) and HTTP statuses. VietQR's own codes
+are in :mod:`tinhso.payments.vietqr`, which stays free of Django."""
+
 from enum import StrEnum
+
+from django.utils.translation import gettext_noop
 
 from tinhso.core.errors import coded_error
 
@@ -17,37 +23,30 @@ class PaymentError(StrEnum):
     INVALID = "payments.webhook_invalid"
 
 
-MESSAGES = {
+MESSAGES: dict[PaymentError, tuple[str, int]] = {
+    # {vehicle}, {goods}, {direction}: the fee schedule's codes, as the admin shows them.
     PaymentError.NO_RATE: (
-        "Chưa có mức phí áp dụng cho loại xe {vehicle}, hàng {goods}, chiều {direction}.",
-        "No fee rate applies to vehicle {vehicle}, goods {goods}, direction {direction}.", 422),
-    PaymentError.NO_PAYEE: (
-        "Chưa cấu hình tài khoản thu phí.", "No fee-receiving account is configured.", 500),
+        gettext_noop("No fee rate applies to vehicle {vehicle}, goods {goods}, "
+                     "direction {direction}."), 422),
+    PaymentError.NO_PAYEE: (gettext_noop("No fee-receiving account is configured."), 500),
+    # {status}: InvoiceStatus label.
     PaymentError.NOT_UNPAID: (
-        "Hóa đơn {reference} đang ở trạng thái “{status}”, không thể xác nhận thu tiền.",
-        "Invoice {reference} is “{status}”: a payment cannot be confirmed.", 409),
+        gettext_noop("Invoice {reference} is “{status}”: a payment cannot be confirmed."), 409),
     PaymentError.WRONG_AMOUNT: (
-        "Số tiền thu {amount} khác số tiền hóa đơn {expected}.",
-        "The amount received {amount} differs from the invoice amount {expected}.", 422),
+        gettext_noop("The amount received {amount} differs from the invoice amount {expected}."),
+        422),
     PaymentError.BAD_AMOUNT: (
-        "Số tiền phải là số nguyên dương (đồng).",
-        "The amount must be a positive whole number of đồng.", 422),
-    PaymentError.BAD_SIGNATURE: (
-        "Chữ ký thông báo không hợp lệ.", "Invalid notification signature.", 401),
+        gettext_noop("The amount must be a positive whole number of đồng."), 422),
+    PaymentError.BAD_SIGNATURE: (gettext_noop("Invalid notification signature."), 401),
     PaymentError.STALE: (
-        "Thông báo quá cũ hoặc sai thời gian (quá {seconds} giây).",
-        "Notification timestamp is outside the {seconds}-second window.", 401),
+        gettext_noop("Notification timestamp is outside the {seconds}-second window."), 401),
     PaymentError.NOT_CONFIGURED: (
-        "Chưa cấu hình khóa bí mật cho ngân hàng “{provider}”.",
-        "No shared secret is configured for bank “{provider}”.", 401),
-    PaymentError.UNKNOWN_PROVIDER: (
-        "Không có kênh thông báo ngân hàng “{provider}”.",
-        "No bank notification provider “{provider}”.", 404),
-    PaymentError.MALFORMED: (
-        "Nội dung thông báo không phải JSON hợp lệ.", "The notification is not valid JSON.", 400),
+        gettext_noop("No shared secret is configured for bank “{provider}”."), 401),
+    PaymentError.UNKNOWN_PROVIDER: (gettext_noop("No bank notification provider “{provider}”."),
+                                    404),
+    PaymentError.MALFORMED: (gettext_noop("The notification is not valid JSON."), 400),
     PaymentError.INVALID: (
-        "Trường “{field_name}” của thông báo thiếu hoặc sai.",
-        "Notification field “{field_name}” is missing or invalid.", 422),
+        gettext_noop("Notification field “{field_name}” is missing or invalid."), 422),
 }
 
 payment_error = coded_error(MESSAGES)

@@ -162,7 +162,7 @@ def confirm_cash_payment(*, actor, invoice: Invoice, amount_vnd: int, note: str 
         invoice = _locked(invoice)
         if invoice.status != InvoiceStatus.UNPAID:
             raise payment_error(PaymentError.NOT_UNPAID, reference=invoice.reference,
-                                status=invoice.get_status_display())
+                                status=InvoiceStatus(invoice.status).label)
         if amount_vnd != invoice.amount_vnd:
             raise payment_error(PaymentError.WRONG_AMOUNT, field="amount_vnd",
                                 amount=format_vnd(amount_vnd),

@@ -36,10 +36,12 @@ import binascii
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import IO
 
 import segno
 
+from tinhso.core.translatable import Text, gettext_noop
 from tinhso.core.validators import InvalidValue
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "SERVICE_TO_ACCOUNT",
     "SERVICE_TO_CARD",
     "VietQR",
+    "VietQRError",
     "build_payload",
     "crc16_ccitt_false",
     "parse_payload",
@@ -68,6 +71,39 @@ _MAX_ACCOUNT = 19
 _MAX_AMOUNT_DIGITS = 13
 
 
+class VietQRError(StrEnum):
+    """Machine codes of the VietQR errors; the text shown to a person comes from these."""
+
+    PAYLOAD_TOO_LONG = "payload.too_long"
+    PAYLOAD_MALFORMED = "payload.malformed"
+    PAYLOAD_CRC = "payload.crc"
+    BANK_BIN = "vietqr.bank_bin"
+    ACCOUNT = "vietqr.account"
+    SERVICE = "vietqr.service"
+    AMOUNT = "vietqr.amount"
+    TEXT_CHARSET = "vietqr.text_charset"
+    TEXT_LENGTH = "vietqr.text_length"
+
+
+#: English message template per code: the gettext msgid (Vietnamese is in the ``.po``).
+MESSAGES: dict[VietQRError, str] = {
+    VietQRError.PAYLOAD_TOO_LONG: gettext_noop("VietQR field {tag} is longer than 99 characters."),
+    # {detail} is one of the phrases given to _malformed() below, translated as well.
+    VietQRError.PAYLOAD_MALFORMED: gettext_noop("Malformed VietQR payload: {detail}."),
+    VietQRError.PAYLOAD_CRC: gettext_noop(
+        "The VietQR payload is corrupted or incomplete (CRC mismatch)."
+    ),
+    VietQRError.BANK_BIN: gettext_noop("The bank BIN has 6 digits (for example 970436)."),
+    VietQRError.ACCOUNT: gettext_noop("The account or card number has 1–{max} letters or digits."),
+    VietQRError.SERVICE: gettext_noop("The service code is QRIBFTTA (account) or QRIBFTTC (card)."),
+    VietQRError.AMOUNT: gettext_noop("The amount must be positive, with at most 13 digits."),
+    VietQRError.TEXT_CHARSET: gettext_noop(
+        "Only letters, digits and common punctuation are allowed (no special characters)."
+    ),
+    VietQRError.TEXT_LENGTH: gettext_noop("At most {max} characters (got {length})."),
+}
+
+
 def crc16_ccitt_false(data: str) -> str:
     """CRC-16/CCITT-FALSE of ``data`` (UTF-8) as 4 upper-case hex digits, zero-padded."""
     return f"{binascii.crc_hqx(data.encode('utf-8'), 0xFFFF):04X}"
@@ -84,18 +120,13 @@ def to_ascii(text: str) -> str:
     return " ".join(stripped.split())
 
 
-def _invalid(field_name: str, code: str, vi: str, en: str) -> InvalidValue:
-    return InvalidValue(field_name, code, vi, en)
+def _invalid(field_name: str, code: VietQRError, **params: object) -> InvalidValue:
+    return InvalidValue(field_name, code, MESSAGES[code], params)
 
 
 def _tlv(tag: str, value: str) -> str:
     if len(value) > 99:
-        raise _invalid(
-            "payload",
-            "payload.too_long",
-            f"Trường {tag} của mã VietQR dài quá 99 ký tự.",
-            f"VietQR field {tag} is longer than 99 characters.",
-        )
+        raise _invalid("payload", VietQRError.PAYLOAD_TOO_LONG, tag=tag)
     return f"{tag}{len(value):02d}{value}"
 
 
@@ -106,19 +137,9 @@ def _clean_text(value: str | None, field_name: str) -> str | None:
     if not text:
         return None
     if not all(" " <= ch <= "~" for ch in text):
-        raise _invalid(
-            field_name,
-            "vietqr.text_charset",
-            "Nội dung chỉ được gồm chữ cái, chữ số và dấu thông thường (không dùng ký tự đặc biệt).",
-            "Only letters, digits and common punctuation are allowed (no special characters).",
-        )
+        raise _invalid(field_name, VietQRError.TEXT_CHARSET)
     if len(text) > _MAX_TEXT:
-        raise _invalid(
-            field_name,
-            "vietqr.text_length",
-            f"Nội dung tối đa {_MAX_TEXT} ký tự (hiện có {len(text)}).",
-            f"At most {_MAX_TEXT} characters (got {len(text)}).",
-        )
+        raise _invalid(field_name, VietQRError.TEXT_LENGTH, max=_MAX_TEXT, length=len(text))
     return text
 
 
@@ -187,37 +208,17 @@ def build_payload(
     to ASCII, at most 25 characters. Raises :class:`InvalidValue` naming the field.
     """
     if not re.fullmatch(r"[0-9]{6}", bank_bin or "", flags=re.ASCII):
-        raise _invalid(
-            "bank_bin",
-            "vietqr.bank_bin",
-            "Mã BIN ngân hàng phải gồm 6 chữ số (ví dụ 970436).",
-            "The bank BIN has 6 digits (for example 970436).",
-        )
+        raise _invalid("bank_bin", VietQRError.BANK_BIN)
     account = (account or "").replace(" ", "")
     if not re.fullmatch(rf"[0-9A-Za-z]{{1,{_MAX_ACCOUNT}}}", account, flags=re.ASCII):
-        raise _invalid(
-            "account",
-            "vietqr.account",
-            f"Số tài khoản/số thẻ gồm 1–{_MAX_ACCOUNT} chữ số hoặc chữ cái.",
-            f"The account or card number has 1–{_MAX_ACCOUNT} letters or digits.",
-        )
+        raise _invalid("account", VietQRError.ACCOUNT, max=_MAX_ACCOUNT)
     if service not in (SERVICE_TO_ACCOUNT, SERVICE_TO_CARD):
-        raise _invalid(
-            "service",
-            "vietqr.service",
-            "Mã dịch vụ phải là QRIBFTTA (tài khoản) hoặc QRIBFTTC (thẻ).",
-            "The service code is QRIBFTTA (account) or QRIBFTTC (card).",
-        )
+        raise _invalid("service", VietQRError.SERVICE)
     if amount is not None:
         if isinstance(amount, bool) or not isinstance(amount, int):
             raise TypeError(f"amount must be an int number of VND, not {type(amount).__name__}")
         if amount <= 0 or len(str(amount)) > _MAX_AMOUNT_DIGITS:
-            raise _invalid(
-                "amount",
-                "vietqr.amount",
-                "Số tiền phải lớn hơn 0 và tối đa 13 chữ số.",
-                "The amount must be positive, with at most 13 digits.",
-            )
+            raise _invalid("amount", VietQRError.AMOUNT)
     qr = VietQR(
         bank_bin=bank_bin,
         account=account,
@@ -230,13 +231,9 @@ def build_payload(
     return qr.to_payload()
 
 
-def _malformed(detail_vi: str, detail_en: str) -> InvalidValue:
-    return _invalid(
-        "payload",
-        "payload.malformed",
-        f"Mã VietQR không đúng cấu trúc: {detail_vi}.",
-        f"Malformed VietQR payload: {detail_en}.",
-    )
+def _malformed(detail: str, **params: object) -> InvalidValue:
+    """``detail``: an English phrase marked with gettext_noop, translated with the message."""
+    return _invalid("payload", VietQRError.PAYLOAD_MALFORMED, detail=Text(detail, params))
 
 
 def _parse_tlv(data: str, where: str) -> list[tuple[str, str]]:
@@ -245,13 +242,13 @@ def _parse_tlv(data: str, where: str) -> list[tuple[str, str]]:
     while i < len(data):
         header = data[i : i + 4]
         if len(header) < 4 or not header.isdigit() or not header.isascii():
-            raise _malformed(f"trường hỏng tại vị trí {i} ({where})", f"bad field at {i} ({where})")
+            raise _malformed(gettext_noop("bad field at {position} ({where})"), position=i,
+                             where=where)
         tag, length = header[:2], int(header[2:])
         value = data[i + 4 : i + 4 + length]
         if len(value) != length:
-            raise _malformed(
-                f"trường {tag} bị cắt ({where})", f"field {tag} is truncated ({where})"
-            )
+            raise _malformed(gettext_noop("field {tag} is truncated ({where})"), tag=tag,
+                             where=where)
         fields.append((tag, value))
         i += 4 + length
     return fields
@@ -261,7 +258,7 @@ def _single(fields: list[tuple[str, str]], where: str) -> dict[str, str]:
     result: dict[str, str] = {}
     for tag, value in fields:
         if tag in result:
-            raise _malformed(f"trường {tag} lặp lại ({where})", f"field {tag} repeated ({where})")
+            raise _malformed(gettext_noop("field {tag} repeated ({where})"), tag=tag, where=where)
         result[tag] = value
     return result
 
@@ -274,36 +271,31 @@ def parse_payload(payload: str) -> VietQR:
     """
     payload = (payload or "").strip()
     if len(payload) < 8 or payload[-8:-4] != "6304":
-        raise _malformed("thiếu mã kiểm tra CRC ở cuối", "no CRC field at the end")
+        raise _malformed(gettext_noop("no CRC field at the end"))
     expected = crc16_ccitt_false(payload[:-4])
     if payload[-4:].upper() != expected:
-        raise _invalid(
-            "payload",
-            "payload.crc",
-            "Mã VietQR bị sai hoặc đọc thiếu (mã kiểm tra CRC không khớp).",
-            "The VietQR payload is corrupted or incomplete (CRC mismatch).",
-        )
+        raise _invalid("payload", VietQRError.PAYLOAD_CRC)
     top = _single(_parse_tlv(payload[:-8], "root"), "root")
     if top.get("00") != "01":
-        raise _malformed("trường 00 phải là 01", "field 00 must be 01")
+        raise _malformed(gettext_noop("field 00 must be 01"))
     if top.get("01", STATIC) not in (STATIC, DYNAMIC):
-        raise _malformed("trường 01 phải là 11 hoặc 12", "field 01 must be 11 or 12")
+        raise _malformed(gettext_noop("field 01 must be 11 or 12"))
     if "38" not in top:
-        raise _malformed("thiếu thông tin tài khoản (38)", "no merchant account field (38)")
+        raise _malformed(gettext_noop("no merchant account field (38)"))
     merchant = _single(_parse_tlv(top["38"], "38"), "38")
     if merchant.get("00") != NAPAS_GUID:
-        raise _malformed("không phải mã NAPAS (A000000727)", "not a NAPAS code (A000000727)")
+        raise _malformed(gettext_noop("not a NAPAS code (A000000727)"))
     beneficiary = _single(_parse_tlv(merchant.get("01", ""), "38-01"), "38-01")
     bank_bin, account = beneficiary.get("00", ""), beneficiary.get("01", "")
     if not bank_bin or not account:
-        raise _malformed("thiếu mã BIN hoặc số tài khoản", "no bank BIN or account number")
+        raise _malformed(gettext_noop("no bank BIN or account number"))
     if top.get("53", CURRENCY_VND) != CURRENCY_VND:
-        raise _malformed("tiền tệ không phải VND (704)", "currency is not VND (704)")
+        raise _malformed(gettext_noop("currency is not VND (704)"))
     amount: int | None = None
     if "54" in top:
         match = re.fullmatch(r"([0-9]+)(?:\.0*)?", top["54"], flags=re.ASCII)
         if match is None:
-            raise _malformed("số tiền không hợp lệ", "invalid amount")
+            raise _malformed(gettext_noop("invalid amount"))
         amount = int(match.group(1))
     additional = _single(_parse_tlv(top.get("62", ""), "62"), "62")
     known_top = {"00", "01", "38", "53", "54", "58", "62"}

@@ -24,7 +24,7 @@ from .reslot import (
 )
 from .scenarios import SCENARIOS, build_scenario
 from .simulate import POLICIES, PolicyConfig, SimResult, policy, run_policies, simulate
-from .slots import SlotState, free_places, nearest_free, nearest_free_slots
+from .slots import SlotState, capacity_in_force, free_places, nearest_free, nearest_free_slots
 
 __all__ = [
     "POLICIES",
@@ -44,6 +44,7 @@ __all__ = [
     "assignment_cost",
     "backtest",
     "build_scenario",
+    "capacity_in_force",
     "check_assignment",
     "estimate_wait",
     "format_table",

@@ -78,7 +78,8 @@ class GateNotice:
     Either multiplies the capacity by ``factor`` (0 = closure, 0.5 = slowdown on the
     other side) or replaces it by ``daily_capacity`` trucks per day (a quota).
     ``announced_at`` is when the platform learns it (``-inf``: known in advance).
-    Notices are applied in order of announcement, so a later quota overrides.
+    Quotas are applied in order of announcement, so a later quota overrides; of the
+    factors in force, the smallest applies (they never compound).
     """
 
     gate: str
@@ -179,12 +180,16 @@ def hourly_capacity(
     per_open_hour = 1.0 / gate.open_hours
     rate = np.where(is_open, gate.daily_capacity.get(lane, 0.0) * per_open_hour, 0.0)
     t = np.arange(n_days * HOURS_PER_DAY)
+    # Factor notices do not compound: the most restrictive in force decides, as
+    # `slots.capacity_in_force` rules for bookings.
+    factor = np.ones_like(rate)
     for n in sorted(notices, key=lambda n: n.announced_at):
         mask = (t >= n.start) & (t < n.end)
         if n.factor is not None:
-            rate[mask] *= n.factor
+            factor[mask] = np.minimum(factor[mask], n.factor)
         else:
             rate[mask & is_open] = n.daily_capacity * per_open_hour
+    rate *= factor
     daily = rate.reshape(n_days, HOURS_PER_DAY)
     cum = np.floor(np.cumsum(daily, axis=1) + 0.5 - 1e-9)
     caps = np.diff(cum, axis=1, prepend=0.0).astype(np.int64).ravel()

@@ -10,7 +10,7 @@ than ``release_hours`` away (so unused reserved places are not wasted).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -43,6 +43,14 @@ def nearest_free_slots(
         return []
     order = np.lexsort((idx, np.abs(idx - requested)))
     return idx[order[:count]].tolist()
+
+
+def capacity_in_force(base: int, notice_percents: Iterable[int]) -> int:
+    """Trucks per hour a lane can take while gate notices are in force: the base capacity
+    times the most restrictive notice. Notices never compound, and a later, milder notice
+    never raises what an earlier, stricter one left (base 18 under 50 % and 80 % is 9).
+    Booking, re-slotting, the public wait estimate and the simulation all follow this."""
+    return base * min(notice_percents, default=100) // 100
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from tinhso.border.engine import (
     reslot_optimal,
 )
 from tinhso.border.engine import Slot as EngineSlot
-from tinhso.border.errors import BorderError, border_error
+from tinhso.border.errors import Action, BorderError, border_error, border_invalid
 from tinhso.border.models import Declaration, DeclarationState, Direction, Gate, GateNotice, Slot
 from tinhso.border.services.common import (
     locked,
@@ -35,8 +35,7 @@ from tinhso.border.services.common import (
 )
 from tinhso.border.workflow import ARRIVING_STATES
 from tinhso.core import audit
-from tinhso.core.errors import DomainError, FieldCollector
-from tinhso.core.validators import InvalidValue
+from tinhso.core.errors import FieldCollector
 
 S = DeclarationState
 # How far after its old slot a booking may be moved before we release it instead.
@@ -50,14 +49,9 @@ class FreeSlot:
 
 
 def slot_capacity(gate: Gate, direction: str, hour: datetime,
-                   notices: list[GateNotice] | None = None) -> tuple[int, int]:
+                  notices: list[GateNotice] | None = None) -> tuple[int, int]:
     """(capacity, places reserved for perishables) of one hour, after any gate notice."""
-    capacity = gate.capacity_per_hour(direction)
-    if notices is None:
-        notices = selectors.notices_over(gate, direction, [hour])
-    for notice in notices:
-        if notice.starts_at <= hour < notice.ends_at:
-            capacity = min(capacity, capacity * notice.capacity_pct // 100)
+    capacity = selectors.capacity_at(gate, direction, hour, notices)
     return capacity, math.ceil(capacity * gate.perishable_share_pct / 100)
 
 
@@ -86,16 +80,25 @@ def take_place(slot_id: int, perishable: bool, *, count_as_perishable: bool | No
     return Slot.objects.filter(condition, pk=slot_id).update(**changes) == 1
 
 
-def release_slot(declaration: Declaration) -> None:
-    """Give the booked place back. Every caller then moves the declaration on: its
-    `transition(..., also=("slot",))` saves the emptied slot in the same UPDATE."""
+def release_slot(declaration: Declaration, *, perishable: bool | None = None) -> None:
+    """Give the booked place back, counted as it was taken (`perishable`: the load's kind
+    when it was booked, if the goods were corrected since). Every caller then moves the
+    declaration on: its `transition(..., also=("slot",))` saves the emptied slot in the
+    same UPDATE."""
     if declaration.slot_id is None:
         return
     changes = {"booked": F("booked") - 1}
-    if declaration.goods.perishable:
+    if declaration.goods.perishable if perishable is None else perishable:
         changes["booked_perishable"] = F("booked_perishable") - 1
     Slot.objects.filter(pk=declaration.slot_id).update(**changes)
     declaration.slot = None
+
+
+def recount_load_kind(slot_id: int, *, perishable: bool) -> None:
+    """A booking's goods were corrected to (or from) a perishable load: the slot keeps the
+    place but counts it as the new kind."""
+    step = 1 if perishable else -1
+    Slot.objects.filter(pk=slot_id).update(booked_perishable=F("booked_perishable") + step)
 
 
 def _slot_state(slot: Slot | None, hour: datetime, capacity: int, reserved: int) -> SlotState:
@@ -139,8 +142,12 @@ def book_slot(*, actor, declaration: Declaration, starts_at: datetime) -> Declar
     with transaction.atomic():
         declaration = locked(declaration)
         if declaration.state not in ARRIVING_STATES:
-            raise not_allowed(declaration, "đặt khung giờ", "book a slot")
+            raise not_allowed(declaration, Action.BOOK_SLOT)
         gate = declaration.gate
+        if hour + timedelta(hours=1) <= timezone.now():
+            # A past hour would put the truck ahead of those booked for the current one.
+            raise border_error(BorderError.SLOT_PAST, field="starts_at",
+                               hour=f"{hour:%H:%M %d/%m/%Y}")
         if hour not in selectors.open_hours(gate, hour, hour + timedelta(hours=1)):
             raise border_error(BorderError.GATE_CLOSED, field="starts_at",
                                opens=f"{gate.opens_at:%H:%M}", closes=f"{gate.closes_at:%H:%M}")
@@ -199,15 +206,12 @@ class NoticeOutcome:
 def _check_notice(starts_at, ends_at, kind, capacity_pct, directions) -> None:
     check = FieldCollector()
     if ends_at <= starts_at:
-        check.fail(InvalidValue("ends_at", "order", "Thời điểm kết thúc phải sau thời điểm bắt đầu.",
-                                "The end must come after the start."))
+        check.fail(border_invalid(BorderError.NOTICE_ORDER, field="ends_at"))
     if kind == GateNotice.Kind.REDUCED and not 0 < capacity_pct < 100:
-        check.fail(InvalidValue("capacity_pct", "range", "Công suất còn lại phải từ 1 đến 99 %.",
-                                "Remaining capacity must be between 1 and 99 %."))
+        check.fail(border_invalid(BorderError.NOTICE_CAPACITY, field="capacity_pct"))
     unknown = set(directions) - set(Direction.values)
     if unknown:
-        check.fail(InvalidValue("directions", "choice", "Loại hình không hợp lệ.",
-                                "Unknown direction."))
+        check.fail(border_invalid(BorderError.NOTICE_DIRECTION, field="directions"))
     check.raise_if_invalid()
 
 
@@ -216,8 +220,7 @@ def announce_notice(*, actor, gate: Gate, kind: str, starts_at: datetime, ends_a
                     directions: Sequence[str] = (), now: datetime | None = None) -> NoticeOutcome:
     require(actor, "border.manage_notices")
     if kind not in GateNotice.Kind.values:
-        raise DomainError("border.notice_kind", "Loại thông báo không hợp lệ.",
-                          "Unknown kind of notice.", field="kind", status=422)
+        raise border_error(BorderError.NOTICE_KIND, field="kind")
     capacity_pct = 0 if kind == GateNotice.Kind.SUSPENSION else capacity_pct
     _check_notice(starts_at, ends_at, kind, capacity_pct, directions)
     now = now or timezone.now()
@@ -244,10 +247,12 @@ def _reslot_direction(actor, gate: Gate, notice: GateNotice, direction: str, now
         starts_at__lt=notice.ends_at))
     affected = list(Declaration.objects.select_for_update(of=("self",)).select_related("goods")
                     .filter(slot__in=hit_slots, state=S.BOOKED).order_by("pk"))
-    # Give every affected place back, then shrink the slots to what the notice leaves.
-    # Trucks of the slot already in the yard keep their place (rows are locked above).
+    # Give every affected place back, then shrink the slots to what the notices in force
+    # leave (the new one among them). Trucks of the slot already in the yard keep their
+    # place (rows are locked above).
+    in_force = selectors.notices_over(gate, direction, [slot.starts_at for slot in hit_slots])
     for slot in hit_slots:
-        capacity, reserved = slot_capacity(gate, direction, slot.starts_at, [notice])
+        capacity, reserved = slot_capacity(gate, direction, slot.starts_at, in_force)
         slot.booked -= _count(affected, slot.pk)
         slot.booked_perishable -= _count(affected, slot.pk, perishable=True)
         slot.capacity = max(capacity, slot.booked)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from tinhso.accounts.models import ApiKey, Role
 from tinhso.accounts.permissions import organizations_with_role, require
 from tinhso.border import camera_rules, selectors
-from tinhso.border.errors import BorderError, border_error
+from tinhso.border.errors import Action, BorderError, border_error
 from tinhso.border.models import Camera, Declaration, DeclarationState, PlateEvent
 from tinhso.border.platematch import plate_key
 from tinhso.border.services.clearance import clear_if_complete
@@ -165,8 +165,7 @@ def resolve_plate_event(*, actor, event: PlateEvent, declaration: Declaration | 
         else:
             truck = locked(declaration)
             if truck.gate_id != event.camera.gate_id:
-                raise not_allowed(truck, "ghép với camera của cửa khẩu khác",
-                                   "match it to another gate's camera")
+                raise not_allowed(truck, Action.MATCH_OTHER_GATE_CAMERA)
             # The operator has named the truck: only its state and the yard decide.
             position = event.camera.position
             room = (selectors.yard_places_left(event.camera.yard_id)

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from tinhso.accounts.permissions import has_perm, require
 from tinhso.border import selectors
-from tinhso.border.errors import BorderError, border_error
+from tinhso.border.errors import Action, BorderError, border_error
 from tinhso.border.models import (
     Agency,
     ClearanceDecision,
@@ -44,14 +44,14 @@ def record_clearance(*, actor, declaration: Declaration, agency: str, verdict: s
     need has passed it; a hold stops it; a reject ends the trip."""
     require(actor, AGENCY_PERMISSION[Agency(agency)])
     if verdict not in Verdict.values:
-        raise border_error(BorderError.NOT_REQUIRED_AGENCY, field="verdict", agency=agency)
+        raise border_error(BorderError.UNKNOWN_VERDICT, field="verdict", verdict=verdict)
     with transaction.atomic():
         declaration = locked(declaration)
         if agency not in required_agencies(declaration):
             raise border_error(BorderError.NOT_REQUIRED_AGENCY, field="agency",
                                agency=Agency(agency).label)
         if declaration.state not in CLEARANCE_STATES:
-            raise not_allowed(declaration, "ghi kết quả kiểm tra", "record a verdict")
+            raise not_allowed(declaration, Action.RECORD_VERDICT)
         decision = ClearanceDecision.objects.create(
             declaration=declaration, agency=agency, verdict=verdict, note=note, officer=actor)
         audit.record(actor=actor, action=f"clearance.{agency}.{verdict}", obj=declaration,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tinhso.accounts.permissions import require
 from tinhso.border import selectors
-from tinhso.border.errors import BorderError, border_error
+from tinhso.border.errors import Action, BorderError, border_error
 from tinhso.border.models import Declaration, DeclarationState
 from tinhso.border.workflow import TRANSITIONS, can_transition
 from tinhso.core import audit
@@ -19,9 +19,10 @@ from tinhso.core.notifications import Notification, send
 S = DeclarationState
 
 
-def not_allowed(declaration: Declaration, action_vi: str, action_en: str):
-    return border_error(BorderError.NOT_ALLOWED_IN_STATE, action_vi=action_vi,
-                        action_en=action_en, state=declaration.state)
+def not_allowed(declaration: Declaration, action):
+    """`action`: a lazy-translated phrase of `Action`, e.g. ``Action.BOOK_SLOT``."""
+    return border_error(BorderError.NOT_ALLOWED_IN_STATE, action=action,
+                        state=DeclarationState(declaration.state).label)
 
 
 def transition(declaration: Declaration, target: str, *, actor, note: str = "",
@@ -30,7 +31,7 @@ def transition(declaration: Declaration, target: str, *, actor, note: str = "",
     names other fields the caller changed, saved in the same UPDATE."""
     current = declaration.state
     if not can_transition(current, target):
-        raise not_allowed(declaration, f"chuyển sang “{target}”", f"move to “{target}”")
+        raise not_allowed(declaration, Action.move_to(DeclarationState(target).label))
     at = at or timezone.now()
     declaration.state = target
     stamp = {S.SUBMITTED: "submitted_at", S.IN_YARD: "checked_in_at", S.CALLED: "called_at",

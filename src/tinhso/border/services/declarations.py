@@ -9,13 +9,15 @@ from typing import Any
 from django.db import transaction
 
 from tinhso.border import selectors
+from tinhso.border.errors import Action
 from tinhso.border.models import Declaration, DeclarationState, SavedDriver, SavedVehicle
 from tinhso.border.platematch import plate_key
-from tinhso.border.services.booking import release_slot
+from tinhso.border.services.booking import recount_load_kind, release_slot
 from tinhso.border.services.common import locked, not_allowed, require_enterprise, transition
-from tinhso.border.validation import clean_declaration
-from tinhso.border.workflow import EDITABLE_STATES
+from tinhso.border.validation import clean_declaration, frozen_in_yard
+from tinhso.border.workflow import CHECKED_IN_STATES, EDITABLE_STATES
 from tinhso.core import audit
+from tinhso.core.errors import FieldCollector
 
 S = DeclarationState
 TRACKED_FIELDS = ["plate", "trailer_plate", "driver_name", "driver_id_number", "driver_phone",
@@ -59,22 +61,28 @@ def _remember_vehicle_and_driver(enterprise_id: int, cleaned: Mapping[str, Any])
 
 
 def update_declaration(*, actor, declaration: Declaration, data: Mapping[str, Any]) -> Declaration:
-    """Correct a declaration online, up to the moment the truck is called. A change of gate,
-    direction or arrival hour gives the booked slot back."""
+    """Correct a declaration online, up to the moment the truck is called. Moving the gate,
+    the direction or the hour of arrival gives the booked slot back; any other correction
+    keeps it. Once the truck is in a yard, its gate, direction and plate are what the yard
+    and the cameras hold: they can no longer change."""
     require_enterprise(actor, declaration)
     cleaned = clean_declaration(data)
     with transaction.atomic():
         declaration = locked(declaration)
         if declaration.state not in EDITABLE_STATES:
-            raise not_allowed(declaration, "sửa tờ khai", "correct the declaration")
+            raise not_allowed(declaration, Action.CORRECT)
+        if declaration.state in CHECKED_IN_STATES:
+            _refuse_route_changes(declaration, cleaned)
         before = _snapshot(declaration)
+        arrival_hour = selectors.hour_of(declaration.expected_arrival)
+        was_perishable = declaration.goods.perishable
         for field, value in cleaned.items():
             setattr(declaration, field, value)
         declaration.plate_key = plate_key(declaration.plate)
         moved = declaration.slot_id and (
             before["gate_id"] != declaration.gate_id
             or before["direction"] != declaration.direction
-            or selectors.hour_of(declaration.expected_arrival) != declaration.slot.starts_at
+            or selectors.hour_of(declaration.expected_arrival) != arrival_hour
         )
         declaration.save()
         after = _snapshot(declaration)
@@ -83,9 +91,11 @@ def update_declaration(*, actor, declaration: Declaration, data: Mapping[str, An
                      before={k: before[k] for k in changed}, after=changed)
         _remember_vehicle_and_driver(declaration.enterprise_id, cleaned)
         if moved and declaration.state == S.BOOKED:
-            release_slot(declaration)
+            release_slot(declaration, perishable=was_perishable)
             transition(declaration, S.SUBMITTED, actor=actor, also=("slot",),
                        note="gate, direction or arrival changed: booking released")
+        elif declaration.slot_id and declaration.goods.perishable != was_perishable:
+            recount_load_kind(declaration.slot_id, perishable=declaration.goods.perishable)
     return declaration
 
 
@@ -100,6 +110,16 @@ def cancel_declaration(*, actor, declaration: Declaration, note: str = "") -> De
     with transaction.atomic():
         declaration = locked(declaration)
         if declaration.state not in EDITABLE_STATES:
-            raise not_allowed(declaration, "hủy tờ khai", "cancel the declaration")
+            raise not_allowed(declaration, Action.CANCEL)
         release_slot(declaration)
         return transition(declaration, S.CANCELLED, actor=actor, note=note, also=("slot",))
+
+
+def _refuse_route_changes(declaration: Declaration, cleaned: Mapping[str, Any]) -> None:
+    check = FieldCollector()
+    for field, old, new in [("gate", declaration.gate_id, cleaned["gate"].pk),
+                            ("direction", declaration.direction, cleaned["direction"]),
+                            ("plate", declaration.plate, cleaned["plate"])]:
+        if old != new:
+            check.fail(frozen_in_yard(field))
+    check.raise_if_invalid()

@@ -1,7 +1,7 @@
 """Recompute every gate's congestion level and publish advisories where it changed.
 
-Cron-able (e.g. every 5 minutes): `tinhso refresh_advisories`. Idempotent: an unchanged
-level publishes nothing and notifies nobody.
+`tinhso scheduler` runs the same every 5 minutes (`border.tasks.refresh_advisories`); this
+command refreshes now. Idempotent: an unchanged level publishes nothing and notifies nobody.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ def fold_plate_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("border", "0004_drop_redundant_fk_indexes")]
+    dependencies = [("border", "0005_whatifrun")]
 
     # Going back leaves the folded keys: for nearly every plate they are the old keys, and
     # the previous code's fuzzy scan finds the others.
