@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tinhso.border.platematch import PlateIndex, PlateMatch, match_plate, plate_key
+from tinhso.border.platematch import (
+    CONFUSION_CLASSES,
+    PlateIndex,
+    PlateMatch,
+    match_plate,
+    plate_key,
+)
 from tinhso.core.validators import VN_PLATE_PROVINCE_CODES, normalize_vn_plate
 
 CANDIDATES = [
@@ -36,7 +42,13 @@ CANDIDATES = [
         ("128-123.45", "12B12345"),  # 8 where the series letter must be
         ("12C-ZZZ.GG", "12C22266"),
         ("12CL-2345", "12C12345"),  # L is not a second series letter: a misread 1
+        ("12O-123.45", "12D12345"),  # O, Q, D and 0 are one class: D where a letter goes
         ("", ""),
+        # Chinese plates are only folded: B and 8 are one class wherever they stand.
+        ("桂AB1234", "桂A81234"),
+        # Outside the classes nothing is repaired: A is not a misread 4, nor T a 7.
+        ("12C-123.4A", "12C1234A"),
+        ("T2C-123.45", "T2C12345"),
     ],
 )
 def test_plate_key(plate, key):
@@ -49,6 +61,61 @@ def test_plate_key(plate, key):
 def test_variants_of_one_plate_match_exactly(read):
     match = match_plate(read, CANDIDATES)
     assert match == PlateMatch(key="truck-1", plate="12C-123.45", score=100.0, exact=True)
+
+
+_FOLD = str.maketrans({ch: cls[0] for cls in CONFUSION_CLASSES for ch in cls[1:]})
+
+
+def folded(text: str) -> str:
+    """What a camera cannot tell apart, removed: the definition the key must agree with."""
+    return "".join(ch for ch in text.upper() if ch.isalnum()).translate(_FOLD)
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("12C-123.45", "I2C-l23.4S", True),
+    ("12D-123.45", "12Q-123.45", True),
+    ("12LD-1234", "12L-012.34", True),  # a camera cannot tell these two apart
+    ("桂AB1234", "桂A81234", True),
+    ("12C-123.41", "12C-123.42", False),  # another digit: another truck
+    ("12C-123.44", "12C-123.4A", False),  # A/4 is not a confusion class
+    ("12C-123.45", "12C-123.4", False),  # a missing character
+    ("12C-123.45", "12C-123.455", False),  # an extra one
+])
+def test_equal_keys_mean_the_same_text_up_to_the_confusion_classes(a, b, same):
+    assert folded(a) == folded(b) if same else folded(a) != folded(b)
+    assert (plate_key(a) == plate_key(b)) is same
+
+
+_FOLDABLE = "".join(CONFUSION_CLASSES) + "ACHKMRTX34579-. "
+
+
+@st.composite
+def misreads(draw, text):
+    """``text`` as a camera may read it: each character possibly another of its class,
+    in lower case, or followed by a separator."""
+    out = []
+    for ch in text:
+        cls = next((c for c in CONFUSION_CLASSES if ch.upper() in c), ch.upper())
+        ch = draw(st.sampled_from(cls))
+        out.append(ch.lower() if draw(st.booleans()) else ch)
+        if draw(st.integers(0, 4)) == 0:
+            out.append(draw(st.sampled_from("-. ·")))
+    return "".join(out)
+
+
+@given(st.data(), st.text(_FOLDABLE, max_size=12))
+def test_a_misread_within_the_classes_has_the_same_key(data, plate):
+    assert plate_key(data.draw(misreads(plate))) == plate_key(plate)
+
+
+@given(st.text(_FOLDABLE, max_size=12), st.text(_FOLDABLE, max_size=12))
+def test_keys_are_equal_only_when_the_folded_texts_are(a, b):
+    assert (plate_key(a) == plate_key(b)) == (folded(a) == folded(b))
+
+
+@given(st.text(_FOLDABLE + "桂", max_size=12))
+def test_a_key_folds_back_to_its_text(text):
+    assert folded(plate_key(text)) == folded(text)
 
 
 def test_one_misread_character_matches_with_a_high_score():

@@ -1,21 +1,23 @@
-"""Fuzzy matching of plate-camera reads against the plates we expect.
+"""Plate-camera reads against the plates we expect: the same plate, or only a close one.
 
 A camera at the yard gate reads ``I2C-I23.45``; we expect ``12C-123.45``. Matching
 runs in two steps:
 
 1. :func:`plate_key` turns any plate text (a canonical plate or a camera read) into a
-   comparison key: separators dropped, upper-case, and the usual OCR confusions
-   undone by position (a Vietnamese plate is 2 digits, 1-2 series letters, then
-   digits: an ``O`` where a digit must be is a ``0``, an ``8`` where the series letter
-   must be is a ``B``). For a well-formed plate the key is just the plate without
-   separators (``12C-123.45`` → ``12C12345``), so the Django side stores it in an
-   indexed column and tries an exact lookup first.
+   comparison key that folds what a camera cannot tell apart: separators, case, and the
+   OCR confusion classes :data:`CONFUSION_CLASSES` (``0 O D Q``, ``8 B``, ``1 I L``,
+   ``5 S``, ``2 Z``, ``6 G``). Two texts have the same key exactly when they differ only
+   in those ways, so equal keys are the one test for "the same plate". The key is
+   written readably: where a Vietnamese plate has its series letter, a class is written
+   as its letter (``128-123.45`` → ``12B12345``), elsewhere as its digit, so for a
+   canonical plate the key is usually the plate without separators
+   (``12C-123.45`` → ``12C12345``) and the Django side stores it in an indexed column.
 2. :class:`PlateIndex` / :func:`match_plate` compare the read's key with every
    candidate key with ``rapidfuzz`` (normalised Indel similarity, 0-100) and return
-   the best one above a threshold. When the runner-up is within ``margin`` points of
-   the best (``12C-123.45`` vs ``12C-123.46`` for a read ``12C-123.4?``) the match is
-   flagged ``ambiguous``: the caller must not pick one, it sends the read to the
-   exception desk.
+   the best one above a threshold: a *close* plate (one other digit, a missing
+   character), which is a candidate for a person to confirm, never the same plate.
+   When the runner-up is within ``margin`` points of the best (``12C-123.45`` vs
+   ``12C-123.46`` for a read ``12C-123.4?``) the match is flagged ``ambiguous``.
 
 Pure Python: no Django import.
 """
@@ -30,8 +32,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-__all__ = ["DEFAULT_MARGIN", "DEFAULT_THRESHOLD", "PlateIndex", "PlateMatch", "match_plate"]
-__all__ += ["plate_key"]
+__all__ = ["CONFUSION_CLASSES", "DEFAULT_MARGIN", "DEFAULT_THRESHOLD", "PlateIndex", "PlateMatch"]
+__all__ += ["match_plate", "plate_key"]
 
 #: Minimum similarity (0-100) for a fuzzy match. One wrong character in an 8-character
 #: plate scores 87.5, one missing character 93.3, two wrong characters 75.
@@ -39,12 +41,14 @@ DEFAULT_THRESHOLD = 80.0
 #: A best match less than this many points above the runner-up is ambiguous.
 DEFAULT_MARGIN = 5.0
 
-# Letters an OCR engine returns where a digit must be, and the reverse.
-_TO_DIGIT = str.maketrans({"O": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "L": "1",
-                           "J": "1", "T": "7", "B": "8", "S": "5", "Z": "2", "G": "6",
-                           "A": "4"})  # fmt: skip
-_TO_LETTER = str.maketrans({"0": "D", "8": "B", "5": "S", "2": "Z", "6": "G", "4": "A",
-                            "1": "L", "7": "T"})  # fmt: skip
+#: Characters a plate camera's OCR takes for one another. Reads that differ only within
+#: these classes (and in separators and case) are the same plate; any other difference,
+#: such as ``A`` for ``4`` or ``7`` for ``1``, makes them different plates.
+CONFUSION_CLASSES = ("0ODQ", "8B", "1IL", "5S", "2Z", "6G")
+_FOLD = str.maketrans({ch: cls[0] for cls in CONFUSION_CLASSES for ch in cls[1:]})
+# How a class is written where a Vietnamese plate has a series letter (I, O and Q are
+# not series letters).
+_AS_LETTER = {"0": "D", "8": "B", "1": "L", "5": "S", "2": "Z", "6": "G"}
 # Two-letter series in use: LD (foreign-invested companies), KT (army enterprises),
 # RM (semi-trailers), NG/NN/QT/CV (diplomatic, foreigners, international bodies,
 # experts), DA (projects), MK/MD (tractors, electric motorcycles), HC (restricted use),
@@ -52,11 +56,23 @@ _TO_LETTER = str.maketrans({"0": "D", "8": "B", "5": "S", "2": "Z", "6": "G", "4
 _TWO_LETTER_SERIES = frozenset(
     ["LD", "KT", "RM", "NG", "NN", "QT", "CV", "DA", "MK", "MD", "HC", "TD"]
 )
-# Letters that are never a second series letter and always a misread digit there.
-_NEVER_SERIES = str.maketrans({"O": "0", "Q": "0", "I": "1"})
 
 _NOT_ALNUM_RE = re.compile(r"[^0-9A-Z\u4e00-\u9fff]")
 _VN_KEY_RE = re.compile(r"[0-9]{2}[A-Z]{1,2}[0-9]?[0-9]{4,5}")
+
+
+def plate_key(plate: str) -> str:
+    """The comparison key of a plate or a camera read, e.g. ``'12C12345'``.
+
+    ``plate_key(a) == plate_key(b)`` exactly when ``a`` and ``b`` differ only in
+    separators, case and :data:`CONFUSION_CLASSES`: the key is a function of the folded
+    text (every class written as its digit), and writing it readably loses nothing.
+    Idempotent. For a canonical Vietnamese plate it is the plate without separators,
+    except where two plates differ only within a class and so cannot be told apart by
+    a camera (``12L-012.34`` and ``12LD-1234`` share ``12LD1234``). A Chinese plate
+    (``桂A12345``) or anything else not shaped like a Vietnamese plate is only folded.
+    """
+    return _plate_key(plate)
 
 
 def _compact(text: str) -> str:
@@ -64,39 +80,28 @@ def _compact(text: str) -> str:
     return _NOT_ALNUM_RE.sub("", text)
 
 
-def plate_key(plate: str) -> str:
-    """The comparison key of a plate or a camera read, e.g. ``'12C12345'``.
-
-    Idempotent, and for a canonical plate equal to the plate without separators
-    (except a 4-digit plate with an unusual two-letter series, whose second letter is
-    read as a digit; still the same key for the plate and its reads), so
-    ``plate_key(read) == plate_key(canonical)`` is an exact-match test fit for an
-    indexed column. OCR repairs apply only where the result is Vietnamese-plate
-    shaped; a Chinese plate (``桂A12345``) or anything else is only compacted and
-    upper-cased.
-    """
-    return _plate_key(plate)
+def _letter(ch: str) -> str:
+    return _AS_LETTER.get(ch, ch)
 
 
 @lru_cache(maxsize=65536)  # a pure function of its argument: the cache holds no state
 def _plate_key(plate: str) -> str:
-    s = _compact(plate)
-    if not 7 <= len(s) <= 10 or "\u4e00" <= s[0] <= "\u9fff":
-        return s
-    province = s[:2].translate(_TO_DIGIT)
-    series = s[2].translate(_TO_LETTER)
-    rest = s[3:]
-    if len(rest) == 5 and series + rest[0] in _TWO_LETTER_SERIES:
-        # 12LD1234: a second series letter, then a 4-digit number. Any other letter
-        # here is a misread digit of a 5-digit number (12C-l23.45), far more common.
-        middle, number = rest[:1], rest[1:]
-    else:
-        # The number is the last 5 (or, for 7 characters, 4) characters; what sits
-        # between is the rest of the series (LD, RM, or a digit as in B1).
-        cut = max(len(rest) - 5, 0)
-        middle, number = rest[:cut].translate(_NEVER_SERIES), rest[cut:]
-    repaired = province + series + middle + number.translate(_TO_DIGIT)
-    return repaired if _VN_KEY_RE.fullmatch(repaired) else s
+    folded = _compact(plate).translate(_FOLD)
+    # Everything below reads only `folded` and turns class digits into their letters,
+    # so the key still folds back to `folded`: equal keys <=> equal folded texts.
+    if not 7 <= len(folded) <= 10 or "\u4e00" <= folded[0] <= "\u9fff":
+        return folded
+    province, series, rest = folded[:2], _letter(folded[2]), folded[3:]
+    # The number is the last 5 (or, in a 7-character plate, 4) characters, unless a
+    # known two-letter series takes the first of 5 (12LD-1234). What sits between the
+    # series letter and the number is the rest of the series (LD, RM, or a digit: B1).
+    cut = 1 if len(rest) == 5 and series + _letter(rest[0]) in _TWO_LETTER_SERIES else max(
+        len(rest) - 5, 0)
+    middle, number = rest[:cut], rest[cut:]
+    if middle and series + _letter(middle[0]) in _TWO_LETTER_SERIES:
+        middle = _letter(middle[0]) + middle[1:]
+    key = province + series + middle + number
+    return key if _VN_KEY_RE.fullmatch(key) else folded
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +184,17 @@ class PlateIndex:
             ambiguous=ambiguous,
             runner_up=self._keys[runner_up[2]] if runner_up is not None else None,
         )
+
+    def nearest(self, read: str, *, limit: int = 3,
+                threshold: float = DEFAULT_THRESHOLD) -> list[Hashable]:
+        """The keys of up to ``limit`` candidates scoring ``threshold`` or more, best first:
+        what a person may be shown for a read that matches nobody exactly."""
+        query = plate_key(read)
+        if not query:
+            return []
+        found = process.extract(query, self._plate_keys, scorer=fuzz.ratio, processor=None,
+                                score_cutoff=threshold, limit=limit)
+        return [self._keys[position] for _, _, position in found]
 
 
 def match_plate(

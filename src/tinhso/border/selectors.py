@@ -108,13 +108,14 @@ def plate_index_key(gate_id: int) -> str:
 
 
 def active_plate_index(gate_id: int) -> PlateIndex:
-    """Every active truck's plate at a gate, for matching a misread plate.
+    """Every active truck's plate at a gate, for proposing the closest plates to a read
+    that matches none exactly.
 
     The plate keys are shared through the cache for ``PLATE_INDEX_SECONDS``: reading
     5,000 of them costs several milliseconds, a match a fraction of one. A stale index
-    cannot move the wrong truck: the matched declaration is read again under lock and its
-    state decides the step. At worst, the misread plate of a truck declared in the last
-    seconds waits at the exception desk."""
+    moves no truck (a close plate never does) and proposes none that left or changed
+    plate (the proposals are read again, ``active_plates_among``). At worst, a truck
+    declared in the last seconds is not proposed for a misread of its plate."""
     held = cache.get(plate_index_key(gate_id))
     if held is None:
         with connection.cursor() as cursor:
@@ -139,6 +140,14 @@ def active_trucks_at(gate: Gate, *, key: str) -> list[Declaration]:
         if truck.slot_id is not None:
             truck.slot = slots[truck.slot_id]
     return trucks
+
+
+def active_plates_among(gate_id: int, ids: list[int]) -> list[tuple[int, str, str]]:
+    """``(id, plate_key, state)`` of those declarations that are still active at the gate,
+    read now: the plate index they were found in may be seconds old. Off the common path
+    (a read that matches no plate exactly), so the ORM."""
+    return list(Declaration.objects.filter(pk__in=ids, gate_id=gate_id, state__in=ACTIVE_STATES)
+                .values_list("id", "plate_key", "state"))
 
 
 def _for_update() -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tinhso.core import rows
 from tinhso.core.models import AuditEntry
 from tinhso.core.request_context import client_ip
 
@@ -37,9 +36,7 @@ def record(
     if organization is not None:
         fields.pop("organization_id", None)
         fields["organization"] = organization
-    # rows.insert: every state change writes an entry, and on the camera hot path the
-    # ORM's per-call INSERT compilation cost more than the insert itself.
-    return rows.insert(AuditEntry(
+    return AuditEntry.objects.create(
         **fields,
         ip=client_ip(),
         action=action,
@@ -49,4 +46,4 @@ def record(
         before=before,
         after=after,
         note=note,
-    ))
+    )

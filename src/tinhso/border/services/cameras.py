@@ -1,5 +1,6 @@
 """Plate cameras: a read checks a truck into a yard, sends it to the gate or records its
-crossing; what cannot be decided goes to the exception desk."""
+crossing; what cannot be decided goes to the exception desk. The decision itself is
+``border.camera_rules.decide``; this module gathers its inputs and applies it."""
 
 from __future__ import annotations
 
@@ -7,17 +8,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from tinhso.accounts.models import ApiKey, Role
 from tinhso.accounts.permissions import organizations_with_role, require
-from tinhso.border import selectors
+from tinhso.border import camera_rules, selectors
 from tinhso.border.errors import Action, BorderError, border_error
-from tinhso.border.models import Camera, CameraPosition, Declaration, DeclarationState, PlateEvent
-from tinhso.border.platematch import PlateIndex, match_plate, plate_key
+from tinhso.border.models import Camera, Declaration, DeclarationState, PlateEvent
+from tinhso.border.platematch import plate_key
 from tinhso.border.services.clearance import clear_if_complete
-from tinhso.border.services.common import locked, locked_pk, not_allowed, relocked, transition
-from tinhso.border.workflow import ARRIVING_STATES
-from tinhso.core import audit, rows
+from tinhso.border.services.common import locked, not_allowed, relocked, transition
+from tinhso.core import audit
 
 S = DeclarationState
 
@@ -33,21 +34,24 @@ def ingest_plate_event(*, api_key: ApiKey, camera_code: str, event_id: str, plat
     """Handle one camera read. Idempotent by (camera, event_id): a retry gets the first
     answer back and writes nothing.
 
-    Matching reads the database before the write transaction opens, so the transaction
-    (and SQLite's write lock) lasts only as long as the writes; the event row is inserted
-    first inside it, so a retry fails on the unique constraint before anything moves."""
+    The candidates are read before the write transaction opens, so the transaction (and
+    SQLite's write lock) lasts only as long as the writes; inside it, the one truck the
+    read may move is locked and read again, the decision is taken on that row
+    (``camera_rules.decide``), and the event is inserted before anything moves, so a
+    retry fails on the unique constraint first."""
     camera = selectors.camera_by_code(camera_code)
     if camera is None:
         raise border_error(BorderError.UNKNOWN_CAMERA, field="camera_id", code=camera_code)
     if camera.operator_id != api_key.organization_id:
         raise border_error(BorderError.CAMERA_NOT_YOURS, field="camera_id", code=camera_code)
-    event = PlateEvent(camera=camera, event_id=event_id, plate_read=plate[:32],
-                       confidence=confidence, captured_at=captured_at, barrier="hold",
-                       status=PlateEvent.Status.EXCEPTION)
-    prefetched = _match_read(event, camera, plate, confidence)
+    if timezone.is_naive(captured_at):
+        captured_at = timezone.make_aware(captured_at)  # a camera's local time: Vietnam's
+    read = camera_rules.Read(plate_key=plate_key(plate), confidence=confidence,
+                             captured_at=captured_at)
+    trucks, nearby = _candidates(camera, read.plate_key)
     try:
         with transaction.atomic():
-            _record_read(api_key, camera, event, prefetched)
+            event = _record_read(api_key, camera, event_id, plate, read, trucks, nearby)
     except IntegrityError:
         # A retry, or the same event racing in on another worker: the first answer stands.
         first = PlateEvent.objects.select_related("camera", "declaration").get(
@@ -56,75 +60,60 @@ def ingest_plate_event(*, api_key: ApiKey, camera_code: str, event_id: str, plat
     return EventAnswer(event, created=True)
 
 
-def _match_read(event: PlateEvent, camera: Camera, plate: str,
-                confidence: float) -> Declaration | None:
-    """Match the read; return the declaration when one truck has exactly this plate (the
-    common case: its row is then already in hand for the write transaction)."""
-    if confidence < camera.min_confidence:
-        event.reason = "low_confidence"
-        return None
-    exact = selectors.active_trucks_at(camera.gate, key=plate_key(plate))
-    if len(exact) == 1:
-        event.declaration_id, event.match_score = exact[0].pk, 100.0
-        return exact[0]
-    # Several trucks with this plate (ambiguous), or a misread: the fuzzy scan.
-    index = (PlateIndex((d.pk, d.plate) for d in exact) if exact
-             else selectors.active_plate_index(camera.gate_id))
-    match = index.match(plate)
-    if match is None:
-        event.reason = "unmatched"
-    elif match.ambiguous:
-        event.reason = "ambiguous"
-    else:
-        event.declaration_id = match.key
-        event.match_score = match.score
-    return None
+#: How many close plates a read that matches none exactly is compared with (the best is
+#: proposed at the desk unless the next one is about as close).
+NEARBY_CANDIDATES = 3
 
 
-def _record_read(actor, camera: Camera, event: PlateEvent,
-                 prefetched: Declaration | None) -> None:
-    if event.declaration_id is None:
-        rows.insert(event)
-        return
-    try:
-        declaration = (relocked(prefetched) if prefetched is not None
-                       else locked_pk(event.declaration_id))
-    except Declaration.DoesNotExist:
-        declaration = None  # deleted since the plate index was loaded
-    if declaration is None or (prefetched is None and match_plate(
-            event.plate_read, [(declaration.pk, declaration.plate)]) is None):
-        # Matched through a plate index read before the truck was deleted or its plate
-        # corrected: the read no longer fits it.
-        event.declaration_id, event.match_score, event.reason = None, None, "unmatched"
-        rows.insert(event)
-        return
-    target = _decide_camera_step(camera, event, declaration)
-    event.declaration = declaration
-    rows.insert(event)
-    if target is not None:
-        _advance(actor, camera, declaration, target, event.captured_at)
+def _candidates(camera: Camera, key: str) -> tuple[list[Declaration], list[camera_rules.Candidate]]:
+    """The active trucks at the camera's gate with the read's plate key (rows the step
+    needs, ready to be locked); when there is none, the closest plates, read afresh, as
+    proposals for the desk."""
+    trucks = selectors.active_trucks_at(camera.gate, key=key)
+    if trucks:
+        return trucks, []
+    ids = selectors.active_plate_index(camera.gate_id).nearest(key, limit=NEARBY_CANDIDATES)
+    if not ids:
+        return [], []
+    # A plate corrected to the read's since the exact lookup is left out: its row is not
+    # locked, so it cannot be moved; the read waits at the desk.
+    return [], [camera_rules.Candidate(pk, plate, state) for pk, plate, state
+                in selectors.active_plates_among(camera.gate_id, ids) if plate != key]
 
 
-def _decide_camera_step(camera: Camera, event: PlateEvent, declaration: Declaration) -> str | None:
-    """Where the matched truck moves and what the barrier does; a truck that is not where
-    the flow expects it (e.g. at the border gate before clearance) is held, not dropped."""
-    position = camera.position
-    target = None
-    event.reason = ""
-    if position == CameraPosition.YARD_ENTRY and declaration.state in ARRIVING_STATES:
-        if selectors.yard_places_left(camera.yard_id) <= 0:
-            event.reason = "yard_full"
+def _record_read(actor, camera: Camera, event_id: str, plate: str, read: camera_rules.Read,
+                 trucks: list[Declaration], nearby: list[camera_rules.Candidate]) -> PlateEvent:
+    truck, candidates = None, nearby
+    if len(trucks) == 1:
+        try:
+            truck = relocked(trucks[0])
+        except Declaration.DoesNotExist:
+            candidates = []  # deleted since the lookup
         else:
-            target = S.IN_YARD
-    elif position == CameraPosition.YARD_EXIT and declaration.state == S.CALLED:
-        target = S.AT_GATE
-    elif position == CameraPosition.GATE and declaration.state == S.CLEARED:
-        target = S.CROSSED
-    else:
-        event.reason = f"state_{declaration.state}"
-    event.status = PlateEvent.Status.MATCHED
-    event.barrier = "open" if target else "hold"
-    return target
+            # The locked row as it is now: a plate corrected since the lookup no longer
+            # has the read's key, and the decision sees that.
+            candidates = [camera_rules.Candidate(truck.pk, plate_key(truck.plate), truck.state)]
+    elif trucks:
+        candidates = [camera_rules.Candidate(t.pk, t.plate_key, t.state) for t in trucks]
+    room = (selectors.yard_places_left(camera.yard_id) if truck is not None
+            and camera_rules.needs_yard_room(camera.position, truck.state) else None)
+    decision = camera_rules.decide(read, _setup(camera), candidates, now=timezone.now(),
+                                   yard_places_left=room)
+    event = PlateEvent(camera=camera, event_id=event_id, plate_read=plate[:32],
+                       confidence=read.confidence, captured_at=read.captured_at,
+                       declaration_id=decision.declaration_id, match_score=decision.score,
+                       barrier=decision.barrier, status=decision.status, reason=decision.reason)
+    if truck is not None and truck.pk == decision.declaration_id:
+        event.declaration = truck
+    event.save(force_insert=True)
+    if decision.target is not None:
+        _advance(actor, camera, truck, decision.target, decision.at)
+    return event
+
+
+def _setup(camera: Camera) -> camera_rules.CameraSetup:
+    return camera_rules.CameraSetup(position=camera.position,
+                                    min_confidence=camera.min_confidence)
 
 
 def _advance(actor, camera: Camera, declaration: Declaration, target: str, at: datetime) -> None:
@@ -177,13 +166,19 @@ def resolve_plate_event(*, actor, event: PlateEvent, declaration: Declaration | 
             truck = locked(declaration)
             if truck.gate_id != event.camera.gate_id:
                 raise not_allowed(truck, Action.MATCH_OTHER_GATE_CAMERA)
-            target = _decide_camera_step(event.camera, event, truck)
+            # The operator has named the truck: only its state and the yard decide.
+            position = event.camera.position
+            room = (selectors.yard_places_left(event.camera.yard_id)
+                    if camera_rules.needs_yard_room(position, truck.state) else None)
+            target, event.reason = camera_rules.step(position, truck.state, room)
             event.declaration = truck
             event.status = PlateEvent.Status.RESOLVED
+            event.barrier = "open" if target else "hold"
             event.save(update_fields=["declaration", "resolved_by", "status", "barrier",
                                       "reason"])
             if target is not None:
-                _advance(actor, event.camera, truck, target, event.captured_at)
+                at = camera_rules.moment(event.captured_at, timezone.now())
+                _advance(actor, event.camera, truck, target, at)
         audit.record(actor=actor, action="plate_event.resolve", obj=event, before=before,
                      after={"status": event.status, "declaration": event.declaration_id,
                             "barrier": event.barrier})

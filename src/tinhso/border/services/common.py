@@ -13,7 +13,7 @@ from tinhso.border import selectors
 from tinhso.border.errors import Action, BorderError, border_error
 from tinhso.border.models import Declaration, DeclarationState
 from tinhso.border.workflow import TRANSITIONS, can_transition
-from tinhso.core import audit, rows
+from tinhso.core import audit
 from tinhso.core.notifications import Notification, send
 
 S = DeclarationState
@@ -43,7 +43,7 @@ def transition(declaration: Declaration, target: str, *, actor, note: str = "",
     if target == S.HELD:
         declaration.state_before_hold = current
         fields.append("state_before_hold")
-    rows.update(declaration, fields)
+    declaration.save(update_fields=fields)
     audit.record(
         actor=actor, action=f"declaration.{target}", obj=declaration,
         organization=declaration.enterprise if actor is None else None,

@@ -1,0 +1,160 @@
+"""What one plate-camera read does: a pure function of the read, the candidate trucks,
+the yard's free places and the clock. No Django import.
+
+The barrier opens only for the one active truck whose plate a camera cannot tell apart
+from the read (equal :func:`~tinhso.border.platematch.plate_key`: equal up to separators,
+case and the OCR confusion classes), and only for a read that is confident and dated
+now. Everything else is recorded and held for the exception desk, with the closest
+truck proposed when there is one clear candidate: a plate one digit off may be another,
+undeclared vehicle, and only a person may decide it is the declared one.
+
+``services.cameras`` gathers the inputs (candidates read from the database, the matched
+truck's row locked) and applies the :class:`Decision`. State names are the workflow's
+values (``DeclarationState``); ``tests/border/test_camera_rules.py`` checks
+:data:`STEPS` against ``workflow.TRANSITIONS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tinhso.border.platematch import PlateIndex
+
+#: A camera clock may run this far ahead of the server's before its reads are distrusted:
+#: NTP-less cameras drift by minutes, not by hours, and a read from the future (year
+#: 9999, once) must never become a check-in time.
+CLOCK_AHEAD_LIMIT = timedelta(minutes=5)
+#: A read older than this no longer describes the vehicle at the barrier (the truck has
+#: driven on, or another stands there): it goes to the desk, where the operator sees
+#: whether the truck is in the yard. Not the gate's late_grace_minutes: that is how late
+#: a truck may come for its booked slot (an hour by default), a policy about bookings,
+#: not about how old a barrier command may be. Twice CLOCK_AHEAD_LIMIT, so a camera clock
+#: behind by as much as one ahead is trusted still, with minutes left for a retry.
+MAX_READ_AGE = timedelta(minutes=10)
+
+MATCHED, EXCEPTION = "matched", "exception"  # PlateEvent.Status values
+OPEN, HOLD = "open", "hold"
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a camera does to a truck: move it from any of ``acts_on`` to ``target``."""
+
+    acts_on: frozenset[str]
+    target: str
+    takes_yard_place: bool = False
+
+
+#: Camera position -> its step. Yard entry checks in a truck that has not arrived yet
+#: (booked, declared without booking, or late after a no-show) if the yard has room;
+#: yard exit sends a called truck to the gate; the gate camera records a cleared truck
+#: crossing. A truck anywhere else in the flow is held, not dropped.
+STEPS: dict[str, Step] = {
+    "yard_entry": Step(frozenset({"submitted", "booked", "no_show"}), "in_yard",
+                       takes_yard_place=True),
+    "yard_exit": Step(frozenset({"called"}), "at_gate"),
+    "gate": Step(frozenset({"cleared"}), "crossed"),
+}
+
+
+@dataclass(frozen=True)
+class Read:
+    plate_key: str  # platematch.plate_key of the text read
+    confidence: float
+    captured_at: datetime  # aware
+
+
+@dataclass(frozen=True)
+class CameraSetup:
+    position: str  # a key of STEPS
+    min_confidence: float
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An active truck at the camera's gate, as it is now: for the truck the read is about
+    to move, its locked row."""
+
+    declaration_id: int
+    plate_key: str
+    state: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: str  # MATCHED (the truck moved, or is held where it stands) or EXCEPTION (desk)
+    barrier: str  # OPEN or HOLD
+    reason: str  # "" when the truck moved; otherwise why the barrier holds
+    declaration_id: int | None  # the truck it acted on, or the desk's proposal
+    score: float | None  # similarity of the read to that truck's plate, 0-100
+    target: str | None  # the state the truck moves to, or None
+    at: datetime  # when it happened: the capture, never later than now
+
+
+def needs_yard_room(position: str, state: str) -> bool:
+    """Whether deciding for a truck in ``state`` at this camera needs the yard's free places
+    (the service then reads them, locking the yard's row)."""
+    step = STEPS[position]
+    return step.takes_yard_place and state in step.acts_on
+
+
+def step(position: str, state: str, yard_places_left: int | None) -> tuple[str | None, str]:
+    """``(target, "")`` if a truck known to be this one moves on, else ``(None, reason)``.
+    Also the desk's rule once an operator has named the truck."""
+    rule = STEPS[position]
+    if state not in rule.acts_on:
+        return None, f"state_{state}"
+    if rule.takes_yard_place:
+        if yard_places_left is None:
+            raise ValueError("a check-in needs the yard's free places")
+        if yard_places_left <= 0:
+            return None, "yard_full"
+    return rule.target, ""
+
+
+def moment(captured_at: datetime, now: datetime) -> datetime:
+    """When a read's step happened: its capture, but never in the future."""
+    return min(captured_at, now)
+
+
+def timing(captured_at: datetime, now: datetime) -> str:
+    """"clock_ahead" or "stale" for a read not dated now, else ""."""
+    if captured_at - now > CLOCK_AHEAD_LIMIT:
+        return "clock_ahead"
+    if now - captured_at > MAX_READ_AGE:
+        return "stale"
+    return ""
+
+
+def decide(read: Read, camera: CameraSetup, candidates: Sequence[Candidate], *,
+           now: datetime, yard_places_left: int | None = None) -> Decision:
+    """What the read does. ``candidates``: the active trucks at the gate with the read's key,
+    or, if none, the closest ones; ``yard_places_left`` is needed only when
+    :func:`needs_yard_room` says so for the one truck with the read's key."""
+    at = moment(read.captured_at, now)
+    truck, score, identity = _identify(read.plate_key, candidates)
+    held = (timing(read.captured_at, now)
+            or ("low_confidence" if read.confidence < camera.min_confidence else "")
+            or identity)
+    proposal = truck.declaration_id if truck is not None else None
+    if held:
+        return Decision(EXCEPTION, HOLD, held, proposal, score, None, at)
+    target, reason = step(camera.position, truck.state, yard_places_left)
+    return Decision(MATCHED, OPEN if target else HOLD, reason, proposal, score, target, at)
+
+
+def _identify(key: str, candidates: Sequence[Candidate]) -> tuple[Candidate | None, float | None,
+                                                                   str]:
+    """The truck the read is about and its score, and "" if it is surely that truck, else
+    why not ("unmatched", "ambiguous", or "near_match" with the closest truck proposed)."""
+    if not candidates:
+        return None, None, "unmatched"
+    by_id = {c.declaration_id: c for c in candidates}
+    match = PlateIndex.of_keys(list(by_id), [c.plate_key for c in by_id.values()]).match(key)
+    if match is None:
+        return None, None, "unmatched"
+    if match.ambiguous:  # two trucks with this key, or two close ones
+        return None, None, "ambiguous"
+    return by_id[match.key], match.score, "" if match.exact else "near_match"
