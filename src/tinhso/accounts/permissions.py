@@ -19,6 +19,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({R.SYSTEM_ADMIN}),
     "accounts.manage_api_keys": frozenset({R.SYSTEM_ADMIN}),
     "border.declare": frozenset({R.ENTERPRISE_STAFF}),
+    "border.drive": frozenset({R.DRIVER}),
     "border.yard_console": frozenset({R.YARD_OPERATOR}),
     "border.gate_console": frozenset({R.GATE_OPERATOR, R.GATE_BOARD}),
     "border.clear_customs": frozenset({R.CUSTOMS_OFFICER}),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("ticket/<str:token>/", views.ticket, name="ticket"),
     path("enterprise/", views.enterprise, name="enterprise"),
+    path("driver/", views.driver_trucks, name="driver"),
     path("declarations/<int:pk>/", views.declaration, name="declaration"),
     path("declarations/<int:pk>/edit/", views.edit, name="edit"),
     path("declarations/<int:pk>/book/", views.book, name="book"),

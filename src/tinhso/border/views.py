@@ -18,6 +18,7 @@ from tinhso.accounts.models import Organization, Role
 from tinhso.accounts.permissions import has_perm, organizations_with_role, require
 from tinhso.border import selectors, services
 from tinhso.border.access import AGENCY_FIELDS, hidden_fields
+from tinhso.border.drivers import trucks_of_driver
 from tinhso.border.models import (
     Agency,
     Declaration,
@@ -32,11 +33,18 @@ from tinhso.border.models import (
     Yard,
 )
 from tinhso.border.validation import parse_datetime_field, parse_int_field
-from tinhso.border.workflow import ACTIVE_STATES, CHECKED_IN_STATES, GATE_PIPELINE_STATES
+from tinhso.border.workflow import (
+    ACTIVE_STATES,
+    ARRIVING_STATES,
+    CHECKED_IN_STATES,
+    EDITABLE_STATES,
+    GATE_PIPELINE_STATES,
+)
 from tinhso.core.errors import DomainError, FieldCollector, InvalidInput
 from tinhso.core.language import current_language
 from tinhso.core.periods import requested_period
 from tinhso.core.validators import InvalidValue
+from tinhso.payments import selectors as payment_selectors
 
 S = DeclarationState
 
@@ -118,16 +126,49 @@ def _visible_or_404(user, pk: int) -> Declaration:
         pk=pk)
 
 
+def _gate_hours(gate: Gate, now=None) -> dict:
+    """What every page about a gate says of its hours: whether it is open now and, when
+    closed, when it opens again (read by border/_closed.html as `g`)."""
+    now = now or timezone.now()
+    return {"gate_now": {"is_open": gate.is_open_at(now), "reopens_at": gate.reopens_at(now),
+                         "opens_at": gate.opens_at, "closes_at": gate.closes_at,
+                         "around_the_clock": gate.open_around_the_clock},
+            "today": now, "en": current_language() == "en"}
+
+
+@login_required
+def driver_trucks(request):
+    """The driver's own trucks: the declarations that give their mobile number as the
+    driver's, each with its e-ticket."""
+    require(request.user, "border.drive")
+    now = timezone.now()
+    trucks = list(trucks_of_driver(request.user).select_related("gate", "slot", "enterprise")
+                  .order_by("-expected_arrival")[:50])
+    gates = {}
+    for truck in trucks:
+        if truck.gate_id not in gates:
+            gates[truck.gate_id] = _gate_hours(truck.gate, now)["gate_now"]
+        truck.gate_now = gates[truck.gate_id]
+    return render(request, "border/driver.html", {
+        "trucks": trucks, "today": now, "en": current_language() == "en",
+        "active": set(ACTIVE_STATES)})
+
+
 @login_required
 def declaration(request, pk: int):
     """One truck: its state, booking (with the nearest free slots when full), correction."""
     declaration = _visible_or_404(request.user, pk)
     can_edit = has_perm(request.user, "border.declare", declaration.enterprise_id)
     context = {"d": declaration, "can_edit": can_edit, "errors": {}, "alternatives": [],
+               "can_change": can_edit and declaration.state in EDITABLE_STATES,
+               "can_book": can_edit and declaration.state in ARRIVING_STATES,
                "hidden": hidden_fields(request.user, declaration),
                "position": selectors.queue_position(declaration),
-               "clearances": declaration.clearances.select_related("officer")}
-    if can_edit and declaration.state in {S.SUBMITTED, S.NO_SHOW, S.BOOKED}:
+               "clearances": declaration.clearances.select_related("officer"),
+               "invoices": payment_selectors.invoices_for(request.user).filter(
+                   declaration=declaration).order_by("-created_at"),
+               **_gate_hours(declaration.gate)}
+    if context["can_book"]:
         context["alternatives"] = services.nearest_free_slots(
             declaration.gate, declaration.direction, declaration.expected_arrival,
             perishable=declaration.goods.perishable, limit=6)
@@ -231,9 +272,15 @@ def gate_console(request):
         except ValueError:
             count = 1
         called = services.call_next(actor=request.user, gate=gate, count=count)
+        reopens_at = gate.reopens_at(timezone.now())
         if called:
             messages.success(request, _("Called: %(plates)s") % {
                 "plates": ", ".join(d.plate for d in called)})
+        elif reopens_at is not None:
+            local = timezone.localtime(reopens_at)
+            same_day = local.date() == timezone.localdate()
+            messages.error(request, _("No truck was called: the gate is closed until %(time)s.")
+                           % {"time": local.strftime("%H:%M" if same_day else "%H:%M %d/%m")})
         else:
             messages.error(request, _("No truck was called: the queue is empty or the gate is "
                                       "full or closed."))
@@ -245,7 +292,7 @@ def gate_console(request):
                    .select_related("goods").order_by("called_at"))
     return render(request, "border/gate_console.html", {
         "gates": gates, "gate": gate, "rows": rows, "in_pipeline": in_pipeline,
-        "room": selectors.gate_room_now(gate, timezone.now()),
+        "room": selectors.gate_room_now(gate, timezone.now()), **_gate_hours(gate),
     })
 
 
@@ -339,7 +386,8 @@ def notices(request):
     return render(request, "border/notices.html", {
         "notices": GateNotice.objects.select_related("gate")[:50],
         "gates": Gate.objects.filter(is_active=True), "directions": Direction.choices,
-        "kinds": GateNotice.Kind.choices, "errors": errors, "data": request.POST})
+        "kinds": GateNotice.Kind.choices, "errors": errors, "data": request.POST,
+        "checked_directions": request.POST.getlist("directions")})
 
 
 @login_required

@@ -1,0 +1,193 @@
+"""Every role can do its job on a phone: each demo role logs in and opens every page of its
+work on a 390-px screen, with demo data on them; no page may be wider than the phone.
+
+Screenshots of every page go to $TINHSO_SCREENSHOTS/phone/ (default /tmp/phone/)."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from tests.border.conftest import border  # noqa: F401
+from tests.border.test_browser import CHROMIUM, SHOTS, browser  # noqa: F401
+from tests.factories import DeclarationFactory
+from tinhso.accounts.models import Organization
+from tinhso.border import whatif
+from tinhso.border.models import (
+    Camera,
+    Gate,
+    GateNotice,
+    PlateEvent,
+    SavedDriver,
+    SavedVehicle,
+    WhatIfRun,
+)
+from tinhso.core.demo import DEMO_PASSWORD
+from tinhso.payments.services import issue_crossing_invoice
+
+PHONE = 390
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+assert CHROMIUM  # the launcher of tests/border/test_browser.py
+
+
+@pytest.fixture
+def demo_day(border, settings):  # noqa: F811
+    """A working morning: trucks of both demo enterprises in every kind of state, a read
+    waiting at the exception desk, a gate notice, a finished what-if run and invoices."""
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    mine = Organization.objects.get(code="dn-nong-san-xu-lang")
+    theirs = Organization.objects.get(code="dn-logistics-huu-nghi")
+    trucks = {state: DeclarationFactory(enterprise=mine, gate=border, **{state: True})
+              for state in ("submitted", "booked", "in_yard", "held", "called", "crossed",
+                            "rejected", "cancelled")}
+    trucks["perishable"] = DeclarationFactory(enterprise=mine, gate=border, booked=True,
+                                              perishable=True)
+    trucks["theirs"] = DeclarationFactory(enterprise=theirs, gate=border, in_yard=True,
+                                          driver_name="Lục Văn Sơn", driver_phone="0987654321")
+    trucks["theirs_crossed"] = DeclarationFactory(enterprise=theirs, gate=border, crossed=True,
+                                                  driver_phone="0987654321")
+    invoices = {key: issue_crossing_invoice(declaration=trucks[key])
+                for key in ("crossed", "theirs_crossed")}
+    PlateEvent.objects.create(
+        camera=Camera.objects.get(code="cam-yard-huu-nghi-1-in"), event_id="demo-1",
+        plate_read="12C-7OO.O1", confidence=0.62, captured_at=timezone.now(), barrier="hold",
+        status=PlateEvent.Status.EXCEPTION, reason="low_confidence")
+    now = timezone.now()
+    GateNotice.objects.create(
+        gate=Gate.objects.get(code="tan-thanh"), kind=GateNotice.Kind.REDUCED,
+        starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=1, hours=6),
+        capacity_pct=50, reason_vi="Phía bạn tăng cường kiểm tra hàng hóa nông sản",
+        reason_en="Stricter produce inspection on the other side")
+    run = WhatIfRun.objects.create(scenario="normal-day", capacity_change=-20, policy="all",
+                                   seed=1, steps_total=len(whatif._policies("all")) + 1)
+    whatif.run(run.pk)
+    return {"trucks": trucks, "invoices": invoices, "run": WhatIfRun.objects.get(pk=run.pk)}
+
+
+# Every page of each role's work (`{truck}` is a declaration of theirs, `{ticket}` its
+# e-ticket, `{invoice}` an invoice they may see, `{run}` the what-if run).
+EVERYONE = ["/", "/border/", "/accounts/profile/"]
+ENTERPRISE = ["/border/enterprise/", "/border/declarations/{submitted}/",
+              "/border/declarations/{booked}/", "/border/declarations/{in_yard}/",
+              "/border/declarations/{crossed}/", "/border/declarations/{rejected}/",
+              "/border/declarations/{submitted}/edit/", "/border/declarations/{in_yard}/edit/",
+              "/border/ticket/{ticket}/", "/payments/invoices/", "/payments/invoices/{invoice}/"]
+OFFICER = ["/border/declarations/{in_yard}/", "/border/declarations/{held}/"]
+BOARD = ["/border/dashboard/", "/border/notices/", "/border/reports/", "/border/what-if/",
+         "/border/what-if/{run}/", "/border/gate/", "/border/gate/?gate=tan-thanh",
+         "/border/gates/", "/border/gates/huu-nghi/", "/border/gates/huu-nghi/yards/new/",
+         "/border/gates/huu-nghi/cameras/new/", "/border/yards/yard-huu-nghi-1/",
+         "/border/cameras/cam-yard-huu-nghi-1-in/",
+         "/payments/invoices/", "/payments/invoices/{invoice}/"]
+PAGES = {
+    "doanhnghiep": ENTERPRISE,
+    "doanhnghiep2": ["/border/enterprise/", "/border/declarations/{theirs}/",
+                     "/border/declarations/{theirs}/edit/", "/payments/invoices/",
+                     "/payments/invoices/{their_invoice}/"],
+    "laixe": ["/border/driver/", "/border/ticket/{ticket}/", "/border/ticket/{in_yard_ticket}/"],
+    "baixe": ["/border/yard/", *OFFICER],
+    "cuakhau": ["/border/gate/", "/border/gate/?gate=tan-thanh", *OFFICER],
+    "haiquan": ["/border/clearance/", *OFFICER],
+    "kiemdich": ["/border/clearance/", *OFFICER],
+    "bienphong": ["/border/clearance/", *OFFICER],
+    "bql": [*BOARD, *OFFICER],
+    "thungan": ["/payments/cashier/", "/payments/reconciliation/", "/payments/invoices/",
+                "/payments/invoices/{invoice}/", "/border/reports/", *OFFICER],
+    "xa": [],
+    "lanhdao": ["/border/dashboard/", "/border/reports/", "/border/what-if/",
+                "/border/what-if/{run}/", "/payments/invoices/", "/payments/invoices/{invoice}/",
+                *OFFICER],
+    "admin": [*ENTERPRISE, *BOARD, "/border/yard/", "/border/clearance/?agency=customs",
+              "/border/clearance/?agency=quarantine", "/border/clearance/?agency=border_guard",
+              "/payments/cashier/", "/payments/reconciliation/", "/audit/", "/border/driver/"],
+}
+
+
+def _urls(login: str, demo: dict) -> list[tuple[str, str]]:
+    trucks, invoices = demo["trucks"], demo["invoices"]
+    values = {state: d.pk for state, d in trucks.items()}
+    values.update(ticket=trucks["booked"].ticket_token,
+                  in_yard_ticket=trucks["in_yard"].ticket_token,
+                  invoice=invoices["crossed"].reference,
+                  their_invoice=invoices["theirs_crossed"].reference, run=demo["run"].pk)
+    return [(url, url.format(**values)) for url in [*EVERYONE, *PAGES[login]]]
+
+
+def _log_in(page, base: str, login: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", f"{login}@demo.tinhso.vn")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def _nav_links(page) -> set[str]:
+    hrefs = page.eval_on_selector_all("header.site nav a[href]",
+                                      "links => links.map(a => a.getAttribute('href'))")
+    return {h for h in hrefs if h.startswith("/")}
+
+
+def test_every_page_of_every_role_fits_a_390_px_phone(live_server, demo_day, browser):  # noqa: F811
+    shots = Path(os.environ.get("TINHSO_SCREENSHOTS", SHOTS)) / "phone"
+    shots.mkdir(parents=True, exist_ok=True)
+    too_wide, not_ok, unvisited = [], [], {}
+    for login in PAGES:
+        context = browser.new_context(viewport={"width": PHONE, "height": 844},
+                                      device_scale_factor=1, locale="vi-VN")
+        page = context.new_page()
+        _log_in(page, live_server.url, login)
+        visited, menu = set(), set()
+        for template, url in _urls(login, demo_day):
+            response = page.goto(f"{live_server.url}{url}")
+            page.wait_for_load_state("load")
+            visited.add(url.split("?")[0])
+            if response.status != 200:
+                not_ok.append(f"{login} {url}: HTTP {response.status}")
+                continue
+            menu |= _nav_links(page)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            name = re.sub(r"[^a-z0-9=-]+", "_", f"{login}{template}").strip("_")
+            page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+            if width > PHONE:
+                too_wide.append(f"{login} {url}: {width} px")
+        # The list above is complete: every page the role's menu links to was opened.
+        missing = {m for m in menu if m.split("?")[0] not in visited
+                   and not m.startswith(("/accounts/logout", "/i18n/"))}
+        if missing:
+            unvisited[login] = sorted(missing)
+        context.close()
+    problems = [*not_ok, *(f"wider than a {PHONE}-px phone: {w}" for w in too_wide),
+                *(f"{login}'s menu links to pages this test does not open: {urls}"
+                  for login, urls in unvisited.items())]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def saved(border, settings):  # noqa: F811
+    """A vehicle and a driver the demo enterprise declared before (set up before the
+    browser starts: Django refuses queries inside Playwright's event loop)."""
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    mine = Organization.objects.get(code="dn-nong-san-xu-lang")
+    SavedVehicle.objects.create(enterprise=mine, plate="12C-555.66", trailer_plate="12R-044.55")
+    SavedDriver.objects.create(enterprise=mine, full_name="Lăng Văn Khải",
+                               id_number="020090009999", phone="0912345678")
+
+
+def test_picking_a_saved_vehicle_and_driver_fills_the_rest(live_server, saved, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": PHONE, "height": 844})
+    _log_in(page, live_server.url, "doanhnghiep")
+    page.goto(f"{live_server.url}/border/enterprise/")
+    page.fill("#f-plate", "12C-555.66")
+    assert page.input_value("#f-trailer") == "12R-044.55"
+    page.fill("#f-driver", "Lăng Văn Khải")
+    assert page.input_value("#f-idn") == "020090009999"
+    assert page.input_value("#f-phone") == "0912345678"
+    # A name nobody saved fills nothing.
+    page.fill("#f-idn", "")
+    page.fill("#f-driver", "Lăng Văn")
+    assert page.input_value("#f-idn") == ""
