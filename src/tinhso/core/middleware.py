@@ -72,6 +72,11 @@ class InputGuardMiddleware:
     def _first_bad_field(request) -> InvalidValue | None:
         try:
             check_text(request.path, "path")
+            if request.method == "POST":
+                # Parsing a multipart form consumes the stream; read (and keep) the body
+                # first so a view that reads `request.body` (the bank webhook's signature)
+                # still can. Nothing on this platform uploads files.
+                request.body  # noqa: B018
             sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
             for source in sources:
                 for name, values in source.lists():
