@@ -15,3 +15,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# A database outage met outside a view is a 503 as well (core.middleware).
+handler500 = "tinhso.core.middleware.server_error"

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.core.constraints import moment_in_window
 from tinhso.payments.feecalc import FeeDirection, GoodsKind, Rate, VehicleClass
 
 PLACEHOLDER_LABEL = "tạm tính / placeholder"
@@ -207,6 +208,7 @@ class BankTransaction(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["provider", "transaction_id"],
                                     name="bank_transaction_idempotent"),
+            moment_in_window("credited_at", "bank_credited_at_in_window", nullable=True),
         ]
 
     def __str__(self) -> str:
