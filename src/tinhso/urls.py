@@ -15,3 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "tinhso.core.views.forbidden"
+handler404 = "tinhso.core.views.not_found"
+handler500 = "tinhso.core.views.server_error"
