@@ -127,6 +127,20 @@ def test_every_page_of_every_role_is_in_words_not_codes(client, reads, settings)
             reads["trucks"]["booked"].ticket_token)]:
         found += [f"anonymous {url}: {p}" for p in problems_in(client.get(url).content.decode())]
     assert pages > 80
+    # In English too, money is grouped the same way (5.500.000 ₫), whatever the locale.
+    client.force_login(User.objects.get(email="admin@demo.tinhso.vn"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for url in ["/border/reports/", "/payments/invoices/", "/payments/cashier/",
+                "/payments/reconciliation/",
+                f"/payments/invoices/{reads['invoices']['crossed'].reference}/"]:
+        response = client.get(url)
+        assert response["Content-Language"] == "en"
+        text = visible_text(response.content.decode())
+        found += [f"English {url}: unformatted amount {m.group(0)!r}"
+                  for m in RAW_AMOUNT.finditer(text)]
+        found += [f"English {url}: amount grouped with commas {m.group(0)!r}"
+                  for m in re.finditer(r"\d{1,3}(,\d{3})+\s*₫", text)]
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
     assert not found, f"{len(found)} problems:\n" + "\n".join(sorted(set(found)))
 
 
