@@ -16,5 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "tinhso.core.views.forbidden"
+handler404 = "tinhso.core.views.not_found"
 # A database outage met outside a view is a 503 as well (core.middleware).
-handler500 = "tinhso.core.middleware.server_error"
+handler500 = "tinhso.core.views.server_error"

@@ -61,7 +61,7 @@ def test_fresh_fruit_export_from_declaration_to_crossed(border, camera_key, gate
         called = post(gate_operator, "/api/v1/border/gates/huu-nghi/call", {"count": 5})
     assert [c["state"] for c in called.json()] == ["called"]
     notifications = settings.NOTIFY_FILE.read_text(encoding="utf-8")
-    assert "0912000002" in notifications and "mời lên cửa khẩu" in notifications
+    assert "0912000002" in notifications and "mời lên Cửa khẩu quốc tế Hữu Nghị ngay" in notifications
 
     answer = camera_read(cameras, camera_key, "cam-yard-huu-nghi-1-out", "e2", "12C-123.45")
     assert answer.json()["state"] == "at_gate" and answer.json()["barrier"] == "open"

@@ -9,7 +9,7 @@ from django.test import Client, RequestFactory
 
 from tests.factories import user_with_role
 from tinhso.accounts.models import Role
-from tinhso.core.middleware import server_error
+from tinhso.core.views import server_error
 
 
 @pytest.fixture

@@ -11,12 +11,10 @@
 from __future__ import annotations
 
 import logging
-import sys
 from html import escape
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
-from django.views import defaults
 
 from tinhso.core.errors import CoreError, core_error
 from tinhso.core.language import current_language
@@ -101,12 +99,3 @@ class DatabaseUnavailableMiddleware:
                          exception)
             return database_unavailable(request)
         return None
-
-
-def server_error(request):
-    """``handler500``: a database outage met outside a view (a session saved on the way
-    out) is a 503 too; anything else is Django's own 500 page."""
-    exception = sys.exc_info()[1]
-    if isinstance(exception, DATABASE_ERRORS):
-        return database_unavailable(request)
-    return defaults.server_error(request)
