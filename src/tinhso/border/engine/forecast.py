@@ -57,21 +57,10 @@ class WaitEstimate:
 UNKNOWN = WaitEstimate(math.inf, math.inf)
 
 
-def estimate_wait(
-    queue_ahead: int,
-    recent_crossings: Sequence[float | datetime] | np.ndarray,
-    now: float | datetime,
-    *,
-    window_hours: float = 3.0,
-    capacity_per_hour: float | None = None,
-    open_from: float | None = None,
-    open_to: float | None = None,
-) -> float:
-    """Hours a truck arriving at ``now`` will wait, ``inf`` if nothing is known (the
-    arguments are those of `estimate_waits`)."""
-    return estimate_waits(queue_ahead, recent_crossings, now, window_hours=window_hours,
-                          capacity_per_hour=capacity_per_hour, open_from=open_from,
-                          open_to=open_to).hours
+def estimate_wait(*args, **kwargs) -> float:
+    """Hours a truck arriving at ``now`` will wait, ``inf`` if nothing is known: the
+    ``hours`` of `estimate_waits`, which takes the same arguments."""
+    return estimate_waits(*args, **kwargs).hours
 
 
 def estimate_waits(

@@ -388,20 +388,27 @@ def save_yard(*, actor, data: Mapping[str, Any], yard: Yard | None = None) -> Ya
     with transaction.atomic():
         if yard is not None:
             yard = Yard.objects.select_for_update().get(pk=yard.pk)
-        values = clean_yard(yard, data)
-        created = yard is None
-        changed = _diff(yard, values)
-        if not changed:
-            return yard
-        yard = yard or Yard()
-        for name, (_old, new) in changed.items():
-            setattr(yard, name, new)
-        yard.save()
-        _record(actor, "yard.create" if created else "yard.update", yard, changed,
-                created=created)
-        forget_cameras(yard.cameras.values_list("code", flat=True))
-        _forget_status()
+        yard, saved = _save(actor, "yard", Yard, yard, clean_yard(yard, data))
+        if saved:
+            forget_cameras(yard.cameras.values_list("code", flat=True))
+            _forget_status()
     return yard
+
+
+def _save(actor, kind: str, model, instance, values: dict[str, Any]):
+    """Create `instance` (None) or apply to it the values that differ, with the audit entry
+    of what changed; (the row, whether anything was written)."""
+    created = instance is None
+    changed = _diff(instance, values)
+    if not changed:
+        return instance, False
+    instance = instance or model()
+    for name, (_old, new) in changed.items():
+        setattr(instance, name, new)
+    instance.save()
+    _record(actor, f"{kind}.create" if created else f"{kind}.update", instance, changed,
+            created=created)
+    return instance, True
 
 
 # ---------------------------------------------------------------- cameras
@@ -477,16 +484,7 @@ def save_camera(*, actor, data: Mapping[str, Any], camera: Camera | None = None)
     with transaction.atomic():
         if camera is not None:
             camera = Camera.objects.select_for_update().get(pk=camera.pk)
-        values = clean_camera(camera, data)
-        created = camera is None
-        changed = _diff(camera, values)
-        if not changed:
-            return camera
-        camera = camera or Camera()
-        for name, (_old, new) in changed.items():
-            setattr(camera, name, new)
-        camera.save()
-        _record(actor, "camera.create" if created else "camera.update", camera, changed,
-                created=created)
-        forget_cameras([camera.code])
+        camera, saved = _save(actor, "camera", Camera, camera, clean_camera(camera, data))
+        if saved:
+            forget_cameras([camera.code])
     return camera
