@@ -114,6 +114,17 @@ class QueueEntryOut(Schema):
 class ClearanceIn(Schema):
     agency: str = Field(examples=["customs"])
     verdict: str = Field(examples=["pass"])
+    reason: str = Field("", description=(
+        "Required for hold and reject, ignored for pass. Hold: inspection, "
+        "documents_missing, sample, other; reject: documents_invalid, goods_mismatch, "
+        "phytosanitary, prohibited, other. \"other\" needs a note."), examples=[""])
+    note: str = ""
+
+
+class CancelIn(Schema):
+    reason: str = Field("", description=(
+        "Required: trip_cancelled, wrong_gate_vehicle, goods_not_ready or other "
+        "(\"other\" needs a note)."), examples=["trip_cancelled"])
     note: str = ""
 
 

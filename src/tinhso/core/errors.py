@@ -90,12 +90,23 @@ class CoreError(StrEnum):
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     UNAUTHENTICATED = "unauthenticated"
+    # The reason an irreversible action asks for (core.reasons).
+    REASON_REQUIRED = "reason.required"
+    REASON_UNKNOWN = "reason.unknown"
+    REASON_NOTE_REQUIRED = "reason.note_required"
 
 
 MESSAGES: dict[CoreError, tuple[str, int]] = {
     CoreError.FORBIDDEN: (gettext_noop("You are not allowed to do this."), 403),
     CoreError.NOT_FOUND: (gettext_noop("Not found."), 404),
     CoreError.UNAUTHENTICATED: (gettext_noop("Log in or send a valid API key."), 401),
+    CoreError.REASON_REQUIRED: (gettext_noop("Choose a reason."), 422),
+    # {reason}: the code sent; {choices}: the codes allowed, comma-separated.
+    CoreError.REASON_UNKNOWN: (
+        gettext_noop("“{reason}” is not a reason for this action: choose one of {choices}."),
+        422),
+    CoreError.REASON_NOTE_REQUIRED: (
+        gettext_noop("With the reason “other”, describe the reason in the note."), 422),
 }
 
 core_error = coded_error(MESSAGES)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class InvoiceLineOut(Schema):
@@ -45,6 +45,13 @@ class InvoiceDetailOut(InvoiceOut):
 
 class ConfirmIn(Schema):
     amount_vnd: int
+    note: str = ""
+
+
+class ReverseCashIn(Schema):
+    reason: str = Field("", description=(
+        "Required: cash_not_received, wrong_invoice, counting_error or other "
+        "(\"other\" needs a note)."), examples=["wrong_invoice"])
     note: str = ""
 
 
