@@ -118,6 +118,8 @@ def test_a_cancel_keeps_its_reason_and_the_enterprise_sees_it(border):
     response = post(logged_in("doanhnghiep"), f"{API}/declarations/{truck.pk}/cancel",
                     {"reason": "wrong_gate_vehicle", "note": "Đổi xe 12C-999.99"})
     assert response.status_code == 200 and response.json()["state"] == "cancelled"
+    assert (response.json()["cancel_reason"], response.json()["cancel_note"]) == (
+        "wrong_gate_vehicle", "Đổi xe 12C-999.99")
     truck.refresh_from_db()
     assert (truck.cancel_reason, truck.cancel_note) == ("wrong_gate_vehicle",
                                                         "Đổi xe 12C-999.99")

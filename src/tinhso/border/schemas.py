@@ -56,6 +56,8 @@ class DeclarationOut(Schema):
     slot_starts_at: datetime | None
     ticket_url: str
     queue_position: int | None = None
+    cancel_reason: str = Field("", description="Why the enterprise cancelled (a reason code).")
+    cancel_note: str = ""
 
 
 class BookingIn(Schema):
