@@ -90,6 +90,7 @@ class CoreError(StrEnum):
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     UNAUTHENTICATED = "unauthenticated"
+    UNAVAILABLE = "unavailable"
     # The reason an irreversible action asks for (core.reasons).
     REASON_REQUIRED = "reason.required"
     REASON_UNKNOWN = "reason.unknown"
@@ -100,6 +101,9 @@ MESSAGES: dict[CoreError, tuple[str, int]] = {
     CoreError.FORBIDDEN: (gettext_noop("You are not allowed to do this."), 403),
     CoreError.NOT_FOUND: (gettext_noop("Not found."), 404),
     CoreError.UNAUTHENTICATED: (gettext_noop("Log in or send a valid API key."), 401),
+    CoreError.UNAVAILABLE: (
+        gettext_noop("The service is temporarily unavailable. Please try again in a minute."),
+        503),
     CoreError.REASON_REQUIRED: (gettext_noop("Choose a reason."), 422),
     # {reason}: the code sent; {choices}: the codes allowed, comma-separated.
     CoreError.REASON_UNKNOWN: (

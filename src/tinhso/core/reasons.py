@@ -11,7 +11,7 @@ from django.utils import translation
 from tinhso.core.errors import CoreError, core_error
 
 OTHER = "other"
-NOTE_MAX_LENGTH = 500
+NOTE_MAX_LENGTH = 1000
 
 
 def clean_reason(choices: type[models.TextChoices], reason: str | None,

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Field, Schema
+from ninja import Schema
+from pydantic import Field
+
+from tinhso.core.schema_types import MAX_AMOUNT_VND, text
 
 
 class InvoiceLineOut(Schema):
@@ -44,15 +47,15 @@ class InvoiceDetailOut(InvoiceOut):
 
 
 class ConfirmIn(Schema):
-    amount_vnd: int
-    note: str = ""
+    amount_vnd: int = Field(ge=1, le=MAX_AMOUNT_VND)
+    note: text(500) = ""
 
 
 class ReverseCashIn(Schema):
-    reason: str = Field("", description=(
+    reason: text(64) = Field("", description=(
         "Required: cash_not_received, wrong_invoice, counting_error or other "
         "(\"other\" needs a note)."), examples=["wrong_invoice"])
-    note: str = ""
+    note: text(1000) = ""
 
 
 class WebhookOut(Schema):

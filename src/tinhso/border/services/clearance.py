@@ -47,6 +47,12 @@ def record_clearance(*, actor, declaration: Declaration, agency: str, verdict: s
     need has passed it; a hold stops it; a reject ends the trip. A hold or a reject needs a
     reason (a code of ``HoldReason`` / ``RejectReason``; "other" needs a note), stored with
     the verdict, in the audit entry and in the enterprise's notification; a pass needs none."""
+    if agency not in AGENCY_PERMISSION:
+        # Who may record no verdict at all is refused as for a real agency, before being
+        # told the agency does not exist.
+        if not any(has_perm(actor, permission) for permission in AGENCY_PERMISSION.values()):
+            require(actor, AGENCY_PERMISSION[Agency.CUSTOMS])
+        raise border_error(BorderError.UNKNOWN_AGENCY, field="agency", agency=agency)
     require(actor, AGENCY_PERMISSION[Agency(agency)])
     if verdict not in Verdict.values:
         raise border_error(BorderError.UNKNOWN_VERDICT, field="verdict", verdict=verdict)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('border', '0006_fold_plate_keys'),
+        ('border', '0007_moments_in_window'),
     ]
 
     operations = [
