@@ -118,9 +118,11 @@ DECLARATION_ACTIONS = {
     ("correct", "api"): lambda c, d: put(c, f"{API}/declarations/{d.pk}", correction(d)),
     ("correct", "page"): lambda c, d: c.post(f"/border/declarations/{d.pk}/edit/",
                                              correction(d)),
-    ("cancel", "api"): lambda c, d: post(c, f"{API}/declarations/{d.pk}/cancel", {}),
+    ("cancel", "api"): lambda c, d: post(c, f"{API}/declarations/{d.pk}/cancel",
+                                         {"reason": "trip_cancelled"}),
     ("cancel", "page"): lambda c, d: c.post(f"/border/declarations/{d.pk}/cancel/",
-                                            {"note": "Đổi kế hoạch"}),
+                                            {"confirm": "yes", "reason": "other",
+                                             "note": "Đổi kế hoạch"}),
     ("book", "api"): lambda c, d: post(c, f"{API}/declarations/{d.pk}/booking",
                                        {"starts_at": later_hour(d)}),
     ("book", "page"): lambda c, d: c.post(f"/border/declarations/{d.pk}/book/",
@@ -236,12 +238,15 @@ def test_the_enterprises_staff_declare_for_it(border, channel):
 
 def clearance_api(client, truck, agency, verdict):
     return post(client, f"{API}/declarations/{truck.pk}/clearance",
-                {"agency": agency, "verdict": verdict, "note": "Kiểm tra"})
+                {"agency": agency, "verdict": verdict, "reason": "documents_invalid",
+                 "note": "Kiểm tra"})
 
 
 def clearance_page(client, truck, agency, verdict):
     return client.post("/border/clearance/", {"agency": agency, "declaration": truck.pk,
-                                              "verdict": verdict, "note": "Kiểm tra"})
+                                              "verdict": verdict, "confirm": "yes",
+                                              "reason": "documents_invalid",
+                                              "note": "Kiểm tra"})
 
 
 @pytest.mark.parametrize("channel", ["api", "page"])

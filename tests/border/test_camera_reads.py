@@ -29,7 +29,8 @@ def test_a_truck_changed_after_the_match_is_read_again_before_it_moves(
 
     def match_then_cancel(gate, *, key):
         found = matched(gate, key=key)
-        services.cancel_declaration(actor=enterprise_user, declaration=truck)
+        services.cancel_declaration(actor=enterprise_user, declaration=truck,
+                                    reason="trip_cancelled")
         return found
 
     monkeypatch.setattr(selectors, "active_trucks_at", match_then_cancel)
@@ -150,7 +151,8 @@ def test_a_stale_plate_index_never_moves_a_truck_that_left(border, enterprise_us
     gone = declare(enterprise_user, plate="14C-777.88")
     removed = declare(enterprise_user, plate="15C-555.66")
     read(yard_key, "g1", "29A-000.00")  # a misread: loads the gate's plate index
-    services.cancel_declaration(actor=enterprise_user, declaration=gone)
+    services.cancel_declaration(actor=enterprise_user, declaration=gone,
+                                reason="wrong_gate_vehicle")
     event = read(yard_key, "g2", "14C-777.8")  # close to the cancelled truck's plate only
     assert (event.declaration_id, event.status, event.reason) == (None, "exception", "unmatched")
     Declaration.objects.filter(pk=removed.pk).delete()  # an admin removes it

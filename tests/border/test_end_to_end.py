@@ -107,7 +107,8 @@ def test_truck_held_by_quarantine_cannot_cross(border, camera_key, gate_camera_k
         post(logged_in(officer), f"/api/v1/border/declarations/{truck['id']}/clearance",
              {"agency": agency, "verdict": "pass"})
     held = post(logged_in("kiemdich"), f"/api/v1/border/declarations/{truck['id']}/clearance",
-                {"agency": "quarantine", "verdict": "hold", "note": "Lấy mẫu kiểm tra sâu bệnh"})
+                {"agency": "quarantine", "verdict": "hold", "reason": "sample",
+                 "note": "Lấy mẫu kiểm tra sâu bệnh"})
     assert held.json()["state"] == "held"
     answer = camera_read(cameras, gate_camera_key, "cam-huu-nghi-gate", "h3", "12C-123.45")
     assert answer.json()["barrier"] == "hold"

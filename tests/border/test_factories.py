@@ -35,7 +35,8 @@ def test_a_booked_truck_is_counted_in_its_slot_and_the_app_can_give_the_place_ba
     assert slot.starts_at == selectors.hour_of(fruit.expected_arrival)
     assert (slot.capacity, slot.booked, slot.booked_perishable) == (
         border.export_per_hour, 2, 1)
-    services.cancel_declaration(actor=enterprise_user, declaration=fruit)
+    services.cancel_declaration(actor=enterprise_user, declaration=fruit,
+                                reason="trip_cancelled")
     slot.refresh_from_db()
     assert (slot.booked, slot.booked_perishable) == (1, 0)
 

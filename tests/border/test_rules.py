@@ -83,7 +83,8 @@ def test_perishable_share_is_kept_for_fresh_produce(border, enterprise_user):
 def test_cancelling_gives_the_place_back(border, enterprise_user):
     declaration = declare(enterprise_user)
     services.book_slot(actor=enterprise_user, declaration=declaration, starts_at=next_hour())
-    services.cancel_declaration(actor=enterprise_user, declaration=declaration)
+    services.cancel_declaration(actor=enterprise_user, declaration=declaration,
+                                reason="trip_cancelled")
     assert Slot.objects.get().booked == 0
     assert Declaration.objects.get().state == "cancelled"
     assert Declaration.objects.get().slot_id is None
@@ -121,7 +122,7 @@ def test_correcting_the_goods_of_a_booked_truck_keeps_its_slot_counted_right(bor
         content_type="application/json")
     assert corrected.status_code == 200
     assert slot_counts_what_holds_it(slot)
-    assert post(client, f"{url}/cancel", {}).status_code == 200
+    assert post(client, f"{url}/cancel", {"reason": "goods_not_ready"}).status_code == 200
     assert slot_counts_what_holds_it(slot)
 
 
@@ -141,7 +142,7 @@ def test_no_correction_once_called(border, enterprise_user, camera_key):
     camera_read(Client(), camera_key, "cam-yard-huu-nghi-1-in", "x1", declaration.plate)
     services.call_next(actor=user("cuakhau"), gate=border, count=1)
     response = post(logged_in("doanhnghiep"), f"/api/v1/border/declarations/{declaration.pk}/cancel",
-                    {})
+                    {"reason": "trip_cancelled"})
     assert response.status_code == 409
     assert Declaration.objects.get(pk=declaration.pk).state == "called"
 
@@ -291,7 +292,8 @@ def test_a_rejected_truck_gives_its_booked_place_back(border, enterprise_user):
     declaration = declare(enterprise_user)
     services.book_slot(actor=enterprise_user, declaration=declaration, starts_at=next_hour())
     services.record_clearance(actor=user("haiquan"), declaration=declaration,
-                              agency="customs", verdict="reject", note="Sai mã HS")
+                              agency="customs", verdict="reject", reason="documents_invalid",
+                              note="Sai mã HS")
     rejected = Declaration.objects.get()
     assert (rejected.state, rejected.slot_id) == ("rejected", None)
     assert Slot.objects.get().booked == 0

@@ -36,7 +36,8 @@ def test_cashier_page_lists_unpaid_and_confirms(client, cashier, invoice):
     assert page.status_code == 200
     assert invoice.reference in page.content.decode()
     response = client.post(f"/payments/cashier/{invoice.reference}/confirm/",
-                           {"amount_vnd": "4.000.000 ₫", "note": "tiền mặt"}, follow=True)
+                           {"amount_vnd": "4.000.000 ₫", "note": "tiền mặt", "confirm": "yes"},
+                           follow=True)
     assert response.redirect_chain[0][1] == 302
     assert f"Đã xác nhận thu 4.000.000 ₫ — {invoice.reference}." in response.content.decode()
     assert state(invoice)[0] == InvoiceStatus.PAID
@@ -62,7 +63,7 @@ def test_only_the_fee_cashier_may_confirm(client, request, invoice, who):
         client.force_login(request.getfixturevalue(
             {"enterprise": "enterprise_user", "other_enterprise": "other_enterprise_user"}[who]))
     page = client.post(f"/payments/cashier/{invoice.reference}/confirm/",
-                       {"amount_vnd": str(invoice.amount_vnd)})
+                       {"amount_vnd": str(invoice.amount_vnd), "confirm": "yes"})
     api = post_json(client, f"{API}/invoices/{invoice.reference}/confirm",
                     {"amount_vnd": invoice.amount_vnd})
     if who == "anonymous":

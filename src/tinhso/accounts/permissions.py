@@ -31,6 +31,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "border.whatif": frozenset({R.GATE_BOARD, R.PROVINCE_LEADER}),
     "border.reports": frozenset({R.GATE_BOARD, R.PROVINCE_LEADER, R.FEE_CASHIER}),
     "payments.cashier": frozenset({R.FEE_CASHIER}),
+    # The cashier's supervisor: undoes a cash confirmation made in error (with a reason).
+    "payments.reverse_cash": frozenset({R.GATE_BOARD}),
 }
 
 

@@ -15,6 +15,7 @@ from tinhso.border.presenters import declaration_out, plate_event_out
 from tinhso.border.schemas import (
     BookingIn,
     CallIn,
+    CancelIn,
     ClearanceIn,
     DeclarationIn,
     DeclarationOut,
@@ -89,8 +90,10 @@ def update_declaration(request, pk: Id, payload: DeclarationIn):
 
 
 @router.post("/declarations/{pk}/cancel", response=DeclarationOut, auth=session_auth)
-def cancel_declaration(request, pk: Id):
-    services.cancel_declaration(actor=request.auth, declaration=_visible(request, pk))
+def cancel_declaration(request, pk: Id, payload: CancelIn):
+    """Cancel with a reason (422 on field ``reason`` when it is missing or unknown)."""
+    services.cancel_declaration(actor=request.auth, declaration=_visible(request, pk),
+                                reason=payload.reason, note=payload.note)
     return declaration_out(_visible(request, pk), request.auth)
 
 
@@ -117,7 +120,8 @@ def free_slots(request, code: Code, direction: Direction, requested: LocalDateTi
 @router.post("/declarations/{pk}/clearance", response=DeclarationOut, auth=session_auth)
 def record_clearance(request, pk: Id, payload: ClearanceIn):
     services.record_clearance(actor=request.auth, declaration=_visible(request, pk),
-                              agency=payload.agency, verdict=payload.verdict, note=payload.note)
+                              agency=payload.agency, verdict=payload.verdict,
+                              reason=payload.reason, note=payload.note)
     return declaration_out(_visible(request, pk), request.auth)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.constraints import moment_in_window
+from tinhso.core.reasons import reason_label
 
 
 class Direction(models.TextChoices):
@@ -272,6 +273,9 @@ class Declaration(models.Model):
         _("state"), max_length=12, choices=DeclarationState.choices, default="draft"
     )
     state_before_hold = models.CharField(max_length=12, blank=True)
+    # Why the enterprise cancelled (a CancelReason code and its note), shown on its page.
+    cancel_reason = models.CharField(max_length=30, blank=True)
+    cancel_note = models.TextField(blank=True)
     plate = models.CharField(_("vehicle plate"), max_length=20)
     plate_key = models.CharField(max_length=20)
     trailer_plate = models.CharField(_("trailer plate"), max_length=20, blank=True)
@@ -325,6 +329,10 @@ class Declaration(models.Model):
 
     def __str__(self) -> str:
         return f"TK-{self.pk} {self.plate}"
+
+    @property
+    def cancel_reason_label(self) -> str:
+        return reason_label(CancelReason, self.cancel_reason)
 
     @property
     def reference(self) -> str:
@@ -386,12 +394,41 @@ class Verdict(models.TextChoices):
     REJECT = "reject", _("Reject")
 
 
+# Reasons an agency or the enterprise gives for an irreversible action (core.reasons):
+# "other" needs a note. Shown to the enterprise on its declaration and in the notification.
+class RejectReason(models.TextChoices):
+    DOCUMENTS_INVALID = "documents_invalid", _("Documents invalid")
+    GOODS_MISMATCH = "goods_mismatch", _("Goods do not match the declaration")
+    PHYTOSANITARY = "phytosanitary", _("Phytosanitary failure")
+    PROHIBITED = "prohibited", _("Prohibited goods")
+    OTHER = "other", _("Other reason")
+
+
+class HoldReason(models.TextChoices):
+    INSPECTION = "inspection", _("Inspection needed")
+    DOCUMENTS_MISSING = "documents_missing", _("Documents missing")
+    SAMPLE = "sample", _("Sample taken for testing")
+    OTHER = "other", _("Other reason")
+
+
+class CancelReason(models.TextChoices):
+    TRIP_CANCELLED = "trip_cancelled", _("Trip cancelled")
+    WRONG_GATE_OR_VEHICLE = "wrong_gate_vehicle", _("Wrong gate or vehicle")
+    GOODS_NOT_READY = "goods_not_ready", _("Goods not ready")
+    OTHER = "other", _("Other reason")
+
+
+VERDICT_REASONS: dict[str, type[models.TextChoices]] = {
+    Verdict.REJECT: RejectReason, Verdict.HOLD: HoldReason}
+
+
 class ClearanceDecision(models.Model):
     declaration = models.ForeignKey(
         Declaration, on_delete=models.PROTECT, related_name="clearances"
     )
     agency = models.CharField(max_length=15, choices=Agency.choices)
     verdict = models.CharField(max_length=6, choices=Verdict.choices)
+    reason = models.CharField(max_length=30, blank=True)  # a code of VERDICT_REASONS[verdict]
     note = models.TextField(blank=True)
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     decided_at = models.DateTimeField(auto_now_add=True)
@@ -401,6 +438,11 @@ class ClearanceDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} {self.verdict} {self.declaration_id}"
+
+    @property
+    def reason_label(self) -> str:
+        choices = VERDICT_REASONS.get(self.verdict)
+        return reason_label(choices, self.reason) if choices else ""
 
 
 class GateNotice(models.Model):

@@ -29,6 +29,8 @@ def declaration_out(declaration: Declaration, viewer, *, with_position: bool = F
         "slot_starts_at": declaration.slot.starts_at if declaration.slot_id else None,
         "ticket_url": f"/border/ticket/{declaration.ticket_token}/",
         "queue_position": selectors.queue_position(declaration) if with_position else None,
+        "cancel_reason": declaration.cancel_reason,
+        "cancel_note": declaration.cancel_note,
     }
     for field in hidden_fields(viewer, declaration):
         shown[field] = None

@@ -56,6 +56,8 @@ class DeclarationOut(Schema):
     slot_starts_at: datetime | None
     ticket_url: str
     queue_position: int | None = None
+    cancel_reason: str = Field("", description="Why the enterprise cancelled (a reason code).")
+    cancel_note: str = ""
 
 
 class BookingIn(Schema):
@@ -114,6 +116,17 @@ class QueueEntryOut(Schema):
 class ClearanceIn(Schema):
     agency: Code = Field(examples=["customs"])
     verdict: Code = Field(examples=["pass"])
+    reason: Code = Field("", description=(
+        "Required for hold and reject, ignored for pass. Hold: inspection, "
+        "documents_missing, sample, other; reject: documents_invalid, goods_mismatch, "
+        "phytosanitary, prohibited, other. \"other\" needs a note."), examples=[""])
+    note: text(1000) = ""
+
+
+class CancelIn(Schema):
+    reason: Code = Field("", description=(
+        "Required: trip_cancelled, wrong_gate_vehicle, goods_not_ready or other "
+        "(\"other\" needs a note)."), examples=["trip_cancelled"])
     note: text(1000) = ""
 
 

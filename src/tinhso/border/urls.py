@@ -17,6 +17,7 @@ urlpatterns = [
     path("yard/exception-count/", views.exception_count, name="exception_count"),
     path("gate/", views.gate_console, name="gate_console"),
     path("clearance/", views.agency_console, name="agency_console"),
+    path("clearance/confirm/", views.verdict_confirm, name="verdict_confirm"),
     path("what-if/", views.whatif, name="whatif"),
     path("what-if/<int:pk>/", views.whatif_run, name="whatif_run"),
     path("notices/", views.notices, name="notices"),

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,8 +20,11 @@ from tinhso.accounts.permissions import has_perm, organizations_with_role, requi
 from tinhso.border import selectors, services
 from tinhso.border.access import AGENCY_FIELDS, hidden_fields
 from tinhso.border.drivers import trucks_of_driver
+from tinhso.border.errors import Action
 from tinhso.border.models import (
+    VERDICT_REASONS,
     Agency,
+    CancelReason,
     Declaration,
     DeclarationState,
     Direction,
@@ -32,6 +36,7 @@ from tinhso.border.models import (
     Verdict,
     Yard,
 )
+from tinhso.border.services.common import not_allowed
 from tinhso.border.validation import parse_datetime_field, parse_int_field, parse_text_field
 from tinhso.border.workflow import (
     ACTIVE_STATES,
@@ -190,16 +195,52 @@ def book(request, pk: int):
     return redirect("border:declaration", pk=pk)
 
 
+def _reason_page(request, *, d, heading, consequence, action, hidden, reasons, submit,
+                 back, data=None, errors=None, status=200):
+    """The second step of an irreversible action: names the truck and the consequence, asks
+    for the reason; only its own form (with ``confirm=yes``) acts."""
+    return render(request, "border/confirm.html", {
+        "d": d, "heading": heading, "consequence": consequence, "action": action,
+        "hidden": hidden, "reasons": reasons.choices, "submit": submit, "back": back,
+        "data": data or {}, "errors": errors or {}}, status=status)
+
+
+def _confirmed(request) -> bool:
+    return request.method == "POST" and request.POST.get("confirm") == "yes"
+
+
 @login_required
-@require_POST
 def cancel(request, pk: int):
+    """GET: the confirmation page (nothing changes). POST from it: cancel with the reason.
+    A POST without the confirmation step only leads to the confirmation page."""
     declaration = _visible_or_404(request.user, pk)
+    require(request.user, "border.declare", declaration.enterprise_id)
+    if not _confirmed(request):
+        if request.method == "POST":
+            return redirect("border:cancel", pk=pk)
+        if declaration.state not in EDITABLE_STATES:
+            messages.error(request, not_allowed(declaration, Action.CANCEL).message(
+                current_language()))
+            return redirect("border:declaration", pk=pk)
+    page = {"d": declaration, "heading": _("Cancel the declaration of %(plate)s?") % {
+                "plate": declaration.plate},
+            "consequence": _("The booked slot is given back and the truck can no longer "
+                             "cross with this declaration. This cannot be undone."),
+            "action": request.path, "hidden": [], "reasons": CancelReason,
+            "submit": _("Cancel declaration"),
+            "back": reverse("border:declaration", args=[pk])}
+    if request.method == "GET":
+        return _reason_page(request, **page)
+    data = {"reason": request.POST.get("reason", ""), "note": request.POST.get("note", "")}
     try:
-        services.cancel_declaration(actor=request.user, declaration=declaration,
-                                    note=request.POST.get("note", ""))
-        messages.success(request, _("Declaration cancelled."))
+        services.cancel_declaration(actor=request.user, declaration=declaration, **data)
     except DomainError as error:
+        if error.field in ("reason", "note"):
+            return _reason_page(request, **page, data=data, status=422,
+                                errors={error.field: error.message(current_language())})
         messages.error(request, error.message(current_language()))
+    else:
+        messages.success(request, _("Declaration cancelled."))
     return redirect("border:declaration", pk=pk)
 
 
@@ -296,24 +337,39 @@ def gate_console(request):
     })
 
 
-@login_required
-def agency_console(request):
+def _console_agency(request) -> tuple[Agency, list[Agency]]:
     agencies = [a for a in Agency if services.can_act_for_agency(request.user, a)]
     if not agencies:
         require(request.user, "border.clear_customs")  # raises PermissionDenied
     wanted = request.GET.get("agency") or request.POST.get("agency") or agencies[0]
     if wanted not in agencies:
         raise Http404
-    agency = Agency(wanted)
+    return Agency(wanted), agencies
+
+
+@login_required
+def agency_console(request):
+    agency, agencies = _console_agency(request)
     if request.method == "POST":
         declaration = _visible_or_404(request.user, _int_or_404(request.POST.get("declaration")))
+        verdict = request.POST.get("verdict", "")
+        if verdict in VERDICT_REASONS and not _confirmed(request):
+            # A hold or a reject is never one tap: the confirmation page comes first.
+            return redirect(f"{reverse('border:verdict_confirm')}?agency={agency}"
+                            f"&declaration={declaration.pk}&verdict={verdict}")
         try:
             services.record_clearance(actor=request.user, declaration=declaration, agency=agency,
-                                      verdict=request.POST.get("verdict", ""),
+                                      verdict=verdict, reason=request.POST.get("reason", ""),
                                       note=request.POST.get("note", "").strip())
             messages.success(request, _("Verdict recorded for %(plate)s.") % {
                 "plate": declaration.plate})
         except DomainError as error:
+            if error.field in ("reason", "note") and verdict in VERDICT_REASONS:
+                return _reason_page(
+                    request, **_verdict_page(declaration, agency, verdict),
+                    data={"reason": request.POST.get("reason", ""),
+                          "note": request.POST.get("note", "")},
+                    errors={error.field: error.message(current_language())}, status=422)
             messages.error(request, error.message(current_language()))
         return redirect(f"{request.path}?agency={agency}")
     trucks = selectors.declarations_for_agency(request.user, agency)[:200]
@@ -322,6 +378,40 @@ def agency_console(request):
         "fields": AGENCY_FIELDS[agency], "verdicts": Verdict.choices,
         "since": timezone.now() - timedelta(hours=24),
     })
+
+
+def _verdict_page(declaration: Declaration, agency: Agency, verdict: str) -> dict:
+    if verdict == Verdict.REJECT:
+        heading = _("Reject %(plate)s for %(agency)s?")
+        consequence = _("The trip ends: the truck may not cross with this declaration, its "
+                        "booked slot is given back and the enterprise is told why. This "
+                        "cannot be undone.")
+        submit = _("Reject")
+    else:
+        heading = _("Hold %(plate)s for %(agency)s?")
+        consequence = _("The truck stops here until your agency passes it; the enterprise "
+                        "is told why.")
+        submit = _("Hold")
+    return {"d": declaration, "heading": heading % {"plate": declaration.plate,
+                                                    "agency": agency.label},
+            "consequence": consequence, "action": reverse("border:agency_console"),
+            "hidden": [("agency", agency.value), ("declaration", declaration.pk),
+                       ("verdict", verdict)],
+            "reasons": VERDICT_REASONS[verdict], "submit": submit,
+            "back": f"{reverse('border:agency_console')}?agency={agency}"}
+
+
+@login_required
+def verdict_confirm(request):
+    """First step of a hold or a reject: what it does to which truck, and why (nothing
+    changes until its form is sent)."""
+    agency, _agencies = _console_agency(request)
+    declaration = _visible_or_404(request.user, _int_or_404(request.GET.get("declaration")))
+    verdict = request.GET.get("verdict", "")
+    if verdict not in VERDICT_REASONS:
+        raise Http404
+    return _reason_page(request, **_verdict_page(declaration, agency, verdict),
+                        data={"note": request.GET.get("note", "")})
 
 
 @login_required

@@ -91,6 +91,10 @@ class CoreError(StrEnum):
     NOT_FOUND = "not_found"
     UNAUTHENTICATED = "unauthenticated"
     UNAVAILABLE = "unavailable"
+    # The reason an irreversible action asks for (core.reasons).
+    REASON_REQUIRED = "reason.required"
+    REASON_UNKNOWN = "reason.unknown"
+    REASON_NOTE_REQUIRED = "reason.note_required"
 
 
 MESSAGES: dict[CoreError, tuple[str, int]] = {
@@ -100,6 +104,13 @@ MESSAGES: dict[CoreError, tuple[str, int]] = {
     CoreError.UNAVAILABLE: (
         gettext_noop("The service is temporarily unavailable. Please try again in a minute."),
         503),
+    CoreError.REASON_REQUIRED: (gettext_noop("Choose a reason."), 422),
+    # {reason}: the code sent; {choices}: the codes allowed, comma-separated.
+    CoreError.REASON_UNKNOWN: (
+        gettext_noop("“{reason}” is not a reason for this action: choose one of {choices}."),
+        422),
+    CoreError.REASON_NOTE_REQUIRED: (
+        gettext_noop("With the reason “other”, describe the reason in the note."), 422),
 }
 
 core_error = coded_error(MESSAGES)

@@ -4,6 +4,7 @@ from tinhso.core.money import format_vnd
 from tinhso.payments.models import (
     PLACEHOLDER_LABEL,
     BankTransaction,
+    CashReversal,
     FeeRate,
     Invoice,
     PayeeAccount,
@@ -67,6 +68,29 @@ class BankTransactionAdmin(admin.ModelAdmin):
         return [f.name for f in self.model._meta.fields]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CashReversal)
+class CashReversalAdmin(admin.ModelAdmin):
+    """Read-only: a reversal is made by the supervisor's page or API, never edited or
+    deleted."""
+
+    list_display = ("invoice", "amount_vnd", "paid_at", "confirmed_by", "reason", "reversed_by",
+                    "reversed_at")
+    list_filter = ("reason",)
+    search_fields = ("invoice__reference", "note")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:

@@ -12,7 +12,13 @@ from tinhso.core.schema_types import Code, text
 from tinhso.payments import selectors, services
 from tinhso.payments.models import InvoiceStatus
 from tinhso.payments.presenters import invoice_detail_out, invoice_out
-from tinhso.payments.schemas import ConfirmIn, InvoiceDetailOut, InvoiceOut, WebhookOut
+from tinhso.payments.schemas import (
+    ConfirmIn,
+    InvoiceDetailOut,
+    InvoiceOut,
+    ReverseCashIn,
+    WebhookOut,
+)
 
 router = Router(tags=["payments"])
 Reference = text(40)
@@ -45,6 +51,17 @@ def confirm_payment(request, reference: Reference, payload: ConfirmIn):
                                             invoice=_visible(request, reference),
                                             amount_vnd=payload.amount_vnd, note=payload.note)
     return invoice_detail_out(invoice, request)
+
+
+@router.post("/invoices/{reference}/reverse-cash", response=InvoiceDetailOut, auth=session_auth)
+def reverse_cash(request, reference: str, payload: ReverseCashIn):
+    """The supervisor (the gate management board, permission ``payments.reverse_cash``)
+    reverses a cash confirmation made in error, with a reason: the invoice is unpaid again,
+    the receipt it issued is void, the reversal is kept."""
+    invoice = _visible(request, reference)
+    services.reverse_cash_payment(actor=request.auth, invoice=invoice, reason=payload.reason,
+                                  note=payload.note)
+    return invoice_detail_out(_visible(request, reference), request)
 
 
 def _webhook(request, provider: str):

@@ -21,6 +21,7 @@ class PaymentError(StrEnum):
     UNKNOWN_PROVIDER = "payments.webhook_provider"
     MALFORMED = "payments.webhook_malformed"
     INVALID = "payments.webhook_invalid"
+    NOT_REVERSIBLE = "payments.not_reversible"
 
 
 MESSAGES: dict[PaymentError, tuple[str, int]] = {
@@ -37,6 +38,9 @@ MESSAGES: dict[PaymentError, tuple[str, int]] = {
         422),
     PaymentError.BAD_AMOUNT: (
         gettext_noop("The amount must be a positive whole number of đồng."), 422),
+    PaymentError.NOT_REVERSIBLE: (
+        gettext_noop("Invoice {reference} was not paid in cash at the desk: there is no cash "
+                     "payment to reverse."), 409),
     PaymentError.BAD_SIGNATURE: (gettext_noop("Invalid notification signature."), 401),
     PaymentError.STALE: (
         gettext_noop("Notification timestamp is outside the {seconds}-second window."), 401),

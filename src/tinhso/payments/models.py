@@ -178,6 +178,41 @@ class Invoice(models.Model):
         return f"{self.reference} PHI HA TANG"
 
 
+class CashReversal(models.Model):
+    """A cashier's cash-payment confirmation undone by the supervisor (permission
+    ``payments.reverse_cash``: the gate management board). The payment it undid is kept
+    here, never deleted: who confirmed it, when, how much, and the verification token of
+    the receipt it issued, whose public page now says the receipt is void. The invoice goes
+    back to unpaid (with a new verification token for the receipt of a later payment)."""
+
+    class Reason(models.TextChoices):
+        CASH_NOT_RECEIVED = "cash_not_received", _("Cash not received")
+        WRONG_INVOICE = "wrong_invoice", _("Confirmed on the wrong invoice")
+        COUNTING_ERROR = "counting_error", _("Counting error")
+        OTHER = "other", _("Other reason")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="cash_reversals")
+    amount_vnd = models.PositiveBigIntegerField(_("amount (VND)"))
+    paid_at = models.DateTimeField(_("paid at"))
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("confirmed by"))
+    verify_token = models.CharField(max_length=32, unique=True)
+    reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
+    note = models.TextField(_("note"), blank=True)
+    reversed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("reversed by"))
+    reversed_at = models.DateTimeField(_("reversed at"))
+
+    class Meta:
+        verbose_name = _("cash payment reversal")
+        verbose_name_plural = _("cash payment reversals")
+        ordering = ["-reversed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} {self.reversed_at:%Y-%m-%d %H:%M}"
+
+
 class BankTransaction(models.Model):
     """One credit notified by a bank, kept whatever it matched. Idempotency key:
     (provider, transaction_id)."""

@@ -51,6 +51,13 @@ class ConfirmIn(Schema):
     note: text(500) = ""
 
 
+class ReverseCashIn(Schema):
+    reason: text(64) = Field("", description=(
+        "Required: cash_not_received, wrong_invoice, counting_error or other "
+        "(\"other\" needs a note)."), examples=["wrong_invoice"])
+    note: text(1000) = ""
+
+
 class WebhookOut(Schema):
     transaction_id: str
     outcome: str

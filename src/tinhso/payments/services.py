@@ -17,15 +17,18 @@ from tinhso.accounts.permissions import require
 from tinhso.core import audit
 from tinhso.core.errors import DomainError
 from tinhso.core.money import format_vnd
+from tinhso.core.reasons import clean_reason, reason_text
 from tinhso.payments import feecalc
 from tinhso.payments.errors import PaymentError, payment_error
 from tinhso.payments.models import (
     BankTransaction,
+    CashReversal,
     FeeRate,
     Invoice,
     InvoiceStatus,
     PaidVia,
     PayeeAccount,
+    new_verify_token,
 )
 from tinhso.payments.providers import BankCredit, get_adapter
 
@@ -174,6 +177,34 @@ def confirm_cash_payment(*, actor, invoice: Invoice, amount_vnd: int, note: str 
         audit.record(actor=actor, action="invoice.paid", obj=invoice, before=before,
                      after=_snapshot(invoice), note=note or "cashier")
     return invoice
+
+
+def reverse_cash_payment(*, actor, invoice: Invoice, reason: str, note: str = "",
+                         ) -> CashReversal:
+    """The supervisor (``payments.reverse_cash``) undoes a cashier's cash confirmation
+    made in error, with a reason (``CashReversal.Reason``; "other" needs a note). Nothing is
+    deleted: the reversal keeps the payment it undid, the invoice is unpaid again, and the
+    receipt it issued reads as void on its verification page."""
+    require(actor, "payments.reverse_cash")
+    reason, note = clean_reason(CashReversal.Reason, reason, note)
+    with transaction.atomic():
+        invoice = _locked(invoice)
+        if invoice.status != InvoiceStatus.PAID or invoice.paid_via != PaidVia.CASHIER:
+            raise payment_error(PaymentError.NOT_REVERSIBLE, reference=invoice.reference)
+        before = _snapshot(invoice)
+        reversal = CashReversal.objects.create(
+            invoice=invoice, amount_vnd=invoice.amount_vnd, paid_at=invoice.paid_at,
+            confirmed_by=invoice.confirmed_by, verify_token=invoice.verify_token,
+            reason=reason, note=note, reversed_by=actor, reversed_at=timezone.now())
+        invoice.status, invoice.paid_via = InvoiceStatus.UNPAID, ""
+        invoice.paid_at, invoice.confirmed_by = None, None
+        invoice.verify_token = new_verify_token()
+        invoice.save(update_fields=["status", "paid_via", "paid_at", "confirmed_by",
+                                    "verify_token"])
+        audit.record(actor=actor, action="invoice.cash_reversed", obj=invoice, before=before,
+                     after={**_snapshot(invoice), "reason": reason, "reversal": reversal.pk},
+                     note=reason_text(CashReversal.Reason, reason, note, "en"))
+    return reversal
 
 
 def find_reference(description: str) -> str:

@@ -4,22 +4,25 @@ selector, render."""
 from __future__ import annotations
 
 import hmac
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from tinhso.accounts.permissions import has_perm, require
 from tinhso.core.errors import DomainError
 from tinhso.core.language import current_language
 from tinhso.core.money import format_vnd, parse_vnd
 from tinhso.core.periods import period_for_page
+from tinhso.core.reasons import reason_label
 from tinhso.core.validators import InvalidValue
 from tinhso.payments import selectors, services
-from tinhso.payments.models import Invoice, InvoiceStatus
+from tinhso.payments.errors import PaymentError, payment_error
+from tinhso.payments.models import CashReversal, Invoice, InvoiceStatus, PaidVia
 from tinhso.payments.presenters import verify_path
 from tinhso.payments.receipt import receipt_pdf
 from tinhso.payments.vietqr import render_svg
@@ -36,6 +39,12 @@ def invoice_list(request):
 def invoice_detail(request, reference: str):
     invoice = get_object_or_404(selectors.invoices_for(request.user), reference=reference)
     context = {"invoice": invoice, "amount": format_vnd(invoice.amount_vnd),
+               "can_reverse": (invoice.is_paid and invoice.paid_via == PaidVia.CASHIER
+                               and has_perm(request.user, "payments.reverse_cash")),
+               "reversals": [{"r": r, "amount": format_vnd(r.amount_vnd),
+                              "reason": _bilingual(CashReversal.Reason, r.reason)}
+                             for r in invoice.cash_reversals.select_related(
+                                 "confirmed_by", "reversed_by")],
                "lines": [{**line, "amount": format_vnd(int(line["amount_vnd"]))}
                          for line in invoice.lines]}
     if invoice.status == InvoiceStatus.UNPAID:
@@ -55,14 +64,32 @@ def receipt(request, reference: str):
 
 
 def verify(request, reference: str, token: str):
-    """Public, no login: is this receipt genuine, and paid? The token is the key."""
+    """Public, no login: is this receipt genuine, and paid? The token is the key. A receipt
+    whose cash payment the supervisor reversed is shown as void."""
     invoice = Invoice.objects.select_related("payer", "payee").filter(
         reference=reference).first()
-    if invoice is None or not hmac.compare_digest(invoice.verify_token.encode(),
-                                                  token.encode()):
+    if invoice is None:
         raise Http404
-    return render(request, "payments/verify.html",
-                  {"invoice": invoice, "amount": format_vnd(invoice.amount_vnd)})
+    reversal = None
+    if not hmac.compare_digest(invoice.verify_token.encode(), token.encode()):
+        reversal = invoice.cash_reversals.filter(verify_token=token).first()
+        if reversal is None:
+            raise Http404
+    return render(request, "payments/verify.html", {
+        "invoice": invoice, "amount": format_vnd(invoice.amount_vnd), "reversal": reversal,
+        "reason": _bilingual(CashReversal.Reason, reversal.reason) if reversal else None})
+
+
+def _bilingual(choices, value: str) -> dict[str, str]:
+    labels = {}
+    for language in ("vi", "en"):
+        with translation.override(language):
+            labels[language] = reason_label(choices, value)
+    return labels
+
+
+def _bilingual_choices(choices) -> list[dict[str, str]]:
+    return [{"value": value, **_bilingual(choices, value)} for value in choices.values]
 
 
 @login_required
@@ -73,21 +100,73 @@ def cashier(request):
     return render(request, "payments/cashier.html", {"rows": rows})
 
 
+def _confirmed(request) -> bool:
+    return request.method == "POST" and request.POST.get("confirm") == "yes"
+
+
 @login_required
-@require_POST
 def cashier_confirm(request, reference: str):
+    """Two steps: the cashier's row opens (GET) a page naming the invoice, the payer, the
+    truck and the amount; only its own form (``confirm=yes``) records the payment. A POST
+    without that step leads to the confirmation page and records nothing."""
     require(request.user, "payments.cashier")
-    invoice = get_object_or_404(selectors.invoices_for(request.user), reference=reference)
+    invoice = get_object_or_404(selectors.invoices_for(request.user).select_related(
+        "payer", "declaration"), reference=reference)
+    source = request.POST if request.method == "POST" else request.GET
+    note = source.get("note", "")[:500]
     try:
-        amount = parse_vnd(request.POST.get("amount_vnd", ""), field="amount_vnd")
+        amount = parse_vnd(source.get("amount_vnd", ""), field="amount_vnd")
+    except InvalidValue as error:
+        messages.error(request, error.message(current_language()))
+        return redirect("payments:cashier")
+    if not _confirmed(request):
+        if request.method == "POST":
+            return redirect(f"{request.path}?{urlencode({'amount_vnd': amount, 'note': note})}")
+        return render(request, "payments/cashier_confirm.html", {
+            "invoice": invoice, "amount_vnd": amount, "amount": format_vnd(amount),
+            "expected": format_vnd(invoice.amount_vnd), "note": note,
+            "differs": amount != invoice.amount_vnd})
+    try:
         services.confirm_cash_payment(actor=request.user, invoice=invoice, amount_vnd=amount,
-                                      note=request.POST.get("note", "")[:500])
-    except (InvalidValue, DomainError) as error:
+                                      note=note)
+    except DomainError as error:
         messages.error(request, error.message(current_language()))
     else:
         messages.success(request, _("Cash payment of %(amount)s confirmed: %(reference)s.")
                          % {"amount": format_vnd(amount), "reference": reference})
     return redirect("payments:cashier")
+
+
+@login_required
+def reverse_cash(request, reference: str):
+    """The supervisor (``payments.reverse_cash``) reverses a cash confirmation: GET is the
+    confirmation page with the reasons; its form (``confirm=yes``) reverses."""
+    require(request.user, "payments.reverse_cash")
+    invoice = get_object_or_404(selectors.invoices_for(request.user).select_related(
+        "payer", "declaration", "confirmed_by"), reference=reference)
+    if not _confirmed(request):
+        if request.method == "POST":
+            return redirect("payments:reverse_cash", reference=reference)
+        if not (invoice.is_paid and invoice.paid_via == PaidVia.CASHIER):
+            messages.error(request, payment_error(
+                PaymentError.NOT_REVERSIBLE, reference=reference).message(current_language()))
+            return redirect("payments:invoice", reference=reference)
+    context = {"invoice": invoice, "amount": format_vnd(invoice.amount_vnd),
+               "reasons": _bilingual_choices(CashReversal.Reason), "data": {}, "errors": {}}
+    if request.method == "GET":
+        return render(request, "payments/reverse_cash.html", context)
+    data = {"reason": request.POST.get("reason", ""), "note": request.POST.get("note", "")}
+    try:
+        services.reverse_cash_payment(actor=request.user, invoice=invoice, **data)
+    except DomainError as error:
+        if error.field in ("reason", "note"):
+            context.update(data=data, errors={error.field: error})
+            return render(request, "payments/reverse_cash.html", context, status=422)
+        messages.error(request, error.message(current_language()))
+    else:
+        messages.success(request, _("Cash payment reversed: invoice %(reference)s is unpaid "
+                                    "again.") % {"reference": reference})
+    return redirect("payments:invoice", reference=reference)
 
 
 @login_required

@@ -26,9 +26,11 @@ def not_allowed(declaration: Declaration, action):
 
 
 def transition(declaration: Declaration, target: str, *, actor, note: str = "",
-               at: datetime | None = None, also: tuple[str, ...] = ()) -> Declaration:
+               at: datetime | None = None, also: tuple[str, ...] = (),
+               details: dict | None = None) -> Declaration:
     """The only code that changes a declaration's state. Caller holds the row lock; `also`
-    names other fields the caller changed, saved in the same UPDATE."""
+    names other fields the caller changed, saved in the same UPDATE; `details` (e.g. the
+    reason code) go into the audit entry beside the new state."""
     current = declaration.state
     if not can_transition(current, target):
         raise not_allowed(declaration, Action.move_to(DeclarationState(target).label))
@@ -47,7 +49,7 @@ def transition(declaration: Declaration, target: str, *, actor, note: str = "",
     audit.record(
         actor=actor, action=f"declaration.{target}", obj=declaration,
         organization=declaration.enterprise if actor is None else None,
-        before={"state": current}, after={"state": target},
+        before={"state": current}, after={"state": target, **(details or {})},
         note=note or TRANSITIONS[current][target],
     )
     return declaration

@@ -10,7 +10,13 @@ from django.db import transaction
 
 from tinhso.border import selectors
 from tinhso.border.errors import Action
-from tinhso.border.models import Declaration, DeclarationState, SavedDriver, SavedVehicle
+from tinhso.border.models import (
+    CancelReason,
+    Declaration,
+    DeclarationState,
+    SavedDriver,
+    SavedVehicle,
+)
 from tinhso.border.platematch import plate_key
 from tinhso.border.services.booking import recount_load_kind, release_slot
 from tinhso.border.services.common import locked, not_allowed, require_enterprise, transition
@@ -18,6 +24,7 @@ from tinhso.border.validation import clean_declaration, frozen_in_yard
 from tinhso.border.workflow import CHECKED_IN_STATES, EDITABLE_STATES
 from tinhso.core import audit
 from tinhso.core.errors import FieldCollector
+from tinhso.core.reasons import clean_reason, reason_text
 
 S = DeclarationState
 TRACKED_FIELDS = ["plate", "trailer_plate", "driver_name", "driver_id_number", "driver_phone",
@@ -105,14 +112,22 @@ def submit_declaration(*, actor, declaration: Declaration) -> Declaration:
         return transition(locked(declaration), S.SUBMITTED, actor=actor)
 
 
-def cancel_declaration(*, actor, declaration: Declaration, note: str = "") -> Declaration:
+def cancel_declaration(*, actor, declaration: Declaration, reason: str = "",
+                       note: str = "") -> Declaration:
+    """The enterprise cancels its truck, giving a reason (a ``CancelReason`` code; "other"
+    needs a note), kept on the declaration and in the audit entry."""
     require_enterprise(actor, declaration)
+    reason, note = clean_reason(CancelReason, reason, note)
     with transaction.atomic():
         declaration = locked(declaration)
         if declaration.state not in EDITABLE_STATES:
             raise not_allowed(declaration, Action.CANCEL)
         release_slot(declaration)
-        return transition(declaration, S.CANCELLED, actor=actor, note=note, also=("slot",))
+        declaration.cancel_reason, declaration.cancel_note = reason, note
+        return transition(declaration, S.CANCELLED, actor=actor,
+                          note=reason_text(CancelReason, reason, note, "en"),
+                          also=("slot", "cancel_reason", "cancel_note"),
+                          details={"reason": reason})
 
 
 def _refuse_route_changes(declaration: Declaration, cleaned: Mapping[str, Any]) -> None:
