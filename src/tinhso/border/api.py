@@ -132,13 +132,13 @@ def plate_event(request, payload: PlateEventIn):
 
 @router.get("/exceptions", response=list[PlateEventOut], auth=session_auth)
 def exception_desk(request):
-    require(request.auth, "border.yard_console")
+    services.require_exception_desk(request.auth)
     return [plate_event_out(e) for e in selectors.exception_desk(request.auth)[:200]]
 
 
 @router.post("/plate-events/{pk}/resolve", response=PlateEventOut, auth=session_auth)
 def resolve_plate_event(request, pk: int, payload: ResolveIn):
-    require(request.auth, "border.yard_console")
+    services.require_exception_desk(request.auth)
     event = get_object_or_404(selectors.exception_desk(request.auth), pk=pk)
     declaration = _visible(request, payload.declaration_id) if payload.declaration_id else None
     event = services.resolve_plate_event(actor=request.auth, event=event, declaration=declaration)

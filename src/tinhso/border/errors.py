@@ -179,8 +179,6 @@ class Action:
     CANCEL = gettext_lazy("cancel the declaration")
     RECORD_VERDICT = gettext_lazy("record a verdict")
     MATCH_OTHER_GATE_CAMERA = gettext_lazy("match it to another gate's camera")
-    CHECK_IN = gettext_lazy("check the truck into this yard by hand")
-    CHECK_OUT = gettext_lazy("check the truck out of this yard by hand")
 
     @staticmethod
     def move_to(state_label):

@@ -35,6 +35,7 @@ from tinhso.border.queueing import QueueEntry, call_order
 from tinhso.border.workflow import (
     ACTIVE_STATES,
     AGENCY_WORK_STATES,
+    ARRIVING_STATES,
     GATE_PIPELINE_STATES,
     YARD_PIPELINE_STATES,
     YARD_STATES,
@@ -325,6 +326,18 @@ def desk_choices(user, gate_ids):
             .filter(gate_id__in=gate_ids, state__in=ACTIVE_STATES)
             .select_related("slot", "goods", "enterprise")
             .order_by("plate", "expected_arrival"))
+
+
+def manual_step_choices(user, yard: Yard, step: str):
+    """The trucks a yard operator may check in (not arrived yet, at the yard's gate) or out
+    (called, in this yard) by hand."""
+    trucks = Declaration.objects.visible_to(user).filter(gate_id=yard.gate_id).select_related(
+        "slot", "goods", "enterprise")
+    if step == "check_out":
+        trucks = trucks.filter(yard=yard, state=S.CALLED)
+    else:
+        trucks = trucks.filter(state__in=ARRIVING_STATES)
+    return trucks.order_by("plate", "expected_arrival")[:300]
 
 
 def trip_in_pipeline(plate: str, *, exclude: int | None = None) -> Declaration | None:

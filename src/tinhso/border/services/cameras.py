@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -165,6 +166,12 @@ def _check_in(declaration: Declaration, yard, at: datetime) -> None:
         declaration.lost_booking_priority = True
 
 
+def require_exception_desk(actor) -> None:
+    """403 for someone who works at no camera's place (neither yard nor gate operator)."""
+    if not selectors.has_exception_desk(actor):
+        raise PermissionDenied
+
+
 def _refuse_second_in_pipeline(declaration: Declaration) -> None:
     """A plate has at most one trip in a yard or at the gate: a person may not check in a
     later trip while the truck is still on the first one."""
@@ -222,22 +229,28 @@ def resolve_plate_event(*, actor, event: PlateEvent, declaration: Declaration | 
 MANUAL_STEPS = {"check_in": "yard_entry", "check_out": "yard_exit"}
 
 
+def check_manual_reason(reason: str) -> str:
+    """The reason of a manual step, tidied; a field error if there is none."""
+    reason = " ".join((reason or "").split())[:200]
+    check = FieldCollector()
+    if not reason:
+        check.fail(border_invalid(BorderError.MANUAL_REASON, field="reason"))
+    check.raise_if_invalid()
+    return reason
+
+
 def manual_yard_step(*, actor, declaration: Declaration, yard: Yard, step: str,
                      reason: str) -> Declaration:
     """The yard operator checks a truck in or out by hand (camera broken, plate dirty):
     the same step the yard's camera would take, recorded as manual with the operator
     and the reason (the transition's note and an audit entry)."""
-    reason = " ".join(reason.split())
     if step not in MANUAL_STEPS:
         raise ValueError(step)
-    check = FieldCollector()
-    if not reason:
-        check.fail(border_invalid(BorderError.MANUAL_REASON, field="reason"))
-    check.raise_if_invalid()
+    reason = check_manual_reason(reason)
     if not (actor.is_superuser
             or yard.operator_id in organizations_with_role(actor, [Role.YARD_OPERATOR])):
         raise border_error(BorderError.NOT_YOUR_YARD, yard=yard.name)
-    action = Action.CHECK_IN if step == "check_in" else Action.CHECK_OUT
+    action = Action.move_to(S(camera_rules.STEPS[MANUAL_STEPS[step]].target).label)
     with transaction.atomic():
         truck = locked(declaration)
         if truck.gate_id != yard.gate_id or (step == "check_out" and truck.yard_id != yard.pk):
