@@ -191,15 +191,26 @@ def identify(read: Read, camera: CameraSetup, candidates: Sequence[Candidate], *
     trips of the read's plate was chosen ("" when there was one). Trips of one vehicle
     (same declared plate) are chosen among; two vehicles the camera cannot tell apart
     stay ambiguous."""
-    same = [c for c in candidates if c.plate_key == read.plate_key]
-    vehicles = {c.vehicle or c.declaration_id for c in same}
-    if len({c.declaration_id for c in same}) > 1 and len(vehicles) == 1:
-        trip, why = choose_trip(same, camera, at=moment(read.captured_at, now))
-        if trip is None:
+    at = moment(read.captured_at, now)
+    vehicles: dict[object, list[Candidate]] = {}
+    for c in candidates:
+        vehicles.setdefault(c.vehicle or c.declaration_id, []).append(c)
+    # One candidate per vehicle: the trip the read would be about, so a repeat truck is
+    # one vehicle to match (and to propose at the desk), not two to confuse.
+    chosen: dict[int, str] = {}
+    each = []
+    for trips in vehicles.values():
+        if len(trips) == 1:
+            each.append(trips[0])
+            continue
+        trip, why = choose_trip(trips, camera, at=at)
+        if trip is None:  # the rule cannot tell: none is proposed
             return None, None, "ambiguous", ""
-        return trip, 100.0, "", why
-    truck, score, identity = _identify(read.plate_key, candidates)
-    return truck, score, identity, ""
+        chosen[trip.declaration_id] = why
+        each.append(trip)
+    truck, score, identity = _identify(read.plate_key, each)
+    why = chosen.get(truck.declaration_id, "") if truck is not None and not identity else ""
+    return truck, score, identity, why
 
 
 def choose_trip(trips: Sequence[Candidate], camera: CameraSetup, *,

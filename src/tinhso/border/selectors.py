@@ -146,12 +146,12 @@ def active_trucks_at(gate: Gate, *, key: str) -> list[Declaration]:
     return trucks
 
 
-def active_plates_among(gate_id: int, ids: list[int]) -> list[tuple[int, str, str]]:
-    """``(id, plate_key, state)`` of those declarations that are still active at the gate,
-    read now: the plate index they were found in may be seconds old. Off the common path
-    (a read that matches no plate exactly), so the ORM."""
+def active_plates_among(gate_id: int, ids: list[int]) -> list[Declaration]:
+    """Those declarations that are still active at the gate, read now (the plate index
+    they were found in may be seconds old), with their slots. Off the common path (a read
+    that matches no plate exactly), so the ORM."""
     return list(Declaration.objects.filter(pk__in=ids, gate_id=gate_id, state__in=ACTIVE_STATES)
-                .values_list("id", "plate_key", "state"))
+                .select_related("slot"))
 
 
 def _for_update() -> str:
@@ -360,9 +360,10 @@ def active_trips_of(plate: str) -> list[Declaration]:
 
 
 def trip_busy_until(trip: Declaration, now: datetime) -> datetime:
-    """Until when a vehicle is taken by this trip: the end of its booked slot, else its
-    expected arrival; a truck already in the pipeline at least until now."""
-    due = (trip.slot.starts_at + timedelta(hours=1)) if trip.slot_id else trip.expected_arrival
+    """Until when a vehicle is taken by this trip: the end of its booked slot, else of the
+    hour it is expected in; a truck already in the pipeline at least until now."""
+    due = (trip.slot.starts_at if trip.slot_id else hour_of(trip.expected_arrival)) \
+        + timedelta(hours=1)
     if in_yard_pipeline(trip.state, trip.state_before_hold):
         due = max(due, now)
     return due

@@ -79,8 +79,8 @@ def _candidates(camera: Camera, key: str) -> tuple[list[Declaration], list[camer
         return [], []
     # A plate corrected to the read's since the exact lookup is left out: its row is not
     # locked, so it cannot be moved; the read waits at the desk.
-    return [], [camera_rules.Candidate(pk, plate, state) for pk, plate, state
-                in selectors.active_plates_among(camera.gate_id, ids) if plate != key]
+    return [], [_candidate(t) for t in selectors.active_plates_among(camera.gate_id, ids)
+                if t.plate_key != key]
 
 
 def _candidate(truck: Declaration, key: str | None = None) -> camera_rules.Candidate:
