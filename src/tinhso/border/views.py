@@ -340,7 +340,7 @@ def yard_manual(request):
         return redirect(f"{request.path}?yard={yard.code}&step={step}")
     messages.success(request, _("%(plate)s (%(ref)s): %(step)s recorded.") % {
         "plate": declaration.plate, "ref": declaration.reference,
-        "step": MANUAL_STEP_LABELS[step]})
+        "step": str(MANUAL_STEP_LABELS[step]).lower()})
     return redirect("border:yard_console")
 
 
