@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -65,6 +66,15 @@ def on_not_found(request, exc):
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
     return on_domain_error(request, core_error(CoreError.UNAUTHENTICATED))
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request, exc):
+    """The database is unreachable: 503 with the usual error body, never a traceback."""
+    from tinhso.core.middleware import database_unavailable
+
+    return database_unavailable(request)
 
 
 def _mount_routers() -> None:

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tinhso.core.language.VietnameseFirstLocaleMiddleware",
     "tinhso.core.request_context.RequestContextMiddleware",
+    "tinhso.core.middleware.InputGuardMiddleware",
+    "tinhso.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -15,3 +15,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "tinhso.core.views.forbidden"
+handler404 = "tinhso.core.views.not_found"
+# A database outage met outside a view is a 503 as well (core.middleware).
+handler500 = "tinhso.core.views.server_error"

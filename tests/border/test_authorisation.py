@@ -556,7 +556,7 @@ def test_a_declaration_is_read_only_by_those_who_work_on_it(border, actor, trait
     expected = 200 if visible else 404
     assert client.get(f"{API}/declarations/{truck.pk}").status_code == expected
     assert client.get(f"/border/declarations/{truck.pk}/").status_code == expected
-    listed = [d["id"] for d in client.get(f"{API}/declarations").json()]
+    listed = [d["id"] for d in client.get(f"{API}/declarations").json()["items"]]
     assert (truck.pk in listed) is visible
 
 
@@ -588,7 +588,8 @@ def test_an_agency_sees_only_its_steps_fields_in_the_list_and_in_answers_to_its_
         border, actor, hidden):
     truck = DeclarationFactory(at_gate=True, perishable=True, **PRIVATE)
     client = as_actor(actor)
-    [listed] = [d for d in client.get(f"{API}/declarations").json() if d["id"] == truck.pk]
+    listing = client.get(f"{API}/declarations").json()["items"]
+    [listed] = [d for d in listing if d["id"] == truck.pk]
     answer = clearance_api(client, truck, actor, "pass")
     assert answer.status_code == 200
     for shown in (listed, answer.json()):

@@ -55,13 +55,13 @@ def test_fresh_fruit_export_from_declaration_to_crossed(border, camera_key, gate
     assert answer.json()["barrier"] == "open" and answer.json()["state"] == "in_yard"
 
     gate_operator = logged_in("cuakhau")
-    queue = gate_operator.get("/api/v1/border/gates/huu-nghi/queue").json()
+    queue = gate_operator.get("/api/v1/border/gates/huu-nghi/queue").json()["items"]
     assert [q["plate"] for q in queue] == ["12C-123.45"]
     with django_capture_on_commit_callbacks(execute=True):
         called = post(gate_operator, "/api/v1/border/gates/huu-nghi/call", {"count": 5})
     assert [c["state"] for c in called.json()] == ["called"]
     notifications = settings.NOTIFY_FILE.read_text(encoding="utf-8")
-    assert "0912000002" in notifications and "mời lên cửa khẩu" in notifications
+    assert "0912000002" in notifications and "mời lên Cửa khẩu quốc tế Hữu Nghị ngay" in notifications
 
     answer = camera_read(cameras, camera_key, "cam-yard-huu-nghi-1-out", "e2", "12C-123.45")
     assert answer.json()["state"] == "at_gate" and answer.json()["barrier"] == "open"
@@ -84,7 +84,7 @@ def test_fresh_fruit_export_from_declaration_to_crossed(border, camera_key, gate
     declaration = Declaration.objects.get(pk=truck["id"])
     assert declaration.crossed_at is not None
     # The crossing owes the infrastructure fee, invoiced to the enterprise at once.
-    invoices = enterprise.get("/api/v1/payments/invoices").json()
+    invoices = enterprise.get("/api/v1/payments/invoices").json()["items"]
     assert [i["status"] for i in invoices] == ["unpaid"]
     assert invoices[0]["amount_vnd"] > 0
     states = list(AuditEntry.objects.filter(object_type="border.declaration",

@@ -176,7 +176,7 @@ def test_unmatched_read_lands_on_the_exception_desk_and_the_operator_resolves_it
     assert low.json()["reason"] == "low_confidence"
 
     operator = logged_in("baixe")
-    desk = operator.get("/api/v1/border/exceptions").json()
+    desk = operator.get("/api/v1/border/exceptions").json()["items"]
     assert [e["event_id"] for e in desk] == ["u1", "u2"]
     # Another yard company's operator does not see this desk.
     assert logged_in("doanhnghiep").get("/api/v1/border/exceptions").status_code == 403
@@ -187,7 +187,7 @@ def test_unmatched_read_lands_on_the_exception_desk_and_the_operator_resolves_it
     dismissed = post(operator, f"/api/v1/border/plate-events/{desk[1]['id']}/resolve",
                      {"declaration_id": None})
     assert dismissed.json()["status"] == "dismissed"
-    assert operator.get("/api/v1/border/exceptions").json() == []
+    assert operator.get("/api/v1/border/exceptions").json()["items"] == []
     again = post(operator, f"/api/v1/border/plate-events/{desk[0]['id']}/resolve",
                  {"declaration_id": declaration.pk})
     assert again.status_code == 404

@@ -96,7 +96,7 @@ def test_enterprise_sees_only_its_invoices(client, enterprise_user, other_enterp
     theirs = issue_crossing_invoice(declaration=declare(other_enterprise_user,
                                                                  plate="12C-999.99"))
     client.force_login(enterprise_user)
-    listed = client.get(f"{API}/invoices").json()
+    listed = client.get(f"{API}/invoices").json()["items"]
     assert [i["reference"] for i in listed] == [invoice.reference]
     assert client.get(f"{API}/invoices/{theirs.reference}").status_code == 404
     assert client.get(f"/payments/invoices/{theirs.reference}/").status_code == 404
@@ -119,5 +119,6 @@ def test_invoice_page_shows_qr_amount_and_placeholder(client, enterprise_user, i
 
 def test_cashier_sees_all_invoices(client, cashier, invoice):
     client.force_login(cashier)
-    assert [i["reference"] for i in client.get(f"{API}/invoices").json()] == [invoice.reference]
+    assert [i["reference"] for i in client.get(f"{API}/invoices").json()["items"]] == [
+        invoice.reference]
     assert Invoice.objects.count() == 1

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from tinhso.accounts import services
 from tinhso.accounts.auth import session_auth
 from tinhso.accounts.models import ApiKey, Organization
 from tinhso.accounts.permissions import require
 from tinhso.accounts.schemas import ApiKeyCreatedOut, ApiKeyIn, ApiKeyOut, MeOut
+from tinhso.core.paging import Page, PageIn, page_of
+from tinhso.core.schema_types import Id
 
 router = Router(tags=["accounts"])
 
@@ -41,10 +43,12 @@ def me(request):
     }
 
 
-@router.get("/api-keys", response=list[ApiKeyOut], auth=session_auth)
-def list_api_keys(request):
+@router.get("/api-keys", response=Page[ApiKeyOut], auth=session_auth)
+def list_api_keys(request, page: Query[PageIn]):
+    """Every API key, newest first, a page at a time."""
     require(request.auth, "accounts.manage_api_keys")
-    return [_key_out(k) for k in ApiKey.objects.select_related("organization").order_by("-id")]
+    return page_of(ApiKey.objects.select_related("organization").order_by("-id"), page,
+                   _key_out)
 
 
 @router.post("/api-keys", response={201: ApiKeyCreatedOut}, auth=session_auth)
@@ -58,7 +62,7 @@ def create_api_key(request, payload: ApiKeyIn):
 
 
 @router.post("/api-keys/{key_id}/revoke", response=ApiKeyOut, auth=session_auth)
-def revoke_api_key(request, key_id: int):
+def revoke_api_key(request, key_id: Id):
     require(request.auth, "accounts.manage_api_keys")
     api_key = get_object_or_404(ApiKey.objects.select_related("organization"), pk=key_id)
     return _key_out(services.revoke_api_key(actor=request.auth, api_key=api_key))

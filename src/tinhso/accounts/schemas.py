@@ -5,6 +5,8 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
+from tinhso.core.schema_types import Code, text
+
 
 class MembershipOut(Schema):
     organization_code: str
@@ -21,9 +23,9 @@ class MeOut(Schema):
 
 
 class ApiKeyIn(Schema):
-    organization_code: str = Field(min_length=1, max_length=40)
-    name: str = Field(min_length=1, max_length=100)
-    scopes: list[str] = Field(min_length=1)
+    organization_code: text(40, min_length=1)
+    name: text(100, min_length=1)
+    scopes: list[Code] = Field(min_length=1, max_length=10)
 
 
 class ApiKeyOut(Schema):

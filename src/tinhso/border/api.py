@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from tinhso.accounts.auth import ApiKeyAuth, session_auth
 from tinhso.accounts.models import ApiScope, Organization, Role
 from tinhso.accounts.permissions import organizations_with_role, require
 from tinhso.border import selectors, services
 from tinhso.border.errors import BorderError, border_error
-from tinhso.border.models import Declaration, Gate, PlateEvent
+from tinhso.border.models import Declaration, DeclarationState, Direction, Gate, PlateEvent
 from tinhso.border.presenters import declaration_out, plate_event_out
 from tinhso.border.schemas import (
     BookingIn,
@@ -28,9 +28,11 @@ from tinhso.border.schemas import (
     SlotFullOut,
     TicketOut,
 )
-from tinhso.core.schema_types import LocalDateTime
+from tinhso.core.paging import Page, PageIn, page_of
+from tinhso.core.schema_types import Code, Id, LocalDateTime, text
 
 router = Router(tags=["border"])
+Token = text(64)
 camera_auth = ApiKeyAuth(scope=ApiScope.CAMERA)
 
 
@@ -54,13 +56,14 @@ def _enterprise_id(user, code: str | None) -> int:
     return org_id
 
 
-@router.get("/declarations", response=list[DeclarationOut], auth=session_auth)
-def list_declarations(request, state: str | None = None, limit: int = 100):
+@router.get("/declarations", response=Page[DeclarationOut], auth=session_auth)
+def list_declarations(request, page: Query[PageIn], state: DeclarationState | None = None):
+    """The declarations the caller may see, newest first, a page at a time."""
     trucks = Declaration.objects.visible_to(request.auth).select_related(
-        "goods", "gate", "slot", "enterprise")
+        "goods", "gate", "slot", "enterprise").order_by("-created_at", "-id")
     if state:
         trucks = trucks.filter(state=state)
-    return [declaration_out(d, request.auth) for d in trucks[: min(limit, 500)]]
+    return page_of(trucks, page, lambda d: declaration_out(d, request.auth))
 
 
 @router.post("/declarations", response={201: DeclarationOut}, auth=session_auth)
@@ -74,26 +77,26 @@ def create_declaration(request, payload: DeclarationIn):
 
 
 @router.get("/declarations/{pk}", response=DeclarationOut, auth=session_auth)
-def get_declaration(request, pk: int):
+def get_declaration(request, pk: Id):
     return declaration_out(_visible(request, pk), request.auth, with_position=True)
 
 
 @router.put("/declarations/{pk}", response=DeclarationOut, auth=session_auth)
-def update_declaration(request, pk: int, payload: DeclarationIn):
+def update_declaration(request, pk: Id, payload: DeclarationIn):
     data = payload.dict(exclude={"enterprise_code", "submit"})
     services.update_declaration(actor=request.auth, declaration=_visible(request, pk), data=data)
     return declaration_out(_visible(request, pk), request.auth)
 
 
 @router.post("/declarations/{pk}/cancel", response=DeclarationOut, auth=session_auth)
-def cancel_declaration(request, pk: int):
+def cancel_declaration(request, pk: Id):
     services.cancel_declaration(actor=request.auth, declaration=_visible(request, pk))
     return declaration_out(_visible(request, pk), request.auth)
 
 
 @router.post("/declarations/{pk}/booking", response={200: DeclarationOut, 409: SlotFullOut},
              auth=session_auth)
-def book_slot(request, pk: int, payload: BookingIn):
+def book_slot(request, pk: Id, payload: BookingIn):
     try:
         services.book_slot(actor=request.auth, declaration=_visible(request, pk),
                            starts_at=payload.starts_at)
@@ -104,15 +107,15 @@ def book_slot(request, pk: int, payload: BookingIn):
 
 
 @router.get("/gates/{code}/free-slots", response=list[FreeSlotOut], auth=session_auth)
-def free_slots(request, code: str, direction: str, requested: LocalDateTime,
+def free_slots(request, code: Code, direction: Direction, requested: LocalDateTime,
                perishable: bool = False):
     gate = get_object_or_404(Gate, code=code, is_active=True)
-    return [vars(s) for s in services.nearest_free_slots(gate, direction, requested,
+    return [vars(s) for s in services.nearest_free_slots(gate, direction.value, requested,
                                                         perishable=perishable)]
 
 
 @router.post("/declarations/{pk}/clearance", response=DeclarationOut, auth=session_auth)
-def record_clearance(request, pk: int, payload: ClearanceIn):
+def record_clearance(request, pk: Id, payload: ClearanceIn):
     services.record_clearance(actor=request.auth, declaration=_visible(request, pk),
                               agency=payload.agency, verdict=payload.verdict, note=payload.note)
     return declaration_out(_visible(request, pk), request.auth)
@@ -130,14 +133,16 @@ def plate_event(request, payload: PlateEventIn):
     return Status(201 if answer.created else 200, plate_event_out(answer.event))
 
 
-@router.get("/exceptions", response=list[PlateEventOut], auth=session_auth)
-def exception_desk(request):
+@router.get("/exceptions", response=Page[PlateEventOut], auth=session_auth)
+def exception_desk(request, page: Query[PageIn]):
+    """Camera reads waiting at the exception desk, oldest first, a page at a time."""
     services.require_exception_desk(request.auth)
-    return [plate_event_out(e) for e in selectors.exception_desk(request.auth)[:200]]
+    return page_of(selectors.exception_desk(request.auth).order_by("captured_at", "id"), page,
+                   plate_event_out)
 
 
 @router.post("/plate-events/{pk}/resolve", response=PlateEventOut, auth=session_auth)
-def resolve_plate_event(request, pk: int, payload: ResolveIn):
+def resolve_plate_event(request, pk: Id, payload: ResolveIn):
     services.require_exception_desk(request.auth)
     event = get_object_or_404(selectors.exception_desk(request.auth), pk=pk)
     declaration = _visible(request, payload.declaration_id) if payload.declaration_id else None
@@ -146,11 +151,12 @@ def resolve_plate_event(request, pk: int, payload: ResolveIn):
         pk=event.pk))
 
 
-@router.get("/gates/{code}/queue", response=list[QueueEntryOut], auth=session_auth)
-def gate_queue(request, code: str):
+@router.get("/gates/{code}/queue", response=Page[QueueEntryOut], auth=session_auth)
+def gate_queue(request, code: Code, page: Query[PageIn]):
+    """The gate's yard queue in calling order, a page at a time."""
     require(request.auth, "border.gate_console")
     gate = get_object_or_404(Gate, code=code)
-    return _queue_out(gate)
+    return page_of(_queue_out(gate), page)
 
 
 def _queue_out(gate: Gate) -> list[dict]:
@@ -165,14 +171,14 @@ def _queue_out(gate: Gate) -> list[dict]:
 
 
 @router.post("/gates/{code}/call", response=list[DeclarationOut], auth=session_auth)
-def call_next(request, code: str, payload: CallIn):
+def call_next(request, code: Code, payload: CallIn):
     gate = get_object_or_404(Gate, code=code)
     called = services.call_next(actor=request.auth, gate=gate, count=payload.count)
     return [declaration_out(_visible(request, d.pk), request.auth) for d in called]
 
 
 @router.post("/gates/{code}/notices", response={201: NoticeOut}, auth=session_auth)
-def announce_notice(request, code: str, payload: NoticeIn):
+def announce_notice(request, code: Code, payload: NoticeIn):
     """Suspend or reduce a gate for a period; every affected booking moves at once."""
 
     gate = get_object_or_404(Gate, code=code)
@@ -185,7 +191,7 @@ def announce_notice(request, code: str, payload: NoticeIn):
 
 
 @router.get("/tickets/{token}", response=TicketOut, auth=None)
-def ticket(request, token: str):
+def ticket(request, token: Token):
     """The driver's e-ticket: no login, the unguessable token is the key."""
     declaration = get_object_or_404(
         Declaration.objects.select_related("gate", "slot"), ticket_token=token)

@@ -17,6 +17,7 @@ class BorderError(StrEnum):
     UNKNOWN_CAMERA = "border.camera"
     CAMERA_NOT_YOURS = "border.camera_owner"
     NOT_REQUIRED_AGENCY = "border.agency"
+    UNKNOWN_AGENCY = "border.agency_unknown"
     UNKNOWN_VERDICT = "border.verdict"
     EVENT_ALREADY_HANDLED = "border.event_handled"
     NOTICE_KIND = "border.notice_kind"
@@ -79,6 +80,9 @@ MESSAGES: dict[BorderError, tuple[str, int]] = {
         gettext_noop("This API key may not send events for camera “{code}”."), 403),
     # {agency}: Agency label.
     BorderError.NOT_REQUIRED_AGENCY: (gettext_noop("This load does not need {agency}."), 409),
+    BorderError.UNKNOWN_AGENCY: (
+        gettext_noop("“{agency}” is not an agency: choose customs, quarantine or border_guard."),
+        422),
     BorderError.UNKNOWN_VERDICT: (
         gettext_noop("“{verdict}” is not a verdict: choose pass, hold or reject."), 422),
     BorderError.EVENT_ALREADY_HANDLED: (gettext_noop("This event has already been handled."), 409),

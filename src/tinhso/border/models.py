@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.core.constraints import moment_in_window
+
 
 class Direction(models.TextChoices):
     EXPORT = "export", _("Export")
@@ -211,6 +213,7 @@ class Slot(models.Model):
             models.CheckConstraint(
                 condition=Q(booked_perishable__lte=F("booked")), name="slot_perishable_le_booked"
             ),
+            moment_in_window("starts_at", "slot_starts_at_in_window"),
         ]
 
     def __str__(self) -> str:
@@ -315,6 +318,10 @@ class Declaration(models.Model):
             # with all three, so no planner picks the (gate, state) scan instead.
             models.Index(fields=["plate_key", "gate", "state"]),
         ]
+        constraints = [
+            moment_in_window("expected_arrival", "declaration_arrival_in_window"),
+            moment_in_window("loaded_at", "declaration_loaded_at_in_window", nullable=True),
+        ]
 
     def __str__(self) -> str:
         return f"TK-{self.pk} {self.plate}"
@@ -358,7 +365,8 @@ class PlateEvent(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["camera", "event_id"], name="plate_event_idempotent")
+            models.UniqueConstraint(fields=["camera", "event_id"], name="plate_event_idempotent"),
+            moment_in_window("captured_at", "plate_event_captured_in_window"),
         ]
         indexes = [models.Index(fields=["status", "camera"])]
 
@@ -423,6 +431,8 @@ class GateNotice(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="notice_period"),
             models.CheckConstraint(condition=Q(capacity_pct__lte=100), name="notice_pct_le_100"),
+            moment_in_window("starts_at", "notice_starts_in_window"),
+            moment_in_window("ends_at", "notice_ends_in_window"),
         ]
 
     def __str__(self) -> str:

@@ -12,15 +12,15 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count
 from django.db.models.functions import TruncDate, TruncMonth
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from tinhso.border.models import Declaration, DeclarationState
+from tinhso.border.models import Declaration, DeclarationState, Direction
 
 PERIODS = {"day": TruncDate, "month": TruncMonth}
 COLUMNS = [
     ("period", "Kỳ / Period"),
     ("gate", "Cửa khẩu / Gate"),
-    ("direction", "Loại hình / Direction"),
+    ("direction_label", "Loại hình / Direction"),
     ("goods", "Hàng hóa / Goods"),
     ("enterprise", "Doanh nghiệp / Enterprise"),
     ("crossings", "Lượt xe / Crossings"),
@@ -69,6 +69,7 @@ def crossings_report(*, period: str, start: date, end: date) -> BorderReport:
     bucket = trunc("crossed_at", tzinfo=timezone.get_current_timezone())
     rows = [
         {"period": r["bucket"], "gate": r["gate__name"], "direction": r["direction"],
+         "direction_label": _direction_label(r["direction"]),
          "goods": r["goods__name"], "enterprise": r["enterprise__name"],
          "crossings": r["crossings"]}
         for r in crossed.annotate(bucket=bucket)
@@ -111,6 +112,19 @@ def _revenue(lower: datetime, upper: datetime, trunc) -> dict[tuple, int]:
             .annotate(bucket=trunc("paid_at", tzinfo=timezone.get_current_timezone()))
             .values("bucket", "declaration__gate__name").annotate(total=Sum("amount_vnd")))
     return {(r["bucket"], r["declaration__gate__name"]): r["total"] for r in paid}
+
+
+def _direction_label(code: str) -> str:
+    """``'export'`` → ``'Xuất khẩu / Export'`` (both languages, whoever downloads it)."""
+    try:
+        direction = Direction(code)
+    except ValueError:
+        return code
+    with translation.override("vi"):
+        vi = str(direction.label)
+    with translation.override("en"):
+        en = str(direction.label)
+    return f"{vi} / {en}"
 
 
 def _cell(value):

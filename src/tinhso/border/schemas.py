@@ -5,27 +5,27 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
-from tinhso.core.schema_types import LocalDateTime
+from tinhso.core.schema_types import Amount, Code, Id, LocalDateTime, text
 
 
 class DeclarationIn(Schema):
     """Raw fields as typed; the service normalises them and names every bad one."""
 
-    enterprise_code: str | None = Field(
+    enterprise_code: Code | None = Field(
         None, description="Needed only when the user works for several enterprises")
-    plate: str = Field(examples=["12C-123.45"])
-    trailer_plate: str | None = Field(None, examples=["12R-012.34"])
-    driver_name: str
-    driver_id_number: str = Field(description="12-digit citizen ID or a passport number")
-    driver_phone: str = Field(examples=["0912345678"])
-    goods: str = Field(description="goods category code", examples=["fresh-fruit"])
-    goods_description: str | None = None
-    weight_kg: int
-    containers: int = 0
-    direction: str = Field(examples=["export"])
-    gate: str = Field(description="gate code", examples=["huu-nghi"])
-    expected_arrival: datetime
-    loaded_at: datetime | None = None
+    plate: text(32) = Field(examples=["12C-123.45"])
+    trailer_plate: text(32) | None = Field(None, examples=["12R-012.34"])
+    driver_name: text(120)
+    driver_id_number: text(32) = Field(description="12-digit citizen ID or a passport number")
+    driver_phone: text(32) = Field(examples=["0912345678"])
+    goods: Code = Field(description="goods category code", examples=["fresh-fruit"])
+    goods_description: text(255) | None = None
+    weight_kg: Amount
+    containers: Amount = 0
+    direction: Code = Field(examples=["export"])
+    gate: Code = Field(description="gate code", examples=["huu-nghi"])
+    expected_arrival: LocalDateTime
+    loaded_at: LocalDateTime | None = None
     submit: bool = True
 
 
@@ -73,9 +73,9 @@ class SlotFullOut(Schema):
 
 
 class PlateEventIn(Schema):
-    event_id: str = Field(min_length=1, max_length=64)
-    camera_id: str = Field(min_length=1, max_length=40)
-    plate: str = Field(min_length=1, max_length=32)
+    event_id: text(64, min_length=1)
+    camera_id: text(40, min_length=1)
+    plate: text(32, min_length=1)
     confidence: float = Field(ge=0, le=1)
     captured_at: LocalDateTime
 
@@ -94,7 +94,7 @@ class PlateEventOut(Schema):
 
 
 class ResolveIn(Schema):
-    declaration_id: int | None = Field(
+    declaration_id: Id | None = Field(
         None, description="the truck it really was; null dismisses the read")
 
 
@@ -112,9 +112,9 @@ class QueueEntryOut(Schema):
 
 
 class ClearanceIn(Schema):
-    agency: str = Field(examples=["customs"])
-    verdict: str = Field(examples=["pass"])
-    note: str = ""
+    agency: Code = Field(examples=["customs"])
+    verdict: Code = Field(examples=["pass"])
+    note: text(1000) = ""
 
 
 class TicketOut(Schema):
@@ -128,13 +128,14 @@ class TicketOut(Schema):
 
 
 class NoticeIn(Schema):
-    kind: str = Field(examples=["suspension"], description="suspension or reduced")
+    kind: Code = Field(examples=["suspension"], description="suspension or reduced")
     starts_at: LocalDateTime
     ends_at: LocalDateTime
     capacity_pct: int = Field(0, ge=0, le=100, description="remaining capacity for 'reduced'")
-    directions: list[str] = Field(default_factory=list, description="empty: all directions")
-    reason_vi: str = Field(min_length=1, max_length=255)
-    reason_en: str = Field("", max_length=255)
+    directions: list[Code] = Field(default_factory=list, max_length=10,
+                                   description="empty: all directions")
+    reason_vi: text(255, min_length=1)
+    reason_en: text(255) = ""
 
 
 class NoticeOut(Schema):

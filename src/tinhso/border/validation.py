@@ -20,6 +20,8 @@ from tinhso.core.errors import FieldCollector
 from tinhso.core.validators import (
     ErrorCode,
     InvalidValue,
+    check_datetime_in_window,
+    check_text,
     invalid_value,
     normalize_citizen_id,
     normalize_mobile,
@@ -60,7 +62,7 @@ def normalize_driver_phone(value: Any, *, field: str = "driver_phone") -> str:
 
 
 def _text(value: Any, field: str, *, max_length: int, required: bool = True) -> str:
-    text = " ".join(str(value or "").split())
+    text = " ".join(check_text(str(value or ""), field).split())
     if required and not text:
         raise invalid_value(field, ErrorCode.REQUIRED)
     if len(text) > max_length:
@@ -68,9 +70,18 @@ def _text(value: Any, field: str, *, max_length: int, required: bool = True) -> 
     return text
 
 
+def parse_text_field(value: Any, field: str, *, max_length: int, required: bool = True) -> str:
+    """Text typed in a form: spaces collapsed, no control characters, at most ``max_length``
+    characters."""
+    return _text(value, field, max_length=max_length, required=required)
+
+
 def parse_int_field(value: Any, field: str, *, low: int, high: int) -> int:
+    text = str(value).strip()
     try:
-        number = int(str(value).strip())
+        if len(text) > 20:  # no bound here has 20 digits; int() of a huge text is slow
+            raise ValueError(text[:20])
+        number = int(text)
     except (TypeError, ValueError):
         raise border_invalid(BorderError.INTEGER, field=field) from None
     if not low <= number <= high:
@@ -80,23 +91,28 @@ def parse_int_field(value: Any, field: str, *, low: int, high: int) -> int:
 
 
 def parse_datetime_field(value: Any, field: str, *, required: bool = True) -> datetime | None:
+    """A date and time typed in a form (``2026-12-01T08:00``, ISO 8601, an offset optional:
+    without one it is Vietnamese time), in the years every input keeps to
+    (`validators.EARLIEST_YEAR`–`LATEST_YEAR`)."""
     if value in (None, ""):
         if required:
             raise border_invalid(BorderError.DATETIME_REQUIRED, field=field)
         return None
     try:
-        moment = value if isinstance(value, datetime) else parse_datetime(str(value).strip())
+        moment = value if isinstance(value, datetime) else parse_datetime(str(value).strip()[:40])
     except ValueError:  # well formed but impossible, e.g. month 13
         moment = None
     if moment is None:
         raise border_invalid(BorderError.DATETIME, field=field)
+    check_datetime_in_window(moment, field)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
 
 
 def _choice(model, value: Any, field: str, **filters):
-    obj = model.objects.filter(code=str(value or "").strip(), **filters).first()
+    code = check_text(str(value or ""), field).strip()
+    obj = model.objects.filter(code=code, **filters).first() if len(code) <= 64 else None
     if obj is None:
         raise border_invalid(BorderError.CHOICE, field=field)
     return obj

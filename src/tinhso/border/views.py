@@ -34,7 +34,7 @@ from tinhso.border.models import (
     Verdict,
     Yard,
 )
-from tinhso.border.validation import parse_datetime_field, parse_int_field
+from tinhso.border.validation import parse_datetime_field, parse_int_field, parse_text_field
 from tinhso.border.workflow import (
     ACTIVE_STATES,
     ARRIVING_STATES,
@@ -44,7 +44,7 @@ from tinhso.border.workflow import (
 )
 from tinhso.core.errors import DomainError, FieldCollector, InvalidInput
 from tinhso.core.language import current_language
-from tinhso.core.periods import requested_period
+from tinhso.core.periods import period_for_page
 from tinhso.core.validators import InvalidValue
 from tinhso.payments import selectors as payment_selectors
 
@@ -453,14 +453,16 @@ def notices(request):
         ends_at = check.field("ends_at", parse_datetime_field, form.get("ends_at"), "ends_at")
         capacity_pct = check.field("capacity_pct", parse_int_field,
                                    form.get("capacity_pct") or 0, "capacity_pct", low=0, high=100)
+        reason_vi = check.field("reason_vi", parse_text_field, form.get("reason_vi"),
+                                "reason_vi", max_length=255)
+        reason_en = check.field("reason_en", parse_text_field, form.get("reason_en"),
+                                "reason_en", max_length=255, required=False)
         try:
             check.raise_if_invalid()
             outcome = services.announce_notice(
                 actor=request.user, gate=gate, kind=form.get("kind", ""), starts_at=starts_at,
                 ends_at=ends_at, capacity_pct=capacity_pct,
-                directions=form.getlist("directions"),
-                reason_vi=form.get("reason_vi", "").strip(),
-                reason_en=form.get("reason_en", "").strip())
+                directions=form.getlist("directions"), reason_vi=reason_vi, reason_en=reason_en)
         except InvalidInput as error:
             errors = _field_errors(error)
         except DomainError as error:
@@ -474,7 +476,8 @@ def notices(request):
         "notices": GateNotice.objects.select_related("gate")[:50],
         "gates": Gate.objects.filter(is_active=True), "directions": Direction.choices,
         "kinds": GateNotice.Kind.choices, "errors": errors, "data": request.POST,
-        "checked_directions": request.POST.getlist("directions")})
+        "checked_directions": request.POST.getlist("directions")},
+        status=422 if errors else 200)
 
 
 @login_required
@@ -486,10 +489,10 @@ def reports(request):
     from tinhso.border import reports as border_reports
 
     period = request.GET.get("period") if request.GET.get("period") in ("day", "month") else "day"
-    start, end = requested_period(request.GET)
+    start, end, status = period_for_page(request)
     report = border_reports.crossings_report(period=period, start=start, end=end)
     name = f"bao-cao-cua-khau-{start:%Y%m%d}-{end:%Y%m%d}"
-    export = request.GET.get("format")
+    export = request.GET.get("format") if status == 200 else None
     if export == "csv":
         response = HttpResponse(border_reports.as_csv(report), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -500,4 +503,5 @@ def reports(request):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
-    return render(request, "border/reports.html", {"report": report, "query": request.GET})
+    return render(request, "border/reports.html", {"report": report, "query": request.GET},
+                  status=status)

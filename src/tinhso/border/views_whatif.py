@@ -13,22 +13,30 @@ from datetime import datetime
 from django import forms
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from tinhso.border import whatif as service
-from tinhso.border.engine.report import METRICS
+from tinhso.border.engine.report import (
+    METRICS,
+    POLICY_NAMES,
+    SCENARIO_DESCRIPTIONS_VI,
+    SCENARIO_NAMES,
+)
 from tinhso.border.models import WhatIfRun
+from tinhso.core.language import current_language
 
-SCENARIO_CHOICES = [
-    ("normal-day", "Ngày bình thường (normal day)"),
-    ("harvest-peak", "Cao điểm thu hoạch (harvest peak)"),
-    ("winter-2021", "Ùn tắc mùa đông 2021 (winter 2021)"),
-]
-POLICY_LABELS = {
-    "walk-in": "Tự đến, xếp hàng (walk-in)",
-    "booking": "Đặt lịch khung giờ (booking)",
-    "booking+priority": "Đặt lịch + ưu tiên hàng tươi (booking + priority)",
-    "booking+priority+advisory": "Đặt lịch + ưu tiên + khuyến cáo (booking + priority + advisory)",
-}
+
+def _pick(names: dict[str, tuple[str, str]], code: str) -> str:
+    """The Vietnamese or English name of a code, in the language of the request."""
+    vi, en = names.get(code, (code, code))
+    return en if current_language() == "en" else vi
+
+
+label = lazy(_pick, str)
+ALL_NAMES = {service.ALL_POLICIES: ("Tất cả các phương án", "All policies")}
+SCENARIO_CHOICES = [(code, label(SCENARIO_NAMES, code)) for code in SCENARIO_NAMES]
+POLICY_LABELS = {code: label(POLICY_NAMES, code) for code in POLICY_NAMES}
 
 
 class WhatIfForm(forms.Form):
@@ -36,18 +44,21 @@ class WhatIfForm(forms.Form):
     capacity_change = forms.IntegerField(
         min_value=-90, max_value=200, initial=0,
         error_messages={
-            "min_value": "Công suất giảm tối đa 90 %%.",
-            "max_value": "Công suất tăng tối đa 200 %%.",
-            "invalid": "Nhập một số nguyên (phần trăm).",
+            "min_value": _("The capacity can fall by at most 90 %%."),
+            "max_value": _("The capacity can rise by at most 200 %%."),
+            "invalid": _("Enter a whole number (per cent)."),
         },
     )
     policy = forms.ChoiceField(
-        choices=[(service.ALL_POLICIES, "Tất cả (all)"), *POLICY_LABELS.items()],
+        choices=[(service.ALL_POLICIES, label(ALL_NAMES, service.ALL_POLICIES)),
+                 *POLICY_LABELS.items()],
         initial=service.ALL_POLICIES,
     )
     seed = forms.IntegerField(
         min_value=0, max_value=10_000, initial=1,
-        error_messages={"invalid": "Nhập một số nguyên từ 0 đến 10000."},
+        error_messages={"invalid": _("Enter a whole number from 0 to 10000."),
+                        "min_value": _("Enter a whole number from 0 to 10000."),
+                        "max_value": _("Enter a whole number from 0 to 10000.")},
     )
 
 
@@ -93,24 +104,27 @@ def _recent_runs() -> list[dict]:
 
 
 def _present(run: WhatIfRun, *, with_result: bool = True) -> dict:
-    scenario_labels = dict(SCENARIO_CHOICES)
-    policy_labels = {service.ALL_POLICIES: "Tất cả (all)", **POLICY_LABELS}
+    policies = {**ALL_NAMES, **POLICY_NAMES}
     view = {
         "pk": run.pk, "state": run.state, "state_label": run.get_state_display(),
         "finished": run.finished, "stale": service.is_stale(run),
         "steps_done": run.steps_done, "steps_total": run.steps_total, "percent": run.percent,
-        "scenario_label": scenario_labels.get(run.scenario, run.scenario),
-        "policy_label": policy_labels.get(run.policy, run.policy),
+        "scenario_label": SCENARIO_NAMES.get(run.scenario, (run.scenario,) * 2)[0],
+        "scenario_label_en": SCENARIO_NAMES.get(run.scenario, (run.scenario,) * 2)[1],
+        "policy_label": policies.get(run.policy, (run.policy,) * 2)[0],
+        "policy_label_en": policies.get(run.policy, (run.policy,) * 2)[1],
         "capacity_change": run.capacity_change, "seed": run.seed,
         "created_at": run.created_at, "finished_at": run.finished_at,
     }
     if with_result and run.state == WhatIfRun.State.DONE and run.result:
         metrics = run.result["metrics"]
         view.update(
-            description=run.result["description"],
+            description=SCENARIO_DESCRIPTIONS_VI.get(run.scenario, ""),
+            description_en=run.result["description"],
             start=datetime.fromisoformat(run.result["start"]),
             days=run.result["days"], trucks=run.result["trucks"],
-            policies=[{"code": p, "label": POLICY_LABELS.get(p, p)} for p in metrics],
+            policies=[{"code": p, "label": POLICY_NAMES.get(p, (p, p))[0],
+                       "label_en": POLICY_NAMES.get(p, (p, p))[1]} for p in metrics],
             rows=[{"vi": vi, "en": en, "values": [metrics[p].get(key, "") for p in metrics]}
                   for key, vi, en in METRICS if key != "runtime_s"],
             chart_src=_svg_data_uri(run.chart_svg) if run.chart_svg else "",

@@ -90,12 +90,16 @@ class CoreError(StrEnum):
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     UNAUTHENTICATED = "unauthenticated"
+    UNAVAILABLE = "unavailable"
 
 
 MESSAGES: dict[CoreError, tuple[str, int]] = {
     CoreError.FORBIDDEN: (gettext_noop("You are not allowed to do this."), 403),
     CoreError.NOT_FOUND: (gettext_noop("Not found."), 404),
     CoreError.UNAUTHENTICATED: (gettext_noop("Log in or send a valid API key."), 401),
+    CoreError.UNAVAILABLE: (
+        gettext_noop("The service is temporarily unavailable. Please try again in a minute."),
+        503),
 }
 
 core_error = coded_error(MESSAGES)

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 import phonenumbers
@@ -41,6 +41,13 @@ __all__ = [
     "normalize_tax_code",
     "normalize_vn_plate",
     "parse_citizen_id",
+    "EARLIEST_YEAR",
+    "LATEST_YEAR",
+    "STORABLE_FROM",
+    "STORABLE_UNTIL",
+    "check_date_in_window",
+    "check_datetime_in_window",
+    "check_text",
 ]
 
 
@@ -63,6 +70,8 @@ class ErrorCode(StrEnum):
     PLATE_CN_FORMAT = "plate.cn_format"
     PLATE_UNKNOWN_FORMAT = "plate.unknown_format"
     AMOUNT_FORMAT = "amount.format"
+    YEAR_RANGE = "date.year_range"
+    CONTROL_CHARACTERS = "text.control_characters"
 
 
 #: Every code a normaliser here (or :mod:`tinhso.core.money`) can raise.
@@ -103,6 +112,10 @@ MESSAGES: dict[ErrorCode, str] = {
         "The plate is neither a Vietnamese (12C-123.45) nor a Chinese (桂A12345) plate."
     ),
     ErrorCode.AMOUNT_FORMAT: gettext_noop("Not a valid amount in VND (for example 1.234.567 ₫)."),
+    ErrorCode.YEAR_RANGE: gettext_noop("The year must be between {earliest} and {latest}."),
+    ErrorCode.CONTROL_CHARACTERS: gettext_noop(
+        "Contains characters that cannot be stored (control characters or broken Unicode)."
+    ),
 }
 
 
@@ -138,6 +151,51 @@ def _text(value: object, field: str) -> str:
     if not text:
         raise invalid_value(field, ErrorCode.REQUIRED)
     return text
+
+
+# ---------------------------------------------------------------------------
+# Bounds every input keeps, whatever the field: the edge refuses the rest
+# ---------------------------------------------------------------------------
+
+#: Dates and times people, cameras and banks send must fall in these years (as written,
+#: in their own time zone). Far enough from today for any real plan or record; near enough
+#: that date arithmetic (a day after, an hour before, UTC) can never overflow. The
+#: database's check constraints (`STORABLE_FROM`/`STORABLE_UNTIL`) back it.
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2099
+#: The instants a row may store: the window above in UTC, widened by a day on each side for
+#: the time zones a moment may be written in (UTC-12 to UTC+14).
+STORABLE_FROM = datetime(EARLIEST_YEAR - 1, 12, 31, tzinfo=UTC)
+STORABLE_UNTIL = datetime(LATEST_YEAR + 1, 1, 2, tzinfo=UTC)
+
+# Control characters other than tab, line feed and carriage return (C0, DEL, C1) and lone
+# surrogates (a JSON "\ud800" decodes to one): PostgreSQL refuses NUL, UTF-8 refuses
+# surrogates, and no person types either.
+_FORBIDDEN_CHARACTERS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def check_text(value: str, field: str) -> str:
+    """``value`` unchanged if it holds no control character or lone surrogate."""
+    if _FORBIDDEN_CHARACTERS_RE.search(value):
+        raise invalid_value(field, ErrorCode.CONTROL_CHARACTERS)
+    return value
+
+
+def _year_error(field: str) -> InvalidValue:
+    return invalid_value(field, ErrorCode.YEAR_RANGE, earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
+
+
+def check_datetime_in_window(moment: datetime, field: str) -> datetime:
+    """``moment`` unchanged if its year (as written) is in the window, else InvalidValue."""
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise _year_error(field)
+    return moment
+
+
+def check_date_in_window(day: date, field: str) -> date:
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise _year_error(field)
+    return day
 
 
 _SEPARATORS_RE = re.compile(r"[\s.\-·•_/]+")

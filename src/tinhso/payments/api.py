@@ -4,37 +4,42 @@ bank-notification webhook (signed, no session)."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Query, Router
 
 from tinhso.accounts.auth import session_auth
+from tinhso.core.paging import Page, PageIn, page_of
+from tinhso.core.schema_types import Code, text
 from tinhso.payments import selectors, services
+from tinhso.payments.models import InvoiceStatus
 from tinhso.payments.presenters import invoice_detail_out, invoice_out
 from tinhso.payments.schemas import ConfirmIn, InvoiceDetailOut, InvoiceOut, WebhookOut
 
 router = Router(tags=["payments"])
+Reference = text(40)
 
 
 def _visible(request, reference: str):
     return get_object_or_404(selectors.invoices_for(request.auth), reference=reference)
 
 
-@router.get("/invoices", response=list[InvoiceOut], auth=session_auth)
-def list_invoices(request, status: str | None = None, limit: int = 100):
-    """Invoices the caller may see: enterprise staff only their organisation's."""
+@router.get("/invoices", response=Page[InvoiceOut], auth=session_auth)
+def list_invoices(request, page: Query[PageIn], status: InvoiceStatus | None = None):
+    """Invoices the caller may see (enterprise staff only their organisation's), a page at
+    a time."""
     invoices = selectors.invoices_for(request.auth)
     if status:
         invoices = invoices.filter(status=status)
-    return [invoice_out(i) for i in invoices[: min(limit, 500)]]
+    return page_of(invoices, page, invoice_out)
 
 
 @router.get("/invoices/{reference}", response=InvoiceDetailOut, auth=session_auth)
-def get_invoice(request, reference: str):
+def get_invoice(request, reference: Reference):
     """One invoice with the VietQR payload to pay it (while unpaid); someone else's is 404."""
     return invoice_detail_out(_visible(request, reference), request)
 
 
 @router.post("/invoices/{reference}/confirm", response=InvoiceDetailOut, auth=session_auth)
-def confirm_payment(request, reference: str, payload: ConfirmIn):
+def confirm_payment(request, reference: Reference, payload: ConfirmIn):
     """The fee cashier confirms a payment received at the desk (role fee_cashier)."""
     invoice = services.confirm_cash_payment(actor=request.auth,
                                             invoice=_visible(request, reference),
@@ -62,6 +67,6 @@ def bank_webhook(request):
 
 
 @router.post("/bank-webhook/{provider}", response=WebhookOut, auth=None)
-def bank_webhook_for(request, provider: str):
+def bank_webhook_for(request, provider: Code):
     """The same, for a named bank adapter."""
     return _webhook(request, provider)

@@ -40,12 +40,14 @@ RATES = [
     ("adj-export", "Hàng xuất khẩu", "", "", "export", 0, 100, True),
 ]
 
+DEMO_PAYEE_NAME = "Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng – Lạng Sơn"
 PAYEE = {
     "code": "bql-kkt-dong-dang",
     "bank_bin": "970436",
     "bank_name": "Vietcombank",
     "account_number": "0000000000",  # placeholder: the real account is not public here
     "account_name": "BQL KHU KINH TE CUA KHAU DONG DANG LANG SON",
+    "display_name": DEMO_PAYEE_NAME,
     "is_default": True,
     "is_placeholder": True,
 }

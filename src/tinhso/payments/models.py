@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.core.constraints import moment_in_window
 from tinhso.payments.feecalc import FeeDirection, GoodsKind, Rate, VehicleClass
 
 PLACEHOLDER_LABEL = "tạm tính / placeholder"
@@ -77,6 +78,10 @@ class PayeeAccount(models.Model):
     bank_name = models.CharField(_("bank"), max_length=120)
     account_number = models.CharField(_("account number"), max_length=19)
     account_name = models.CharField(_("account name"), max_length=120)
+    # The bank spells the account holder in capitals without diacritics (VietQR); what a
+    # person reads on a receipt is the payee's proper name.
+    display_name = models.CharField(_("payee name"), max_length=200, blank=True,
+                                    help_text=_("As printed on receipts, with diacritics."))
     is_default = models.BooleanField(_("default"), default=False)
     is_placeholder = models.BooleanField(_("placeholder (not confirmed)"), default=False)
 
@@ -90,6 +95,10 @@ class PayeeAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bank_name} {self.account_number} — {self.account_name}"
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.account_name
 
 
 def new_verify_token() -> str:
@@ -207,6 +216,7 @@ class BankTransaction(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["provider", "transaction_id"],
                                     name="bank_transaction_idempotent"),
+            moment_in_window("credited_at", "bank_credited_at_in_window", nullable=True),
         ]
 
     def __str__(self) -> str:

@@ -47,8 +47,8 @@ def receipt_pdf(invoice: Invoice, verify_url: str, *, compress: bool = True) -> 
     width, height = A5
     pdf = canvas.Canvas(out, pagesize=A5, pageCompression=1 if compress else 0,
                         invariant=0 if compress else 1)
-    pdf.setTitle(f"Bien lai {invoice.reference}")
-    pdf.setAuthor(invoice.payee.account_name)
+    pdf.setTitle(f"Biên lai {invoice.reference}")
+    pdf.setAuthor(invoice.payee.name)
     pdf.setSubject(invoice.reference)
     x, y = 12 * mm, height - 16 * mm
     pdf.setFont(FONT_BOLD, 13)
@@ -63,7 +63,7 @@ def receipt_pdf(invoice: Invoice, verify_url: str, *, compress: bool = True) -> 
     via = {"bank": "Chuyển khoản ngân hàng", "cashier": "Nộp tại quầy thu phí"}.get(
         invoice.paid_via, "—")
     rows = [
-        ("Đơn vị thu / Payee", invoice.payee.account_name),
+        ("Đơn vị thu / Payee", invoice.payee.name),
         ("Người nộp / Payer", invoice.payer.name),
         ("Mã số thuế / Tax code", invoice.payer.tax_code or "—"),
         ("Nội dung / For", invoice.subject),

@@ -3,6 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Schema
+from pydantic import Field
+
+from tinhso.core.schema_types import MAX_AMOUNT_VND, text
 
 
 class InvoiceLineOut(Schema):
@@ -44,8 +47,8 @@ class InvoiceDetailOut(InvoiceOut):
 
 
 class ConfirmIn(Schema):
-    amount_vnd: int
-    note: str = ""
+    amount_vnd: int = Field(ge=1, le=MAX_AMOUNT_VND)
+    note: text(500) = ""
 
 
 class WebhookOut(Schema):

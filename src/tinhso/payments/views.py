@@ -16,7 +16,7 @@ from tinhso.accounts.permissions import has_perm, require
 from tinhso.core.errors import DomainError
 from tinhso.core.language import current_language
 from tinhso.core.money import format_vnd, parse_vnd
-from tinhso.core.periods import requested_period
+from tinhso.core.periods import period_for_page
 from tinhso.core.validators import InvalidValue
 from tinhso.payments import selectors, services
 from tinhso.payments.models import Invoice, InvoiceStatus
@@ -93,9 +93,9 @@ def cashier_confirm(request, reference: str):
 @login_required
 def reconciliation(request):
     require(request.user, "payments.cashier")
-    start, end = requested_period(request.GET)
+    start, end, status = period_for_page(request)
     report = selectors.reconciliation(start, end)
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and status == 200:
         response = HttpResponse(selectors.reconciliation_csv(report),
                                 content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
@@ -107,4 +107,4 @@ def reconciliation(request):
         "unpaid_total": format_vnd(report.unpaid_total),
         "mismatched_total": format_vnd(report.mismatched_total),
         "by_channel": {k: format_vnd(v) for k, v in report.paid_by_channel.items()},
-    })
+    }, status=status)

@@ -24,6 +24,41 @@ METRICS: list[tuple[str, str, str]] = [
 ]
 
 
+# What a person reads for each policy and scenario code: (Vietnamese, English).
+POLICY_NAMES: dict[str, tuple[str, str]] = {
+    "walk-in": ("Tự đến, xếp hàng", "Walk-in, first come first served"),
+    "booking": ("Đặt lịch khung giờ", "Booked time slots"),
+    "booking+priority": ("Đặt lịch + ưu tiên hàng tươi", "Booked slots, perishables first"),
+    "booking+priority+advisory": ("Đặt lịch + ưu tiên + khuyến cáo",
+                                  "Booked slots, perishables first, advisories"),
+}
+SCENARIO_NAMES: dict[str, tuple[str, str]] = {
+    "normal-day": ("Ngày bình thường", "Normal day"),
+    "harvest-peak": ("Cao điểm thu hoạch", "Harvest peak"),
+    "winter-2021": ("Ùn tắc mùa đông 2021", "Winter 2021 congestion"),
+}
+SCENARIO_DESCRIPTIONS_VI: dict[str, str] = {
+    "normal-day": "Một tháng bình thường tại bốn cửa khẩu chính, theo số trung bình mỗi ngày "
+                  "năm 2025 (dao động Poisson giữa các ngày), giờ đến sát thực tế.",
+    "harvest-peak": "Hai tuần thu hoạch, xe xuất khẩu đến nhiều hơn công suất 30 %, Hữu Nghị "
+                    "đóng nửa ngày và Tân Thanh thông quan chậm hai ngày, sau đó bình thường.",
+    "winter-2021": "Khủng hoảng biên giới tháng 12/2021 – 2/2022: thông quan giảm còn 70–100 "
+                   "xe/ngày ở Hữu Nghị và 20–30 xe/ngày ở Chi Ma trong khi xe hoa quả vẫn "
+                   "tiếp tục đến.",
+}
+
+
+def policy_name(code: str) -> str:
+    """``'booking+priority'`` → ``'Đặt lịch + ưu tiên hàng tươi / Booked slots, …'``."""
+    vi, en = POLICY_NAMES.get(code, (code, code))
+    return f"{vi} / {en}"
+
+
+def scenario_name(code: str) -> str:
+    vi, en = SCENARIO_NAMES.get(code, (code, code))
+    return f"{vi} / {en}"
+
+
 def metrics_dict(results: Mapping[str, SimResult]) -> dict[str, dict[str, float]]:
     """policy → metric → value (JSON-ready)."""
     return {name: dict(r.metrics) for name, r in results.items()}
@@ -59,11 +94,13 @@ def _figure(results: Mapping[str, SimResult], title: str | None):
     ax = fig.add_subplot(1, 1, 1)
     for name, r in results.items():
         days = [h / 24 for h in range(len(r.queue))]
-        ax.plot(days, r.queue, label=name, linewidth=1.2)
+        ax.plot(days, r.queue, label=policy_name(name), linewidth=1.2)
     ax.set_xlabel("Ngày / day")
     ax.set_ylabel("Xe chờ tại cửa khẩu / trucks at the border")
     first = next(iter(results.values()), None)
-    ax.set_title(title or (f"Hàng đợi tại cửa khẩu — {first.scenario}" if first else ""))
+    ax.set_title(title or (
+        f"Hàng đợi tại cửa khẩu / Border queue — {scenario_name(first.scenario)}"
+        if first else ""))
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()

@@ -34,9 +34,14 @@ def call_next(*, actor, gate: Gate, count: int, now: datetime | None = None) -> 
             called.append(declaration)
             notify_driver_later(
                 declaration, "called",
-                f"Xe {declaration.plate}: mời lên cửa khẩu {gate.name} ngay.",
+                f"Xe {declaration.plate}: mời lên {_gate_vi(gate.name)} ngay.",
                 f"Truck {declaration.plate}: please drive to {gate.name} now.",
             )
     if called:  # everyone behind them moved up
         cache.delete(selectors.queue_positions_key(gate.pk))
     return called
+
+
+def _gate_vi(name: str) -> str:
+    """"Cửa khẩu quốc tế Hữu Nghị" as it is; a bare "Tân Thanh" becomes "cửa khẩu Tân Thanh"."""
+    return name if name.casefold().startswith("cửa khẩu") else f"cửa khẩu {name}"

@@ -42,6 +42,12 @@ def record_clearance(*, actor, declaration: Declaration, agency: str, verdict: s
                      note: str = "") -> ClearanceDecision:
     """One agency's verdict. The truck is cleared when every agency its goods and direction
     need has passed it; a hold stops it; a reject ends the trip."""
+    if agency not in AGENCY_PERMISSION:
+        # Who may record no verdict at all is refused as for a real agency, before being
+        # told the agency does not exist.
+        if not any(has_perm(actor, permission) for permission in AGENCY_PERMISSION.values()):
+            require(actor, AGENCY_PERMISSION[Agency.CUSTOMS])
+        raise border_error(BorderError.UNKNOWN_AGENCY, field="agency", agency=agency)
     require(actor, AGENCY_PERMISSION[Agency(agency)])
     if verdict not in Verdict.values:
         raise border_error(BorderError.UNKNOWN_VERDICT, field="verdict", verdict=verdict)

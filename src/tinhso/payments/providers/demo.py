@@ -16,12 +16,31 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from tinhso.core.schema_types import MAX_AMOUNT_VND
+from tinhso.core.validators import EARLIEST_YEAR, LATEST_YEAR, InvalidValue, check_text
 from tinhso.payments.errors import PaymentError, payment_error
 from tinhso.payments.providers.base import BankCredit, BankNotificationAdapter
 
 
 def _invalid(name: str):
     return payment_error(PaymentError.INVALID, field=name, field_name=name)
+
+
+def _has_forbidden_characters(value) -> bool:
+    """Whether a text anywhere in the decoded JSON ``value`` holds a control character or a
+    lone surrogate (the raw notification is stored: PostgreSQL's jsonb refuses both)."""
+    if isinstance(value, str):
+        try:
+            check_text(value, "")
+        except InvalidValue:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_forbidden_characters(k) or _has_forbidden_characters(v)
+                   for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_forbidden_characters(v) for v in value)
+    return False
 
 
 class DemoAdapter(BankNotificationAdapter):
@@ -35,25 +54,30 @@ class DemoAdapter(BankNotificationAdapter):
         if not isinstance(data, dict):
             raise payment_error(PaymentError.MALFORMED)
         transaction_id = data.get("transaction_id")
-        if not isinstance(transaction_id, str) or not 0 < len(transaction_id.strip()) <= 64:
+        if (not isinstance(transaction_id, str) or not 0 < len(transaction_id.strip()) <= 64
+                or _has_forbidden_characters(transaction_id)):
             raise _invalid("transaction_id")
         amount = data.get("amount")
-        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        if (isinstance(amount, bool) or not isinstance(amount, int)
+                or not 0 < amount <= MAX_AMOUNT_VND):
             raise _invalid("amount")
         if data.get("currency", "VND") != "VND":
             raise _invalid("currency")
         description = data.get("description", "")
         account = data.get("account", "")
-        if not isinstance(description, str) or not isinstance(account, str):
-            raise _invalid("description" if not isinstance(description, str) else "account")
+        for name, value in (("description", description), ("account", account)):
+            if not isinstance(value, str) or _has_forbidden_characters(value):
+                raise _invalid(name)
         credited_at = None
         if data.get("credited_at"):
             try:
                 credited_at = datetime.fromisoformat(str(data["credited_at"]))
             except ValueError:
                 raise _invalid("credited_at") from None
-            if credited_at.tzinfo is None:
+            if credited_at.tzinfo is None or not EARLIEST_YEAR <= credited_at.year <= LATEST_YEAR:
                 raise _invalid("credited_at")
+        if _has_forbidden_characters(data):
+            raise payment_error(PaymentError.MALFORMED)
         return BankCredit(transaction_id=transaction_id.strip(), amount_vnd=amount,
                           description=description[:255], account=account[:32],
                           credited_at=credited_at, raw=data)

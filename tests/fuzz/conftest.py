@@ -1,0 +1,1 @@
+from tests.border.conftest import border, camera_key  # noqa: F401
