@@ -367,7 +367,9 @@ def resolve_page(client, event, truck):
     ("anonymous", 401, 302),
     ("inactive_yard_operator", 401, 302),
     ("owner", 403, 403),
-    ("gate_operator", 403, 403),
+    # The gate operator has a desk (the gate camera's reads), without this yard read on
+    # it; the yard console is not theirs.
+    ("gate_operator", 404, 403),
     ("gate_board", 403, 403),
     ("customs", 403, 403),
     # Another yard company's operator: the read is not on their desk.

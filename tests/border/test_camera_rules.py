@@ -10,7 +10,7 @@ import pytest
 
 from tinhso.border import camera_rules
 from tinhso.border.camera_rules import STEPS, CameraSetup, Candidate, Decision, Read, decide
-from tinhso.border.platematch import plate_key
+from tinhso.border.platematch import plate_key, vehicle_id
 
 NOW = datetime(2026, 12, 2, 9, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 PLATE = "12C-123.45"
@@ -149,3 +149,93 @@ def test_the_decision_does_not_import_django():
             "assert not [m for m in sys.modules if m.startswith('django')]\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+# ---- A repeat truck: several trips of one plate (one vehicle) at the gate.
+
+H = timedelta(hours=1)
+
+
+def trip(pk, state="booked", *, slot=None, arrival=None, held_from="", plate=PLATE):
+    """A trip of the vehicle ``plate``: ``slot`` and ``arrival`` are offsets from NOW."""
+    return Candidate(declaration_id=pk, plate_key=plate_key(plate), state=state,
+                     slot_starts_at=None if slot is None else NOW + slot,
+                     expected_arrival=NOW + next(t for t in (arrival, slot, 0 * H)
+                                                 if t is not None),
+                     held_from=held_from, vehicle=vehicle_id(plate))
+
+
+def chosen(target, pk, why):
+    return Decision("matched", "open", why, pk, 100.0, target, NOW)
+
+
+def held_on(pk, reason):
+    return Decision("matched", "hold", reason, pk, 100.0, None, NOW)
+
+
+GRACE = timedelta(minutes=60)
+
+
+@pytest.mark.parametrize(("position", "trips", "expected"), [
+    # Yard entry: the booked trip whose slot (with the late grace) is now.
+    ("yard_entry", [trip(1, slot=-0.5 * H), trip(2, slot=23.5 * H)],
+     chosen("in_yard", 1, "trip_slot_now")),
+    ("yard_entry", [trip(2, slot=23.5 * H), trip(1, slot=-0.5 * H)],  # order does not matter
+     chosen("in_yard", 1, "trip_slot_now")),
+    # The first slot was missed (ended more than the grace ago): the one now wins.
+    ("yard_entry", [trip(1, slot=-3 * H), trip(2, slot=-0.25 * H)],
+     chosen("in_yard", 2, "trip_slot_now")),
+    # Late within the grace: still that slot's trip.
+    ("yard_entry", [trip(1, slot=-1.5 * H), trip(2, slot=5 * H)],
+     chosen("in_yard", 1, "trip_slot_now")),
+    # Early for its slot, no slot now: the earliest trip due.
+    ("yard_entry", [trip(1, slot=0.5 * H), trip(2, slot=24 * H)],
+     chosen("in_yard", 1, "trip_next")),
+    ("yard_entry", [trip(1, "submitted", arrival=2 * H), trip(2, "submitted", arrival=30 * H)],
+     chosen("in_yard", 1, "trip_next")),
+    # The truck is already in the yard on one trip: a second read holds it there.
+    ("yard_entry", [trip(1, "in_yard", slot=-0.5 * H), trip(2, slot=23.5 * H)],
+     held_on(1, "state_in_yard")),
+    # Yard exit and gate act on the trip in the pipeline, never on a later booking.
+    ("yard_exit", [trip(1, "called", slot=-1 * H), trip(2, slot=0 * H)],
+     chosen("at_gate", 1, "trip_in_pipeline")),
+    ("gate", [trip(2, slot=0 * H), trip(1, "cleared", slot=-2 * H)],
+     chosen("crossed", 1, "trip_in_pipeline")),
+    ("gate", [trip(1, "held", slot=-2 * H, held_from="at_gate"), trip(2, slot=0 * H)],
+     held_on(1, "state_held")),
+    # A hold before arrival is not the pipeline: the next trip is the one due.
+    ("gate", [trip(1, "held", slot=3 * H, held_from="booked"), trip(2, slot=0 * H)],
+     held_on(2, "state_booked")),
+])
+def test_a_repeat_truck_is_one_vehicle_and_the_rule_picks_its_trip(position, trips, expected):
+    setup = CameraSetup(position=position, min_confidence=0.8, late_grace=GRACE)
+    assert decide(read(), setup, trips, now=NOW, yard_places_left=5) == expected
+
+
+@pytest.mark.parametrize("trips", [
+    [trip(1, "in_yard"), trip(2, "called")],  # two in the pipeline: data to fix, not guess
+    [trip(1, slot=0 * H), trip(2, slot=0 * H)],  # two bookings in the same slot
+    [trip(1, "submitted", arrival=H), trip(2, "submitted", arrival=H)],  # due together
+    # Two vehicles a camera cannot tell apart (B and 8).
+    [trip(1, slot=0 * H, plate="桂AB1234"), trip(2, slot=H, plate="桂A81234")],
+])
+def test_trips_the_rule_cannot_tell_apart_go_to_the_desk_with_no_proposal(trips):
+    read_ = Read(plate_key=trips[0].plate_key, confidence=0.95, captured_at=NOW)
+    assert decide(read_, camera(), trips, now=NOW, yard_places_left=5) == desk("ambiguous")
+
+
+def test_a_near_read_of_a_repeat_truck_proposes_its_current_trip():
+    trips = [trip(1, slot=23 * H, plate="12C-123.41"), trip(2, slot=0 * H, plate="12C-123.41")]
+    assert decide(read("12C-123.42"), camera(), trips, now=NOW) == desk("near_match", 2, 87.5)
+
+
+def test_the_slot_window_uses_the_gates_late_grace():
+    trips = [trip(1, slot=-1.25 * H), trip(2, slot=20 * H)]  # 15 min past the slot's end
+    strict = CameraSetup(position="yard_entry", min_confidence=0.8,
+                         late_grace=timedelta(minutes=10))
+    lenient = CameraSetup(position="yard_entry", min_confidence=0.8,
+                          late_grace=timedelta(minutes=30))
+    assert decide(read(), lenient, trips, now=NOW, yard_places_left=1).reason == "trip_slot_now"
+    # Outside the grace no slot is now: still the earliest trip due, said so.
+    assert decide(read(), strict, trips, now=NOW, yard_places_left=1) \
+        == chosen("in_yard", 1, "trip_next")

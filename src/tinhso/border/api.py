@@ -140,14 +140,14 @@ def plate_event(request, payload: PlateEventIn):
 @router.get("/exceptions", response=Page[PlateEventOut], auth=session_auth)
 def exception_desk(request, page: Query[PageIn]):
     """Camera reads waiting at the exception desk, oldest first, a page at a time."""
-    require(request.auth, "border.yard_console")
+    services.require_exception_desk(request.auth)
     return page_of(selectors.exception_desk(request.auth).order_by("captured_at", "id"), page,
                    plate_event_out)
 
 
 @router.post("/plate-events/{pk}/resolve", response=PlateEventOut, auth=session_auth)
 def resolve_plate_event(request, pk: Id, payload: ResolveIn):
-    require(request.auth, "border.yard_console")
+    services.require_exception_desk(request.auth)
     event = get_object_or_404(selectors.exception_desk(request.auth), pk=pk)
     declaration = _visible(request, payload.declaration_id) if payload.declaration_id else None
     event = services.resolve_plate_event(actor=request.auth, event=event, declaration=declaration)

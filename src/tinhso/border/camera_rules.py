@@ -36,6 +36,16 @@ MAX_READ_AGE = timedelta(minutes=10)
 
 MATCHED, EXCEPTION = "matched", "exception"  # PlateEvent.Status values
 OPEN, HOLD = "open", "hold"
+#: A slot is one hour.
+SLOT_LENGTH = timedelta(hours=1)
+#: ``workflow.YARD_PIPELINE_STATES`` (a held truck counts when held from one of them):
+#: a plate has at most one declaration there at a time.
+PIPELINE_STATES = frozenset({"in_yard", "called", "at_gate", "cleared"})
+#: Why the camera chose one of several trips of the same plate (the event's reason even
+#: when the barrier opens, so the desk and the audit see the choice was made).
+IN_PIPELINE = "trip_in_pipeline"  # the trip already in the yard or at the gate
+SLOT_NOW = "trip_slot_now"  # the booked trip whose slot (with the late grace) is now
+NEXT_TRIP = "trip_next"  # no slot is now: the earliest trip due
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,9 @@ class Read:
 class CameraSetup:
     position: str  # a key of STEPS
     min_confidence: float
+    #: The gate's late_grace_minutes: how long after its slot ends a booked truck still
+    #: arrives "in its slot" when the camera chooses among trips of one plate.
+    late_grace: timedelta = timedelta(minutes=60)
 
 
 @dataclass(frozen=True)
@@ -80,6 +93,25 @@ class Candidate:
     declaration_id: int
     plate_key: str
     state: str
+    #: When the trip is due: its booked slot's start, else its expected arrival. Only
+    #: needed to choose among several trips of one plate (a repeat truck).
+    slot_starts_at: datetime | None = None
+    expected_arrival: datetime | None = None
+    #: For a held truck, the state it was held in (``state_before_hold``).
+    held_from: str = ""
+    #: ``platematch.vehicle_id`` of the declared plate: equal for trips of one truck.
+    vehicle: str = ""
+
+    @property
+    def in_pipeline(self) -> bool:
+        """In a yard or on its way through the gate (held there included): the truck is
+        here, and no other trip of its plate can be."""
+        return self.state in PIPELINE_STATES or (self.state == "held"
+                                                 and self.held_from in PIPELINE_STATES)
+
+    @property
+    def due_at(self) -> datetime | None:
+        return self.slot_starts_at or self.expected_arrival
 
 
 @dataclass(frozen=True)
@@ -132,9 +164,14 @@ def decide(read: Read, camera: CameraSetup, candidates: Sequence[Candidate], *,
            now: datetime, yard_places_left: int | None = None) -> Decision:
     """What the read does. ``candidates``: the active trucks at the gate with the read's key,
     or, if none, the closest ones; ``yard_places_left`` is needed only when
-    :func:`needs_yard_room` says so for the one truck with the read's key."""
+    :func:`needs_yard_room` says so for the truck :func:`identify` names.
+
+    Several trips of one plate (a repeat truck declared for today and tomorrow) are one
+    vehicle, not an ambiguity: the camera acts on the trip already in the pipeline, else
+    the booked trip whose slot is now, else the earliest trip due, and says which rule
+    chose it in ``reason``."""
     at = moment(read.captured_at, now)
-    truck, score, identity = _identify(read.plate_key, candidates)
+    truck, score, identity, why = identify(read, camera, candidates, now=now)
     held = (timing(read.captured_at, now)
             or ("low_confidence" if read.confidence < camera.min_confidence else "")
             or identity)
@@ -142,7 +179,56 @@ def decide(read: Read, camera: CameraSetup, candidates: Sequence[Candidate], *,
     if held:
         return Decision(EXCEPTION, HOLD, held, proposal, score, None, at)
     target, reason = step(camera.position, truck.state, yard_places_left)
-    return Decision(MATCHED, OPEN if target else HOLD, reason, proposal, score, target, at)
+    return Decision(MATCHED, OPEN if target else HOLD, reason or why, proposal, score, target,
+                    at)
+
+
+def identify(read: Read, camera: CameraSetup, candidates: Sequence[Candidate], *,
+             now: datetime) -> tuple[Candidate | None, float | None, str, str]:
+    """``(truck, score, identity, why)``: the truck the read is about and its score;
+    ``identity`` is "" if it is surely that truck, else why not ("unmatched", "ambiguous",
+    or "near_match" with the closest truck proposed); ``why`` says how one of several
+    trips of the read's plate was chosen ("" when there was one). Trips of one vehicle
+    (same declared plate) are chosen among; two vehicles the camera cannot tell apart
+    stay ambiguous."""
+    at = moment(read.captured_at, now)
+    vehicles: dict[object, list[Candidate]] = {}
+    for c in candidates:
+        vehicles.setdefault(c.vehicle or c.declaration_id, []).append(c)
+    # One candidate per vehicle: the trip the read would be about, so a repeat truck is
+    # one vehicle to match (and to propose at the desk), not two to confuse.
+    chosen: dict[int, str] = {}
+    each = []
+    for trips in vehicles.values():
+        if len(trips) == 1:
+            each.append(trips[0])
+            continue
+        trip, why = choose_trip(trips, camera, at=at)
+        if trip is None:  # the rule cannot tell: none is proposed
+            return None, None, "ambiguous", ""
+        chosen[trip.declaration_id] = why
+        each.append(trip)
+    truck, score, identity = _identify(read.plate_key, each)
+    why = chosen.get(truck.declaration_id, "") if truck is not None and not identity else ""
+    return truck, score, identity, why
+
+
+def choose_trip(trips: Sequence[Candidate], camera: CameraSetup, *,
+                at: datetime) -> tuple[Candidate | None, str]:
+    """Which of several trips of one plate a read at ``at`` is: ``(trip, why)``, or
+    ``(None, "")`` if the rule cannot tell (two trips in the pipeline, two slots now,
+    two trips due at the same moment)."""
+    pipeline = [t for t in trips if t.in_pipeline]
+    if pipeline:
+        return (pipeline[0], IN_PIPELINE) if len(pipeline) == 1 else (None, "")
+    in_slot = [t for t in trips if t.slot_starts_at is not None
+               and t.slot_starts_at <= at <= t.slot_starts_at + SLOT_LENGTH + camera.late_grace]
+    if in_slot:
+        return (in_slot[0], SLOT_NOW) if len(in_slot) == 1 else (None, "")
+    due = sorted((t for t in trips if t.due_at is not None), key=lambda t: t.due_at)
+    if len(due) != len(trips) or (len(due) > 1 and due[0].due_at == due[1].due_at):
+        return None, ""
+    return due[0], NEXT_TRIP
 
 
 def _identify(key: str, candidates: Sequence[Candidate]) -> tuple[Candidate | None, float | None,

@@ -22,6 +22,10 @@ class BorderError(StrEnum):
     EVENT_ALREADY_HANDLED = "border.event_handled"
     NOTICE_KIND = "border.notice_kind"
     ENTERPRISE_NOT_CHOSEN = "border.enterprise"
+    PLATE_IN_PIPELINE = "border.plate_in_pipeline"
+    DESK_CAMERA = "border.desk_camera"
+    NOT_YOUR_YARD = "border.yard_owner"
+    YARD_FULL = "border.yard_full"
     # Field errors of the declaration and notice forms (border_invalid, always a 422).
     TOO_LONG = "too_long"
     INTEGER = "integer"
@@ -35,6 +39,8 @@ class BorderError(StrEnum):
     ARRIVAL_RANGE = "expected_arrival.range"
     LOADING_ORDER = "loaded_at.order"
     FROZEN_IN_YARD = "frozen"
+    PLATE_ACTIVE_TRIP = "plate.active_trip"
+    MANUAL_REASON = "manual.reason"
     NOTICE_ORDER = "notice.order"
     NOTICE_CAPACITY = "notice.capacity"
     NOTICE_DIRECTION = "notice.directions"
@@ -83,6 +89,15 @@ MESSAGES: dict[BorderError, tuple[str, int]] = {
     BorderError.NOTICE_KIND: (gettext_noop("Unknown kind of notice."), 422),
     # 422, or 403 for someone who declares for no enterprise at all.
     BorderError.ENTERPRISE_NOT_CHOSEN: (gettext_noop("Choose the enterprise you declare for."), 422),
+    # {other}: the declaration code (TK0000012) of the trip already in the pipeline.
+    BorderError.PLATE_IN_PIPELINE: (
+        gettext_noop("Truck {plate} is already in a yard or at the gate on declaration {other}: "
+                     "that trip must end before this one is checked in."), 409),
+    # {role}: Role label.
+    BorderError.DESK_CAMERA: (
+        gettext_noop("Reads of camera “{code}” are resolved by its {role}."), 403),
+    BorderError.NOT_YOUR_YARD: (gettext_noop("You do not operate {yard}."), 403),
+    BorderError.YARD_FULL: (gettext_noop("{yard} is full."), 409),
     BorderError.TOO_LONG: (gettext_noop("At most {max_length} characters."), 422),
     BorderError.INTEGER: (gettext_noop("Must be a whole number."), 422),
     BorderError.RANGE: (gettext_noop("Must be between {low} and {high}."), 422),
@@ -102,6 +117,14 @@ MESSAGES: dict[BorderError, tuple[str, int]] = {
     BorderError.FROZEN_IN_YARD: (
         gettext_noop("The truck is in the yard: its gate, direction and plate can no longer "
                      "change. Cancel the declaration and declare again if needed."), 422),
+    # {until}: local date and time the vehicle's current trip is due to end.
+    BorderError.PLATE_ACTIVE_TRIP: (
+        gettext_noop("This vehicle already has a trip under way until {until}: a second "
+                     "declaration must be for a later trip (expected arrival after that)."),
+        422),
+    BorderError.MANUAL_REASON: (
+        gettext_noop("Say why the truck is checked by hand (e.g. camera broken, plate dirty)."),
+        422),
     BorderError.NOTICE_ORDER: (gettext_noop("The end must come after the start."), 422),
     BorderError.NOTICE_CAPACITY: (
         gettext_noop("Remaining capacity must be between 1 and 99 %."), 422),

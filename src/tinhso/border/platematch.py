@@ -75,6 +75,14 @@ def plate_key(plate: str) -> str:
     return _plate_key(plate)
 
 
+def vehicle_id(plate: str) -> str:
+    """Which vehicle a declared plate is: the plate without separators or case. Two
+    declarations with the same ``vehicle_id`` are trips of one truck; two with the same
+    :func:`plate_key` but not the same ``vehicle_id`` (``桂AB1234``, ``桂A81234``) are two
+    trucks a camera cannot tell apart."""
+    return _compact(plate)
+
+
 def _compact(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).upper()
     return _NOT_ALNUM_RE.sub("", text)

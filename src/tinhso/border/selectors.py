@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from tinhso.accounts.models import Role
@@ -29,13 +30,16 @@ from tinhso.border.models import (
     Verdict,
     Yard,
 )
-from tinhso.border.platematch import PlateIndex
+from tinhso.border.platematch import PlateIndex, plate_key, vehicle_id
 from tinhso.border.queueing import QueueEntry, call_order
 from tinhso.border.workflow import (
     ACTIVE_STATES,
     AGENCY_WORK_STATES,
+    ARRIVING_STATES,
     GATE_PIPELINE_STATES,
+    YARD_PIPELINE_STATES,
     YARD_STATES,
+    in_yard_pipeline,
 )
 from tinhso.core import rows
 
@@ -142,12 +146,12 @@ def active_trucks_at(gate: Gate, *, key: str) -> list[Declaration]:
     return trucks
 
 
-def active_plates_among(gate_id: int, ids: list[int]) -> list[tuple[int, str, str]]:
-    """``(id, plate_key, state)`` of those declarations that are still active at the gate,
-    read now: the plate index they were found in may be seconds old. Off the common path
-    (a read that matches no plate exactly), so the ORM."""
+def active_plates_among(gate_id: int, ids: list[int]) -> list[Declaration]:
+    """Those declarations that are still active at the gate, read now (the plate index
+    they were found in may be seconds old), with their slots. Off the common path (a read
+    that matches no plate exactly), so the ORM."""
     return list(Declaration.objects.filter(pk__in=ids, gate_id=gate_id, state__in=ACTIVE_STATES)
-                .values_list("id", "plate_key", "state"))
+                .select_related("slot"))
 
 
 def _for_update() -> str:
@@ -272,10 +276,112 @@ def declarations_for_agency(user, agency: str):
     return trucks.exclude(pk__in=passed)
 
 
-def exception_desk(user):
-    """Camera reads waiting for a person, for the yard operators whose cameras they came from."""
-    events = PlateEvent.objects.filter(status=PlateEvent.Status.EXCEPTION, barrier="hold")
-    if not user.is_superuser:
-        events = events.filter(
-            camera__operator_id__in=organizations_with_role(user, [Role.YARD_OPERATOR]))
+#: Who resolves a camera's reads at the desk: the role that works at its place, in the
+#: organisation that operates the camera.
+DESK_ROLES = {"yard_entry": Role.YARD_OPERATOR, "yard_exit": Role.YARD_OPERATOR,
+              "gate": Role.GATE_OPERATOR}
+
+
+def desk_role(camera: Camera) -> Role:
+    return DESK_ROLES[camera.position]
+
+
+def desk_cameras(user) -> Q:
+    """The cameras whose reads this user resolves at the exception desk."""
+    if user.is_superuser:
+        return Q()
+    rule = Q(pk__in=[])
+    for role in set(DESK_ROLES.values()):
+        orgs = organizations_with_role(user, [role])
+        if orgs:
+            positions = [p for p, r in DESK_ROLES.items() if r == role]
+            rule |= Q(position__in=positions, operator_id__in=orgs)
+    return rule
+
+
+def may_resolve(user, camera: Camera) -> bool:
+    return user.is_superuser or camera.operator_id in organizations_with_role(
+        user, [desk_role(camera)])
+
+
+def has_exception_desk(user) -> bool:
+    return user.is_superuser or bool(organizations_with_role(user, list(set(DESK_ROLES.values()))))
+
+
+def exception_desk(user, *, positions: tuple[str, ...] | None = None):
+    """Camera reads waiting for a person, for those who work where the camera is: a yard
+    camera's for its yard operator, a gate camera's for the gate operator."""
+    cameras = Camera.objects.filter(desk_cameras(user))
+    if positions is not None:
+        cameras = cameras.filter(position__in=positions)
+    events = PlateEvent.objects.filter(status=PlateEvent.Status.EXCEPTION, barrier="hold",
+                                       camera__in=cameras)
     return events.select_related("camera", "declaration").order_by("captured_at")
+
+
+def desk_choices(user, gate_ids):
+    """The trucks an operator may name at the desk, with what tells two trips of one plate
+    apart (code, slot, goods, enterprise)."""
+    return (Declaration.objects.visible_to(user)
+            .filter(gate_id__in=gate_ids, state__in=ACTIVE_STATES)
+            .select_related("slot", "goods", "enterprise")
+            .order_by("plate", "expected_arrival"))
+
+
+def manual_step_choices(user, yard: Yard, step: str):
+    """The trucks a yard operator may check in (not arrived yet, at the yard's gate) or out
+    (called, in this yard) by hand."""
+    trucks = Declaration.objects.visible_to(user).filter(gate_id=yard.gate_id).select_related(
+        "slot", "goods", "enterprise")
+    if step == "check_out":
+        trucks = trucks.filter(yard=yard, state=S.CALLED)
+    else:
+        trucks = trucks.filter(state__in=ARRIVING_STATES)
+    return trucks.order_by("plate", "expected_arrival")[:300]
+
+
+def trip_in_pipeline(plate: str, *, exclude: int | None = None) -> Declaration | None:
+    """The declaration of this vehicle in a yard or at the gate, if any (at most one)."""
+    trips = Declaration.objects.filter(plate_key=plate_key(plate)).filter(
+        Q(state__in=YARD_PIPELINE_STATES)
+        | Q(state=S.HELD, state_before_hold__in=YARD_PIPELINE_STATES))
+    if exclude is not None:
+        trips = trips.exclude(pk=exclude)
+    vehicle = vehicle_id(plate)
+    return next((t for t in trips if vehicle_id(t.plate) == vehicle), None)
+
+
+def active_trips_of(plate: str) -> list[Declaration]:
+    """The vehicle's active declarations (the same declared plate, whatever the gate)."""
+    vehicle = vehicle_id(plate)
+    return [t for t in Declaration.objects.filter(plate_key=plate_key(plate),
+                                                  state__in=ACTIVE_STATES).select_related("slot")
+            if vehicle_id(t.plate) == vehicle]
+
+
+def trip_busy_until(trip: Declaration, now: datetime) -> datetime:
+    """Until when a vehicle is taken by this trip: the end of its booked slot, else of the
+    hour it is expected in; a truck already in the pipeline at least until now."""
+    due = (trip.slot.starts_at if trip.slot_id else hour_of(trip.expected_arrival)) \
+        + timedelta(hours=1)
+    if in_yard_pipeline(trip.state, trip.state_before_hold):
+        due = max(due, now)
+    return due
+
+
+def later_trips(declarations) -> set[int]:
+    """Of these declarations, those that are a later trip of a vehicle with an earlier
+    active one (the one in the pipeline, else the earliest due): "chuyến sau"."""
+    keys = {d.plate_key for d in declarations if d.state in ACTIVE_STATES}
+    if not keys:
+        return set()
+    first: dict[str, tuple] = {}
+    active = Declaration.objects.filter(plate_key__in=keys, state__in=ACTIVE_STATES).values_list(
+        "id", "plate", "state", "state_before_hold", "slot__starts_at", "expected_arrival")
+    for pk, plate, state, before_hold, slot_start, arrival in active:
+        rank = (not in_yard_pipeline(state, before_hold), slot_start or arrival, pk)
+        vehicle = vehicle_id(plate)
+        if vehicle not in first or rank < first[vehicle]:
+            first[vehicle] = rank
+    return {d.pk for d in declarations
+            if d.state in ACTIVE_STATES and first[vehicle_id(d.plate)][-1] != d.pk}

@@ -8,11 +8,13 @@ from datetime import timedelta
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from tinhso.accounts.models import Organization, Role
@@ -95,6 +97,7 @@ def enterprise(request):
               .select_related("gate", "goods", "slot").order_by("-created_at")[:100])
     context = _declaration_form_context(request.user, enterprises)
     context["trucks"] = trucks
+    context["later_trips"] = selectors.later_trips(list(trucks))
     context["data"] = {"direction": "export", "gate": "huu-nghi", "containers": 0}
     if request.method == "POST":
         data = request.POST.dict()
@@ -169,6 +172,7 @@ def declaration(request, pk: int):
                "can_book": can_edit and declaration.state in ARRIVING_STATES,
                "hidden": hidden_fields(request.user, declaration),
                "position": selectors.queue_position(declaration),
+               "later_trip": declaration.pk in selectors.later_trips([declaration]),
                "clearances": declaration.clearances.select_related("officer"),
                "invoices": payment_selectors.invoices_for(request.user).filter(
                    declaration=declaration).order_by("-created_at"),
@@ -274,31 +278,111 @@ def edit(request, pk: int):
     return render(request, "border/edit.html", context)
 
 
+#: Reasons for which the desk proposes a truck but the operator must pick it: the read is
+#: another plate than the proposal's (maybe another, undeclared vehicle) or several fit.
+NO_PRESELECTION = frozenset({"near_match", "ambiguous", "unmatched"})
+
+
+def _resolve_from_desk(request) -> None:
+    event = get_object_or_404(selectors.exception_desk(request.user),
+                              pk=_int_or_404(request.POST.get("event")))
+    chosen = request.POST.get("declaration", "")
+    if not chosen:  # nothing is preselected for a near match: the operator must pick
+        messages.error(request, _("Choose the truck, or choose to dismiss the read."))
+        return
+    try:
+        target = (None if chosen == "dismiss"
+                  else _visible_or_404(request.user, _int_or_404(chosen)))
+        services.resolve_plate_event(actor=request.user, event=event, declaration=target)
+        messages.success(request, _("Camera read resolved."))
+    except DomainError as error:
+        messages.error(request, error.message(current_language()))
+
+
+def _desk_context(user) -> dict:
+    events = list(selectors.exception_desk(user)[:100])
+    choices = list(selectors.desk_choices(user, {e.camera.gate_id for e in events}))
+    rows = [{"e": e, "choices": [d for d in choices if d.gate_id == e.camera.gate_id],
+             "preselect": None if e.reason in NO_PRESELECTION else e.declaration_id}
+            for e in events]
+    return {"events": events, "desk_rows": rows}
+
+
+@login_required
+def exception_desk(request):
+    """The exception desk of everyone who works at a camera's place: the yard operator
+    resolves the yard cameras' reads, the gate operator the border gate camera's."""
+    if not selectors.has_exception_desk(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        _resolve_from_desk(request)
+        return redirect("border:exception_desk")
+    return render(request, "border/exception_desk.html", _desk_context(request.user))
+
+
 @login_required
 def yard_console(request):
     require(request.user, "border.yard_console")
     operator_ids = organizations_with_role(request.user, [Role.YARD_OPERATOR])
     if request.method == "POST":
-        event = get_object_or_404(selectors.exception_desk(request.user),
-                                  pk=_int_or_404(request.POST.get("event")))
-        chosen = request.POST.get("declaration")
-        try:
-            target = _visible_or_404(request.user, _int_or_404(chosen)) if chosen else None
-            services.resolve_plate_event(actor=request.user, event=event, declaration=target)
-            messages.success(request, _("Camera read resolved."))
-        except DomainError as error:
-            messages.error(request, error.message(current_language()))
+        _resolve_from_desk(request)
         return redirect("border:yard_console")
-    events = list(selectors.exception_desk(request.user)[:100])
-    gate_ids = {e.camera.gate_id for e in events}
-    expected = (Declaration.objects.visible_to(request.user)
-                .filter(gate_id__in=gate_ids, state__in=ACTIVE_STATES)
-                .only("id", "plate", "state", "gate_id").order_by("plate"))
     yards = []
     for yard in Yard.objects.filter(operator_id__in=operator_ids).select_related("gate"):
         yards.append({"yard": yard, "occupancy": selectors.yard_occupancy(yard)})
     return render(request, "border/yard_console.html",
-                  {"events": events, "expected": expected, "yards": yards})
+                  {"yards": yards, **_desk_context(request.user)})
+
+
+MANUAL_STEP_LABELS = {"check_in": _lazy("Check in by hand"),
+                      "check_out": _lazy("Check out by hand")}
+
+
+@login_required
+def yard_manual(request):
+    """Check a truck in or out of a yard by hand (camera broken, plate dirty): the form,
+    then a page that asks to confirm, then the step, recorded with the reason."""
+    require(request.user, "border.yard_console")
+    yards = Yard.objects.filter(operator_id__in=organizations_with_role(
+        request.user, [Role.YARD_OPERATOR])).select_related("gate")
+    if request.user.is_superuser:
+        yards = Yard.objects.select_related("gate")
+    form = request.POST if request.method == "POST" else request.GET
+    context = {"yards": yards, "data": form, "errors": {}, "steps": MANUAL_STEP_LABELS,
+               "choices": []}
+    yard = yards.filter(code=form.get("yard")).first()
+    step = form.get("step") if form.get("step") in MANUAL_STEP_LABELS else "check_in"
+    context.update(yard=yard, step=step)
+    if yard is not None:
+        context["choices"] = selectors.manual_step_choices(request.user, yard, step)
+    if request.method != "POST":
+        return render(request, "border/yard_manual.html", context)
+    declaration = _visible_or_404(request.user, _int_or_404(form.get("declaration")))
+    if yard is None:
+        raise Http404
+    reason = form.get("reason", "")
+    if form.get("confirmed") != "1":
+        # The first submission only shows what will happen: nothing moves yet.
+        errors = {}
+        try:
+            services.check_manual_reason(reason)
+        except InvalidInput as error:
+            errors = _field_errors(error)
+        context.update(d=declaration, reason=reason, errors=errors, confirm=not errors)
+        return render(request, "border/yard_manual.html", context, status=422 if errors else 200)
+    try:
+        services.manual_yard_step(actor=request.user, declaration=declaration, yard=yard,
+                                  step=step, reason=reason)
+    except InvalidInput as error:
+        context.update(d=declaration, reason=reason, errors=_field_errors(error))
+        return render(request, "border/yard_manual.html", context, status=422)
+    except DomainError as error:
+        messages.error(request, error.message(current_language()))
+        return redirect(f"{request.path}?yard={yard.code}&step={step}")
+    messages.success(request, _("%(plate)s (%(ref)s): %(step)s recorded.") % {
+        "plate": declaration.plate, "ref": declaration.reference,
+        "step": str(MANUAL_STEP_LABELS[step]).lower()})
+    return redirect("border:yard_console")
 
 
 @login_required
@@ -334,6 +418,8 @@ def gate_console(request):
     return render(request, "border/gate_console.html", {
         "gates": gates, "gate": gate, "rows": rows, "in_pipeline": in_pipeline,
         "room": selectors.gate_room_now(gate, timezone.now()), **_gate_hours(gate),
+        "can_desk": selectors.has_exception_desk(request.user),
+        "desk_count": selectors.exception_desk(request.user).count(),
     })
 
 
@@ -416,8 +502,9 @@ def verdict_confirm(request):
 
 @login_required
 def exception_count(request):
-    """htmx fragment: how many reads wait at the desk (polled by the yard console)."""
-    require(request.user, "border.yard_console")
+    """htmx fragment: how many reads wait at the desk (polled by the consoles)."""
+    if not selectors.has_exception_desk(request.user):
+        raise PermissionDenied
     count = selectors.exception_desk(request.user).count()
     return render(request, "border/_exception_count.html", {"count": count})
 

@@ -81,6 +81,10 @@ YARD_STATES = (S.IN_YARD, S.CALLED, S.HELD)
 WAITING_STATES = (S.IN_YARD, S.HELD)
 # Called and on their way through the gate: they use the gate's hourly capacity.
 GATE_PIPELINE_STATES = (S.CALLED, S.AT_GATE, S.CLEARED)
+# The truck is here: in a yard or on its way through the gate (a held truck counts when it
+# was held in one of these, ``state_before_hold``). A plate has at most one declaration in
+# this pipeline at a time; its other active declarations are later trips.
+YARD_PIPELINE_STATES = (S.IN_YARD, S.CALLED, S.AT_GATE, S.CLEARED)
 # A truck arriving now queues behind the trucks in the yards and those already called; a
 # held truck waits for an agency, not for the gate, so it is not ahead in the line.
 QUEUE_AHEAD_STATES = (S.IN_YARD, *GATE_PIPELINE_STATES)
@@ -95,6 +99,11 @@ CLEARANCE_STATES = frozenset({S.SUBMITTED, S.BOOKED, S.IN_YARD, S.CALLED, S.AT_G
                               S.CLEARED})
 # What an agency console lists: still to be checked (a cleared truck needs nothing more).
 AGENCY_WORK_STATES = CLEARANCE_STATES - {S.CLEARED}
+
+
+def in_yard_pipeline(state: str, state_before_hold: str = "") -> bool:
+    return state in YARD_PIPELINE_STATES or (state == S.HELD
+                                             and state_before_hold in YARD_PIPELINE_STATES)
 
 
 def can_transition(current: str, target: str) -> bool:

@@ -16,7 +16,14 @@ from tinhso.border.services.booking import (
     nearest_free_slots,
 )
 from tinhso.border.services.calling import call_next
-from tinhso.border.services.cameras import EventAnswer, ingest_plate_event, resolve_plate_event
+from tinhso.border.services.cameras import (
+    EventAnswer,
+    check_manual_reason,
+    ingest_plate_event,
+    manual_yard_step,
+    require_exception_desk,
+    resolve_plate_event,
+)
 from tinhso.border.services.clearance import (
     can_act_for_agency,
     record_clearance,
@@ -36,5 +43,6 @@ __all__ = [
     "book_slot", "call_next", "can_act_for_agency", "cancel_declaration", "create_declaration",
     "ingest_plate_event", "mark_no_shows", "nearest_free_slots", "record_clearance",
     "refresh_advisories", "required_agencies", "resolve_plate_event", "save_camera",
+    "manual_yard_step", "check_manual_reason", "require_exception_desk",
     "save_yard", "submit_declaration", "transition", "update_declaration", "update_gate",
 ]

@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from tinhso.border import selectors
-from tinhso.border.errors import Action
+from tinhso.border.errors import Action, BorderError, border_invalid
 from tinhso.border.models import (
     CancelReason,
     Declaration,
@@ -42,10 +43,11 @@ def create_declaration(*, actor, enterprise_id: int, data: Mapping[str, Any],
                        submit: bool = True) -> Declaration:
     require_enterprise(actor, enterprise_id)
     cleaned = clean_declaration(data)
+    key = plate_key(cleaned["plate"])
     with transaction.atomic():
+        _refuse_overlapping_trip(cleaned["plate"], cleaned["expected_arrival"])
         declaration = Declaration.objects.create(
-            enterprise_id=enterprise_id, created_by=actor, plate_key=plate_key(cleaned["plate"]),
-            **cleaned,
+            enterprise_id=enterprise_id, created_by=actor, plate_key=key, **cleaned,
         )
         audit.record(actor=actor, action="declaration.create", obj=declaration,
                      after=_snapshot(declaration))
@@ -53,6 +55,20 @@ def create_declaration(*, actor, enterprise_id: int, data: Mapping[str, Any],
         if submit:
             transition(declaration, S.SUBMITTED, actor=actor)
     return declaration
+
+
+def _refuse_overlapping_trip(plate: str, arrival: datetime) -> None:
+    """A vehicle makes one trip at a time: a second active declaration of its plate is
+    only for a later trip, expected after the current one's slot (or arrival) ends, so
+    the cameras always know which trip a read is (``camera_rules.choose_trip``)."""
+    now = timezone.now()
+    busy = max((selectors.trip_busy_until(t, now) for t in selectors.active_trips_of(plate)),
+               default=None)
+    if busy is not None and arrival <= busy:
+        check = FieldCollector()
+        check.fail(border_invalid(BorderError.PLATE_ACTIVE_TRIP, field="expected_arrival",
+                                  until=timezone.localtime(busy).strftime("%H:%M %d/%m/%Y")))
+        check.raise_if_invalid()
 
 
 def _remember_vehicle_and_driver(enterprise_id: int, cleaned: Mapping[str, Any]) -> None:
