@@ -27,6 +27,16 @@ class Role(models.TextChoices):
     COMMUNE_OFFICER = "commune_officer", _("Commune officer")
     PROVINCE_LEADER = "province_leader", _("Province leader")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
+    # Digital stores (market)
+    SHOP_OWNER = "shop_owner", _("Shop owner")
+    HUB_MANAGER = "hub_manager", _("Hub manager")
+    HUB_ACCOUNTANT = "hub_accountant", _("Hub accountant")
+    # One-stop public services
+    CITIZEN = "citizen", _("Citizen")
+    ONE_STOP_OFFICER = "one_stop_officer", _("One-stop desk officer")
+    SPECIALIST = "specialist", _("Specialist officer")
+    HEAD_OF_UNIT = "head_of_unit", _("Head of unit")
+    AGENCY_LEADER = "agency_leader", _("Agency leader")
 
 
 class OrganizationKind(models.TextChoices):
