@@ -26,18 +26,21 @@ UNITS: dict[str, tuple[str, str]] = {
 }
 
 
+class BadQuantity(ValueError):
+    """Not a positive quantity with at most three decimal places; callers name the field."""
+
+
 def parse_quantity(value: object) -> Decimal:
-    """A quantity from user input ("1,5", "1.5", 2): a positive Decimal, 3 places at most.
-    Raises ValueError with no message; callers name the field."""
+    """A quantity from user input ("1,5", "1.5", 2): a positive Decimal, 3 places at most."""
     text = str(value).strip().replace(",", ".")
     try:
         quantity = Decimal(text)
     except InvalidOperation as exc:
-        raise ValueError from exc
+        raise BadQuantity from exc
     if not quantity.is_finite() or quantity <= 0 or quantity > MAX_QUANTITY:
-        raise ValueError
+        raise BadQuantity
     if quantity != quantity.quantize(QUANTITY_PLACES):
-        raise ValueError
+        raise BadQuantity
     return quantity.quantize(QUANTITY_PLACES)
 
 
