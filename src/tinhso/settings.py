@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tinhso.accounts",
     "tinhso.payments",
     "tinhso.border",
+    "tinhso.publicservices",
 ]
 
 MIDDLEWARE = [
