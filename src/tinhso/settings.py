@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tinhso.payments",
     "tinhso.border",
     "tinhso.market",
+    "tinhso.publicservices",
 ]
 
 MIDDLEWARE = [
