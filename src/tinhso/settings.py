@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tinhso.payments",
     "tinhso.border",
     "tinhso.market",
+    "tinhso.publicservices",
 ]
 
 MIDDLEWARE = [
@@ -244,11 +245,13 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "tinhso.accounts.lockout.LockoutHandler"
 AXES_USERNAME_FORM_FIELD = "username"  # what the login forms post; User.USERNAME_FIELD is email
 AXES_USERNAME_CALLABLE = "tinhso.accounts.lockout.account_key"
-AXES_CLIENT_IP_CALLABLE = "tinhso.accounts.lockout.client_address"
+AXES_CLIENT_IP_CALLABLE = "tinhso.core.request_context.client_address"
 AXES_LOCKOUT_CALLABLE = "tinhso.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = False  # LockoutHandler resets the account's own failures on success
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure stays listed in the admin
 AXES_HTTP_RESPONSE_CODE = 429
+#: Login and login-failure records older than this are deleted by the daily prune task.
+LOGIN_LOGS_KEEP_DAYS = int(os.environ.get("LOGIN_LOGS_KEEP_DAYS", "90"))
 #: Behind the province's reverse proxy, set USE_X_FORWARDED_FOR=1 so that the client's
 #: address (not the proxy's) is audited and throttled.
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
