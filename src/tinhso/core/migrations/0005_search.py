@@ -22,7 +22,7 @@ def index_units(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("core", "0003_periodicrun_outgoingnotification"),
+        ("core", "0004_sequencecounter"),
     ]
 
     operations = [
