@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_more_roles'),
-        ('core', '0004_sequencecounter'),
+        ('core', '0005_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
