@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tinhso.border",
     "tinhso.market",
     "tinhso.publicservices",
+    "tinhso.documents",
 ]
 
 MIDDLEWARE = [
@@ -228,7 +229,17 @@ PERIODIC_TASKS = {
                                   "every": 300},
     "core.retry_notifications": {"task": "tinhso.core.tasks.retry_notifications", "every": 120},
     "core.prune": {"task": "tinhso.core.tasks.prune", "every": 86400},
+    "documents.retry_exchange": {"task": "tinhso.documents.tasks.retry_exchange",
+                                 "every": 120},
+    "documents.remind_due": {"task": "tinhso.documents.tasks.remind_due", "every": 86400},
 }
+
+# Official documents: the national exchange axis adapter ("simulator" or a dotted path to
+# an `ExchangeAxis`), where the simulator keeps its messages, and how often a message is
+# tried before it is left failed.
+DOCUMENT_AXIS_BACKEND = os.environ.get("DOCUMENT_AXIS_BACKEND", "simulator")
+DOCUMENT_AXIS_DIR = Path(os.environ.get("DOCUMENT_AXIS_DIR", VAR_DIR / "exchange-axis"))
+DOCUMENT_AXIS_MAX_ATTEMPTS = int(os.environ.get("DOCUMENT_AXIS_MAX_ATTEMPTS", "8"))
 
 # Locked down: login throttling (django-axes) and the browser's security headers.
 # Failed logins are counted per account (whichever spelling of the email or mobile number
