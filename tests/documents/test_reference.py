@@ -29,11 +29,11 @@ def test_number_symbol(kwargs, expected):
 
 
 def test_number_symbol_refuses_nonsense():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="start at 1"):
         ref.number_symbol(number=0, type_code="bao_cao", agency="SCT")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="abbreviation"):
         ref.number_symbol(number=1, type_code="bao_cao", agency="S/CT")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="legal-normative"):
         ref.number_symbol(number=1, type_code="bao_cao", agency="UBND", year=2026, legal=True)
     with pytest.raises(KeyError):
         ref.number_symbol(number=1, type_code="nope", agency="UBND")

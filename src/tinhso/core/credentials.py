@@ -15,7 +15,7 @@ import hashlib
 
 from cryptography.fernet import Fernet
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tinhso.core import audit
@@ -103,7 +103,8 @@ def credential_for_user(user, *, organization=None, now=None) -> Credential:
         name = getattr(user, "full_name", "") or user.get_username()
         credential = demo_ca(now=now).issue(name, organisation=organization.name
                                             if organization else "", now=now or timezone.now())
-        row = store_credential(credential, label=name, user=user, organization=organization)
+        row = _store_once(credential, label=name, user=user, organization=organization,
+                          existing=SigningCredential.objects.filter(user=user, is_active=True))
     return as_credential(row)
 
 
@@ -114,5 +115,18 @@ def credential_for_organization(organization, *, now=None) -> Credential:
     if row is None or row.not_after <= (now or timezone.now()):
         credential = demo_ca(now=now).issue(organization.name, organisation=organization.name,
                                             now=now or timezone.now())
-        row = store_credential(credential, label=organization.name, organization=organization)
+        row = _store_once(credential, label=organization.name, organization=organization,
+                          existing=SigningCredential.objects.filter(
+                              organization=organization, user=None, is_authority=False,
+                              is_active=True))
     return as_credential(row)
+
+
+def _store_once(credential: Credential, *, existing, **kwargs) -> SigningCredential:
+    """Store a newly issued credential; when a concurrent request stored one first (the
+    one-active-credential constraint refuses ours), use theirs."""
+    try:
+        with transaction.atomic():
+            return store_credential(credential, **kwargs)
+    except IntegrityError:
+        return existing.get()

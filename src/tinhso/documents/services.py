@@ -212,7 +212,7 @@ def transition(*, actor, document: OutgoingDocument, action: str, comment: str =
 
 def _transition(actor, document, action, edge, comment, now, written) -> None:
     with transaction.atomic():
-        doc = (OutgoingDocument.objects.select_for_update()
+        doc = (OutgoingDocument.objects.select_for_update(of=("self",))
                .select_related("agency", "agency__organization", "unit", "signer")
                .get(pk=document.pk))
         org_id = doc.agency.organization_id
