@@ -228,6 +228,9 @@ PERIODIC_TASKS = {
                                   "every": 300},
     "core.retry_notifications": {"task": "tinhso.core.tasks.retry_notifications", "every": 120},
     "core.prune": {"task": "tinhso.core.tasks.prune", "every": 86400},
+    # Sellers are told (once per certificate) when an OCOP certificate nears its expiry.
+    "market.remind_ocop_expiring": {"task": "tinhso.market.tasks_catalogue.remind_ocop_expiring",
+                                    "every": 86400},
 }
 
 # Locked down: login throttling (django-axes) and the browser's security headers.
