@@ -115,7 +115,7 @@ from tinhso.market.services import catalogue as catalogue_services  # noqa: E402
 from tinhso.market.services import shops as shop_services  # noqa: E402
 
 
-@router.post("/shops/code", response=CodeSentOut, auth=None)
+@router.post("/phone-codes", response=CodeSentOut, auth=None)
 def send_code(request, payload: PhoneIn):
     """Step 1 of opening a shop: a six-digit code to the mobile number (one a minute)."""
     phone = shop_services.request_code(payload.phone)
@@ -134,7 +134,7 @@ def open_shop(request, payload: ShopIn):
     return 201, shop_out(shop)
 
 
-@router.post("/shops/on-behalf", response={201: ShopOut}, auth=session_auth)
+@router.post("/officer/shops", response={201: ShopOut}, auth=session_auth)
 def open_shop_on_behalf(request, payload: ShopIn):
     """A commune officer opens a shop for a household without a smartphone (no code)."""
     shop = shop_services.register_shop(actor=request.auth, form=_shop_form(payload),
