@@ -230,6 +230,9 @@ PERIODIC_TASKS = {
     "core.prune": {"task": "tinhso.core.tasks.prune", "every": 86400},
     "publicservices.warn_due_dossiers": {
         "task": "tinhso.publicservices.tasks.warn_due_dossiers", "every": 900},
+    # Sellers are told (once per certificate) when an OCOP certificate nears its expiry.
+    "market.remind_ocop_expiring": {"task": "tinhso.market.tasks_catalogue.remind_ocop_expiring",
+                                    "every": 86400},
 }
 
 # Locked down: login throttling (django-axes) and the browser's security headers.
