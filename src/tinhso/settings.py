@@ -232,6 +232,11 @@ PERIODIC_TASKS = {
     "documents.retry_exchange": {"task": "tinhso.documents.tasks.retry_exchange",
                                  "every": 120},
     "documents.remind_due": {"task": "tinhso.documents.tasks.remind_due", "every": 86400},
+    "publicservices.warn_due_dossiers": {
+        "task": "tinhso.publicservices.tasks.warn_due_dossiers", "every": 900},
+    # Sellers are told (once per certificate) when an OCOP certificate nears its expiry.
+    "market.remind_ocop_expiring": {"task": "tinhso.market.tasks_catalogue.remind_ocop_expiring",
+                                    "every": 86400},
 }
 
 # Official documents: the national exchange axis adapter ("simulator" or a dotted path to
@@ -291,6 +296,12 @@ PERMISSIONS_POLICY = {
 }
 
 PROVINCE_CODE = 20  # Lạng Sơn after the July 2025 reform
+#: Office hours of the agencies: the two working sessions ("half working days") of the
+#: legal clock (core.workdays). Lạng Sơn's agencies work 07:30-11:30 and 13:30-17:00.
+WORKING_HOURS = os.environ.get("WORKING_HOURS", "07:30-11:30,13:30-17:00")
+#: The two digits between the date and the daily sequence of a dossier code
+#: (<agency e-ID>-YYMMDD-<2 digits><sequence>, Circular 04/2025/TT-VPCP); the province's choice.
+DOSSIER_CODE_INFIX = os.environ.get("DOSSIER_CODE_INFIX", "01")
 PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Tỉnh Số Lạng Sơn")
 
 LOGGING = {

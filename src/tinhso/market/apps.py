@@ -5,3 +5,8 @@ class MarketConfig(AppConfig):
     name = "tinhso.market"
     label = "market"
     verbose_name = "Cửa hàng số / Digital stores"
+
+    def ready(self) -> None:
+        from tinhso.market import search_index
+
+        search_index.register()
