@@ -376,7 +376,8 @@ def deliver_exchange(message_pk: int, *, now: datetime | None = None) -> str:
     """One delivery attempt through the axis (the background task): claimed by one
     conditional UPDATE, the network call outside any transaction, the outcome recorded
     and reported back to the sender's recipient row."""
-    row = outbox.claim(ExchangeMessage, message_pk, now=now or timezone.now())
+    started = now or timezone.now()
+    row = outbox.claim(ExchangeMessage, message_pk, now=started)
     if row is None:
         return "skipped"
     row = ExchangeMessage.objects.select_related(
@@ -385,7 +386,7 @@ def deliver_exchange(message_pk: int, *, now: datetime | None = None) -> str:
     try:
         receipt = exchange.axis().send(envelope(row))
     except Exception as error:
-        outbox.failed(row, error, now=now or timezone.now(),
+        outbox.failed(row, error, now=started,
                       max_attempts=settings.DOCUMENT_AXIS_MAX_ATTEMPTS)
         logger.warning("exchange %s failed (attempt %s): %s", row.message_id, row.attempts,
                        row.last_error)
