@@ -142,3 +142,34 @@ def statistics(user, *, agency: Agency, date_from: date, date_to: date) -> dict:
         "open_overdue": rows.filter(state=IncomingState.ASSIGNED,
                                     due_date__lt=timezone.localdate()).count(),
     }
+
+
+def available_actions(user, doc: OutgoingDocument) -> list[str]:
+    """The workflow edges this person may take on this draft now (the service decides
+    again when it is taken)."""
+    from tinhso.accounts.permissions import has_perm
+    from tinhso.documents import workflow
+
+    org = doc.agency.organization_id
+    actions = []
+    for name, edge in workflow.EDGES.items():
+        if doc.state not in edge.source:
+            continue
+        allowed = has_perm(user, edge.permission, org) or (
+            name in ("submit", "cancel") and user.pk == doc.drafter_id)
+        if name == "approve":
+            allowed = allowed and (user.pk == doc.signer_id or user.is_superuser)
+        if allowed:
+            actions.append(name)
+    return actions
+
+
+def staff_choices(agency: Agency, permission: str):
+    """People of the agency holding a permission (signers, handlers)."""
+    from tinhso.accounts.models import User
+    from tinhso.accounts.permissions import PERMISSIONS
+
+    return (User.objects.filter(is_active=True, memberships__organization_id=agency
+                                .organization_id,
+                                memberships__role__in=PERMISSIONS[permission])
+            .distinct().order_by("full_name"))
