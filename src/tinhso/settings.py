@@ -245,6 +245,9 @@ PERIODIC_TASKS = {
 DOCUMENT_AXIS_BACKEND = os.environ.get("DOCUMENT_AXIS_BACKEND", "simulator")
 DOCUMENT_AXIS_DIR = Path(os.environ.get("DOCUMENT_AXIS_DIR", VAR_DIR / "exchange-axis"))
 DOCUMENT_AXIS_MAX_ATTEMPTS = int(os.environ.get("DOCUMENT_AXIS_MAX_ATTEMPTS", "8"))
+#: How many sample documents `seed_demo` drafts (each issued one is signed twice, about a
+#: second): a dozen under the tests.
+DEMO_DOCUMENTS = int(os.environ.get("DEMO_DOCUMENTS", "12" if TESTING else "120"))
 
 # Locked down: login throttling (django-axes) and the browser's security headers.
 # Failed logins are counted per account (whichever spelling of the email or mobile number

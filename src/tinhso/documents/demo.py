@@ -15,6 +15,7 @@ from django.utils import timezone
 from tinhso.accounts.models import Membership, Organization, OrganizationKind, Role, User
 from tinhso.core import credentials
 from tinhso.core import pdf as corepdf
+from tinhso.core.demo import DEMO_PASSWORD
 from tinhso.documents import reference
 from tinhso.documents.models import (
     Agency,
@@ -54,7 +55,6 @@ STAFF = (
     ("truongphong", "Trần Thị Mai", Role.HEAD_OF_UNIT),
     ("chuyenvien", "Lê Văn Nam", Role.SPECIALIST),
 )
-DEMO_PASSWORD = "demo-Lạng-Sơn-1"
 
 
 def ensure_agency(spec: AgencySpec) -> Agency:
