@@ -160,14 +160,14 @@ def upload_version(*, actor, document: OutgoingDocument, upload, note: str = "",
                                                   document.agency.organization_id)):
         raise document_error(DocumentError.NOT_ALLOWED)
     if document.state not in workflow.EDITABLE:
-        raise document_error(DocumentError.TRANSITION, action="upload",
+        raise document_error(DocumentError.TRANSITION, action="Tải phiên bản / Upload",
                              state=document.get_state_display())
     name, data = pdfs.store_pdf(upload, folder="documents/drafts", field="body",
                                 label="Nội dung văn bản / Body")
     with transaction.atomic():
         doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
         if doc.state not in workflow.EDITABLE:
-            raise document_error(DocumentError.TRANSITION, action="upload",
+            raise document_error(DocumentError.TRANSITION, action="Tải phiên bản / Upload",
                                  state=doc.get_state_display())
         version = _add_version(doc, actor, name, data, note, now)
         audit.record(actor=actor, action="documents.version_uploaded", obj=doc,
@@ -178,7 +178,7 @@ def upload_version(*, actor, document: OutgoingDocument, upload, note: str = "",
 
 def set_recipients(*, actor, document: OutgoingDocument, recipients: list[Agency]) -> None:
     if document.state == OutgoingState.ISSUED or document.state == OutgoingState.CANCELLED:
-        raise document_error(DocumentError.TRANSITION, action="recipients",
+        raise document_error(DocumentError.TRANSITION, action="Nơi nhận / Recipients",
                              state=document.get_state_display())
     _require(actor, "documents.draft", document.agency)
     with transaction.atomic():
@@ -223,7 +223,7 @@ def _transition(actor, document, action, edge, comment, now, written) -> None:
             raise document_error(DocumentError.NOT_ALLOWED)
         if doc.state not in edge.source:
             raise document_error(DocumentError.TRANSITION,
-                                 action=workflow.ACTION_LABELS[action],
+                                 action=workflow.action_name(action),
                                  state=doc.get_state_display())
         if action == "return" and not comment:
             raise document_error(DocumentError.COMMENT_NEEDED, field="comment")
@@ -505,7 +505,7 @@ def register_received(*, actor, document: IncomingDocument,
         doc = IncomingDocument.objects.select_for_update().select_related("agency").get(
             pk=document.pk)
         if doc.state != IncomingState.RECEIVED:
-            raise document_error(DocumentError.TRANSITION, action="register",
+            raise document_error(DocumentError.TRANSITION, action="Vào sổ / Register",
                                  state=doc.get_state_display())
         _register_number(doc, actor, now)
         doc.save()
@@ -625,7 +625,7 @@ def assign(*, actor, document: IncomingDocument, assignee, working_days: int,
     with transaction.atomic():
         doc = IncomingDocument.objects.select_for_update().get(pk=document.pk)
         if doc.state == IncomingState.RECEIVED:
-            raise document_error(DocumentError.TRANSITION, action="assign",
+            raise document_error(DocumentError.TRANSITION, action="Giao xử lý / Assign",
                                  state=doc.get_state_display())
         if doc.state == IncomingState.CLOSED:
             raise document_error(DocumentError.CLOSED)
@@ -736,7 +736,7 @@ def close(*, actor, document: IncomingDocument, reply: OutgoingDocument | None =
             mine.save(update_fields=["state"])
         doc.assignments.filter(state=AssignmentState.ACTIVE).update(state=AssignmentState.DONE)
         if doc.state == IncomingState.RECEIVED:
-            raise document_error(DocumentError.TRANSITION, action="close",
+            raise document_error(DocumentError.TRANSITION, action="Hoàn thành / Close",
                                  state=doc.get_state_display())
         doc.state, doc.closed_at, doc.reply = IncomingState.CLOSED, now, reply
         doc.save(update_fields=["state", "closed_at", "reply"])

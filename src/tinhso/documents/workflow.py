@@ -45,5 +45,19 @@ ACTION_LABELS = {
     "cancel": "Cancel the draft",
 }
 
+ACTION_VI = {
+    "submit": "Trình duyệt",
+    "return": "Trả lại để sửa",
+    "approve": "Duyệt ký",
+    "issue": "Phát hành",
+    "cancel": "Hủy dự thảo",
+}
+
+
+def action_name(action: str) -> str:
+    """Both names of an action, for a message read in either language."""
+    return f"{ACTION_VI.get(action, action)} / {ACTION_LABELS.get(action, action)}"
+
+
 #: States a draft can still be edited in (a new version of the body).
 EDITABLE = frozenset({S.DRAFT})
