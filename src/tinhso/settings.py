@@ -239,15 +239,21 @@ PERIODIC_TASKS = {
                                     "every": 86400},
 }
 
+# Signing: without a credential registered for a signer (a token, a remote signing
+# service), the platform issues one from its local demo CA. Turn it off (0) where real
+# certificates are registered: signing without one is then refused.
+SIGNING_DEMO_CREDENTIALS = env_bool("SIGNING_DEMO_CREDENTIALS", True)
+
 # Official documents: the national exchange axis adapter ("simulator" or a dotted path to
 # an `ExchangeAxis`), where the simulator keeps its messages, and how often a message is
 # tried before it is left failed.
 DOCUMENT_AXIS_BACKEND = os.environ.get("DOCUMENT_AXIS_BACKEND", "simulator")
 DOCUMENT_AXIS_DIR = Path(os.environ.get("DOCUMENT_AXIS_DIR", VAR_DIR / "exchange-axis"))
 DOCUMENT_AXIS_MAX_ATTEMPTS = int(os.environ.get("DOCUMENT_AXIS_MAX_ATTEMPTS", "8"))
-#: How many sample documents `seed_demo` drafts (each issued one is signed twice, about a
-#: second): a dozen under the tests.
-DEMO_DOCUMENTS = int(os.environ.get("DEMO_DOCUMENTS", "12" if TESTING else "120"))
+#: How many sample documents `seed_demo` drafts (half of them issued, each signed twice and
+#: validated on arrival): a dozen under the tests; `tinhso seed_documents --count N` adds
+#: a bigger set.
+DEMO_DOCUMENTS = int(os.environ.get("DEMO_DOCUMENTS", "12" if TESTING else "36"))
 
 # Locked down: login throttling (django-axes) and the browser's security headers.
 # Failed logins are counted per account (whichever spelling of the email or mobile number

@@ -177,3 +177,28 @@ def test_submit_without_a_body_is_refused(world):
     with pytest.raises(DomainError) as err:
         services.transition(actor=people["chuyenvien"], document=doc, action="submit")
     assert err.value.field == "body"
+
+
+def test_without_a_registered_certificate_issue_is_refused_when_demo_issuing_is_off(
+        world, settings):
+    settings.SIGNING_DEMO_CREDENTIALS = False
+    doc = approve(world, make_draft(world, doc_type="bao_cao"))
+    with pytest.raises(DomainError) as err:
+        services.transition(actor=world.staff["ubnd"]["vanthu"], document=doc, action="issue")
+    assert err.value.code == "documents.signing"
+    doc.refresh_from_db()
+    assert doc.number is None and not SequenceCounter.objects.filter(last__gt=0).exists()
+
+
+def test_demo_documents_cover_every_state_and_are_idempotent(world):
+    from tinhso.documents import demo
+    from tinhso.documents.models import IncomingDocument
+
+    made = demo.seed_documents(count=12, password=None)
+    assert made["outgoing"] == 12
+    assert set(OutgoingDocument.objects.values_list("state", flat=True)) >= {
+        "draft", "in_review", "approved", "issued"}
+    assert set(IncomingDocument.objects.values_list("state", flat=True)) >= {
+        "received", "registered", "assigned", "closed"}
+    assert demo.seed_documents(count=12, password=None) == {"outgoing": 0, "incoming": 0}
+    assert OutgoingDocument.objects.count() == 12

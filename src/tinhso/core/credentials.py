@@ -95,11 +95,21 @@ def demo_ca(*, now=None) -> LocalCA:
     return LocalCA(as_credential(row))
 
 
+class NoCredential(Exception):
+    """The person or organisation holds no signing credential (and demo issuing is off)."""
+
+
+def _may_issue_demo() -> None:
+    if not settings.SIGNING_DEMO_CREDENTIALS:
+        raise NoCredential("no signing certificate is registered for this signer")
+
+
 def credential_for_user(user, *, organization=None, now=None) -> Credential:
     """The user's active signing credential; in the demo, one is issued by the demo CA the
     first time it is needed."""
     row = SigningCredential.objects.filter(user=user, is_active=True).first()
     if row is None or row.not_after <= (now or timezone.now()):
+        _may_issue_demo()
         name = getattr(user, "full_name", "") or user.get_username()
         credential = demo_ca(now=now).issue(name, organisation=organization.name
                                             if organization else "", now=now or timezone.now())
@@ -113,6 +123,7 @@ def credential_for_organization(organization, *, now=None) -> Credential:
     row = SigningCredential.objects.filter(organization=organization, user=None,
                                            is_authority=False, is_active=True).first()
     if row is None or row.not_after <= (now or timezone.now()):
+        _may_issue_demo()
         credential = demo_ca(now=now).issue(organization.name, organisation=organization.name,
                                             now=now or timezone.now())
         row = _store_once(credential, label=organization.name, organization=organization,

@@ -34,6 +34,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SIGNATURE_FIELD = "ChuKySo"
 ATTACHMENT_FIELD = "ChuKyCoQuan"
+#: Bytes reserved in the PDF for one CMS signature container.
+SIGNATURE_ROOM = 16_384
 
 
 class SigningError(Exception):
@@ -249,7 +251,9 @@ def _sign(pdf_bytes: bytes, credential: Credential, *, field_name: str, style, b
     out = io.BytesIO()
     signer = signers.PdfSigner(meta, signer=_signer(credential), stamp_style=style,
                                new_field_spec=spec)
-    signer.sign_pdf(writer, output=out)
+    # A fixed room for the CMS blob (an ECDSA signature and a short chain take ~3 kB):
+    # pyHanko otherwise builds the whole signature twice to measure it first.
+    signer.sign_pdf(writer, output=out, bytes_reserved=SIGNATURE_ROOM)
     return out.getvalue()
 
 

@@ -144,20 +144,21 @@ def _body(excerpt: str, rng: random.Random) -> io.BytesIO:
 
 def seed_documents(*, count: int = 120, password: str | None = DEMO_PASSWORD,
                    seed: int = 2026) -> dict[str, int]:
-    """Documents in every state, on top of `seed_reference`. Idempotent: does nothing once
-    the demo agencies have documents."""
+    """Documents in every state, on top of `seed_reference`. Idempotent: tops the demo
+    agencies up to ``count`` outgoing documents (nothing when they have that many)."""
     from tinhso.documents import services
 
     ref = seed_reference(password=password)
     agencies, staff = ref["agencies"], ref["staff"]
     on_platform = [a for a in agencies.values() if a.on_platform]
-    if OutgoingDocument.objects.filter(agency__in=on_platform).exists():
+    existing = OutgoingDocument.objects.filter(agency__in=on_platform).count()
+    if existing >= count:
         return {"outgoing": 0, "incoming": 0}
     rng = random.Random(seed)
     now = timezone.now()
     outside = [a for a in agencies.values() if not a.on_platform]
     made_out = made_in = 0
-    for i in range(count):
+    for i in range(existing, count):
         agency = on_platform[i % len(on_platform)]
         people = staff[agency.exchange_code]
         excerpt = EXCERPTS[i % len(EXCERPTS)]

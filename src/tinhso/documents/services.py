@@ -267,9 +267,12 @@ def _issue(doc: OutgoingDocument, actor, now: datetime) -> str:
         raise document_error(DocumentError.NO_RECIPIENTS, field="recipients")
     body = pdfs.read_stored(doc.body_file)
     register = outgoing_register(doc)
-    signer_cred = creds.credential_for_user(doc.signer, organization=doc.agency.organization,
-                                            now=now)
-    org_cred = creds.credential_for_organization(doc.agency.organization, now=now)
+    try:
+        signer_cred = creds.credential_for_user(doc.signer,
+                                                organization=doc.agency.organization, now=now)
+        org_cred = creds.credential_for_organization(doc.agency.organization, now=now)
+    except creds.NoCredential as exc:
+        raise document_error(DocumentError.SIGNING, reason=str(exc)) from exc
     year = timezone.localtime(now).year
     # Late in the transaction: the register's series stays locked until the commit.
     number = sequences.next_number(register.series, str(year))
