@@ -187,7 +187,9 @@ class OutgoingDocument(models.Model):
                 | (~models.Q(state="issued") & models.Q(number__isnull=True)),
                 name="documents_outgoing_number_iff_issued"),
         ]
-        indexes = [models.Index(fields=["agency", "state"], name="documents_out_state_idx")]
+        indexes = [models.Index(fields=["agency", "state"], name="documents_out_state_idx"),
+                   models.Index(fields=["agency", "-created_at"],
+                                name="documents_out_recent_idx")]
 
     def __str__(self) -> str:
         return self.number_symbol or f"{self.get_doc_type_display()} (dự thảo #{self.pk})"
@@ -376,7 +378,9 @@ class IncomingDocument(models.Model):
                                     name="documents_incoming_message_once"),
         ]
         indexes = [models.Index(fields=["agency", "state", "due_date"],
-                                name="documents_in_due_idx")]
+                                name="documents_in_due_idx"),
+                   models.Index(fields=["agency", "-arrived_at"],
+                                name="documents_in_recent_idx")]
 
     def __str__(self) -> str:
         if self.arrival_number is None:
