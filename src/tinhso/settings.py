@@ -222,7 +222,21 @@ PERIODIC_TASKS = {
                                   "every": 300},
     "core.retry_notifications": {"task": "tinhso.core.tasks.retry_notifications", "every": 120},
     "core.prune": {"task": "tinhso.core.tasks.prune", "every": 86400},
+    "publicservices.retry_portal_updates": {
+        "task": "tinhso.publicservices.tasks.retry_portal_updates", "every": 120},
+    "publicservices.pull_portal_dossiers": {
+        "task": "tinhso.publicservices.tasks.pull_portal_dossiers",
+        "every": int(os.environ.get("PORTAL_PULL_EVERY_S", "300"))},
 }
+
+# The national public service portal (publicservices.portal): empty PORTAL_URL = no sync
+# (state changes still queue their updates, sent once a URL is set). `tinhso
+# portal_simulator --port 8765` is a local portal: PORTAL_URL=http://127.0.0.1:8765.
+PORTAL_URL = os.environ.get("PORTAL_URL", "")
+PORTAL_TOKEN = os.environ.get("PORTAL_TOKEN", "")
+PORTAL_TIMEOUT_S = float(os.environ.get("PORTAL_TIMEOUT_S", "10"))
+#: Attempts before an update is left failed: at the one-hour backoff cap, about two weeks.
+PORTAL_MAX_ATTEMPTS = int(os.environ.get("PORTAL_MAX_ATTEMPTS", "340"))
 
 # Locked down: login throttling (django-axes) and the browser's security headers.
 # Failed logins are counted per account (whichever spelling of the email or mobile number

@@ -456,3 +456,7 @@ class DossierStateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier}: {self.from_state} → {self.to_state}"
+
+
+# Tables of part B (national-portal sync, satisfaction), kept in their own modules.
+from tinhso.publicservices.portal.models import PortalCursor, PortalUpdate  # noqa: E402,F401
