@@ -288,6 +288,9 @@ PERMISSIONS_POLICY = {
 }
 
 PROVINCE_CODE = 20  # Lạng Sơn after the July 2025 reform
+#: Office hours of the agencies: the two working sessions ("half working days") of the
+#: legal clock (core.workdays). Lạng Sơn's agencies work 07:30-11:30 and 13:30-17:00.
+WORKING_HOURS = os.environ.get("WORKING_HOURS", "07:30-11:30,13:30-17:00")
 PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Tỉnh Số Lạng Sơn")
 
 LOGGING = {
