@@ -175,7 +175,8 @@ def parse_dossier(item: dict) -> PortalDossier:
         submitted_at = parse_moment(item.get("NgayNopHoSo", ""))
     except ValueError as error:
         raise ProtocolError(f"NgayNopHoSo: {error}") from None
-    papers = item.get("TaiLieuNop") or []
+    papers = item.get("TaiLieuNop")
+    papers = [] if papers is None else papers
     if not isinstance(papers, list) or len(papers) > 100:
         raise ProtocolError("TaiLieuNop: not a list of at most 100 papers")
     names = []
@@ -183,7 +184,8 @@ def parse_dossier(item: dict) -> PortalDossier:
         if not isinstance(paper, dict):
             raise ProtocolError("TaiLieuNop: not an object")
         names.append(_text(paper, "TenGiayTo", 500, required=True))
-    form = item.get("DuLieuBieuMau") or {}
+    form = item.get("DuLieuBieuMau")
+    form = {} if form is None else form
     if not isinstance(form, dict) or len(form) > 100:
         raise ProtocolError("DuLieuBieuMau: not an object of at most 100 fields")
     return PortalDossier(
