@@ -85,7 +85,10 @@ def parse_moment(text: str) -> datetime:
     """The aware moment of a ``yyyyMMddHHmmss`` string (Vietnam time); ValueError else."""
     if not isinstance(text, str) or not MOMENT_RE.match(text):
         raise ValueError(f"not a yyyyMMddHHmmss moment: {text!r}"[:80])
-    return datetime.strptime(text, MOMENT_FORMAT).replace(tzinfo=VIETNAM)
+    try:
+        return datetime.strptime(text, MOMENT_FORMAT).replace(tzinfo=VIETNAM)
+    except ValueError:
+        raise ValueError(f"not a yyyyMMddHHmmss moment: {text!r}") from None
 
 
 @dataclass(frozen=True)
