@@ -222,6 +222,8 @@ PERIODIC_TASKS = {
                                   "every": 300},
     "core.retry_notifications": {"task": "tinhso.core.tasks.retry_notifications", "every": 120},
     "core.prune": {"task": "tinhso.core.tasks.prune", "every": 86400},
+    "publicservices.warn_due_dossiers": {
+        "task": "tinhso.publicservices.tasks.warn_due_dossiers", "every": 900},
     "publicservices.retry_portal_updates": {
         "task": "tinhso.publicservices.tasks.retry_portal_updates", "every": 120},
     "publicservices.pull_portal_dossiers": {
@@ -291,6 +293,9 @@ PROVINCE_CODE = 20  # Lạng Sơn after the July 2025 reform
 #: Office hours of the agencies: the two working sessions ("half working days") of the
 #: legal clock (core.workdays). Lạng Sơn's agencies work 07:30-11:30 and 13:30-17:00.
 WORKING_HOURS = os.environ.get("WORKING_HOURS", "07:30-11:30,13:30-17:00")
+#: The two digits between the date and the daily sequence of a dossier code
+#: (<agency e-ID>-YYMMDD-<2 digits><sequence>, Circular 04/2025/TT-VPCP); the province's choice.
+DOSSIER_CODE_INFIX = os.environ.get("DOSSIER_CODE_INFIX", "01")
 PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Tỉnh Số Lạng Sơn")
 
 LOGGING = {

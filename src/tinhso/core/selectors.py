@@ -4,7 +4,6 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-
 from django.db.models import QuerySet
 
 from tinhso.core.models import AuditEntry, CalendarOverride

@@ -151,6 +151,10 @@ def pull(*, limit: int = 100, pages: int = 20) -> dict[str, int]:
     return counts
 
 
+class PortalDossierRefused(ValueError):
+    """A portal dossier naming a procedure or an agency we do not have."""
+
+
 def _receive_one(item: dict) -> str:
     from tinhso.core.errors import DomainError
     from tinhso.publicservices.models import Channel, Dossier
@@ -165,14 +169,36 @@ def _receive_one(item: dict) -> str:
         return "known"
     try:
         receive_portal_dossier(parsed)
-    except DomainError as error:
+    except (DomainError, PortalDossierRefused) as error:
         logger.error("portal dossier %s refused: %s", parsed.dossier_code, error)
         return "rejected"
     return "received"
 
 
 def receive_portal_dossier(parsed: protocol.PortalDossier):
-    """Hand a portal dossier to the reception code path (services), keeping its code."""
-    from tinhso.publicservices.services import reception
+    """A dossier from the national portal enters through the one reception code path
+    (`services.submit_dossier`), keeping the code it came with; it then waits for the
+    desk like any other."""
+    from tinhso.publicservices.models import Agency, Channel, Procedure
+    from tinhso.publicservices.services import submit_dossier
 
-    return reception.receive_from_portal(parsed)
+    procedure = Procedure.objects.filter(code=parsed.procedure_code).first()
+    if procedure is None:
+        raise PortalDossierRefused(f"unknown procedure {parsed.procedure_code}")
+    agency = Agency.objects.filter(code=parsed.agency_code).first()
+    if agency is None:
+        raise PortalDossierRefused(f"unknown agency {parsed.agency_code}")
+    applicant = {
+        "applicant_kind": parsed.applicant_kind, "applicant_name": parsed.applicant_name,
+        "applicant_id_number": parsed.applicant_id_number,
+        "applicant_tax_code": parsed.applicant_tax_code,
+        "applicant_phone": parsed.applicant_phone, "applicant_email": parsed.applicant_email,
+        "applicant_address": parsed.applicant_address,
+    }
+    papers = [{"name": name} for name in parsed.papers]
+    form = {**parsed.form_data, "summary": parsed.summary} if parsed.summary \
+        else parsed.form_data
+    return submit_dossier(actor=None, procedure=procedure, agency=agency,
+                          channel=Channel.PORTAL, applicant=applicant, form_data=form,
+                          papers=papers, code=parsed.dossier_code,
+                          external_id=parsed.national_id, now=parsed.submitted_at)
