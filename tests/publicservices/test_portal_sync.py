@@ -177,3 +177,78 @@ def _port(state):
     from django.conf import settings
 
     return settings.PORTAL_URL.rsplit(":", 1)[1]
+
+
+# ---- in: dossiers submitted on the national portal
+
+
+def _portal_item(n: int, **over) -> dict:
+    item = {"MaHoSo": f"H20.01-261202-99{n:04d}", "MaHoSoQG": f"QG-{n:06d}",
+            "MaTTHC": "1.001193", "MaDonVi": "H20.01", "NgayNopHoSo": "20261202080000",
+            "LoaiDoiTuong": "1", "ChuHoSo": "Hoàng Thị Mai", "SoDienThoai": "0987654321",
+            "SoGiayToChuHoSo": "020190001234",
+            "TaiLieuNop": [{"TenGiayTo": "Tờ khai đăng ký khai sinh"}]}
+    item.update(over)
+    return item
+
+
+def test_portal_dossiers_enter_the_one_reception_path_keeping_their_code(
+        portal, django_capture_on_commit_callbacks):
+    from tests.factories import user_with_role
+    from tinhso.accounts.models import Role
+    from tinhso.publicservices import services
+    from tinhso.publicservices.models import Channel, Dossier
+
+    where = sample.agency("H20.01")
+    sample.procedure("1.001193")
+    portal.add_dossier(_portal_item(1))
+    portal.add_dossier(_portal_item(2, MaTTHC="9.999999"))  # not in our catalogue
+    portal.add_dossier(_portal_item(3))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sync.pull(limit=2) == {"received": 2, "known": 0, "rejected": 1}
+    dossier = Dossier.objects.get(external_id="QG-000001")
+    assert dossier.channel == Channel.PORTAL and dossier.state == S.SUBMITTED
+    assert dossier.code == "H20.01-261202-990001"
+    assert dossier.papers.get().name == "Tờ khai đăng ký khai sinh"
+    # A second pull, and a pull from the start again (cursor lost), create nothing twice.
+    assert sync.pull() == {"received": 0, "known": 0, "rejected": 0}
+    from tinhso.publicservices.portal.models import PortalCursor
+
+    PortalCursor.objects.update(cursor="")
+    assert sync.pull() == {"received": 0, "known": 2, "rejected": 1}
+
+    officer = user_with_role(Role.ONE_STOP_OFFICER, where.organization)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept_dossier(actor=officer, dossier=dossier)
+    dossier.refresh_from_db()
+    assert dossier.code == "H20.01-261202-990001"  # kept, not renumbered
+    statuses = [(u["MaHoSo"], u["SoThuTu"], u["TrangThaiHoSo"]) for u in portal.applied
+                if u["MaHoSo"] == dossier.code]
+    assert statuses == [(dossier.code, 1, protocol.NEW), (dossier.code, 2, protocol.RECEIVED)]
+    assert portal.applied[-1]["NgayHenTra"]  # the appointment travels back
+
+
+def test_a_desk_dossier_is_pushed_from_its_reception(portal,
+                                                     django_capture_on_commit_callbacks):
+    from tests.factories import user_with_role
+    from tinhso.accounts.models import Role
+    from tinhso.publicservices import services
+
+    where = sample.agency("H20.02")
+    officer = user_with_role(Role.ONE_STOP_OFFICER, where.organization)
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = services.receive_at_desk(
+            actor=officer, procedure=sample.procedure(), agency=where,
+            applicant={"name": "Lý Văn Bình", "phone": "0911222333"})
+    assert [(u["MaHoSo"], u["TrangThaiHoSo"]) for u in portal.applied] == [
+        (dossier.code, protocol.RECEIVED)]  # submitted had no code yet: not on the portal
+
+
+def test_pull_survives_a_portal_that_is_down(portal):
+    sample.agency("H20.01")
+    portal.add_dossier(_portal_item(1))
+    portal.set_down(True)
+    assert sync.pull() == {"received": 0, "known": 0, "rejected": 0}
+    from tinhso.publicservices.portal.models import PortalCursor
+
+    assert "503" in PortalCursor.objects.get().last_error

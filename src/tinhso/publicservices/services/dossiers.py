@@ -50,7 +50,6 @@ from tinhso.core.validators import check_text
 from tinhso.core.workdays import WorkingCalendar
 from tinhso.publicservices.access import agencies_of, visible_dossier
 from tinhso.publicservices.errors import Action, PublicServiceError, public_service_error
-from tinhso.publicservices.portal import sync as portal_sync
 from tinhso.publicservices.models import (
     Agency,
     Channel,
@@ -66,6 +65,7 @@ from tinhso.publicservices.models import (
     SupplementRequest,
     Timeliness,
 )
+from tinhso.publicservices.portal import sync as portal_sync
 from tinhso.publicservices.workflow import OPEN_STATES, TRANSITIONS, can_transition
 
 S = DossierState
