@@ -470,3 +470,4 @@ class RefusalReason(models.TextChoices):
 
 # Tables of part B (national-portal sync, satisfaction), kept in their own modules.
 from tinhso.publicservices.portal.models import PortalCursor, PortalUpdate  # noqa: E402,F401
+from tinhso.publicservices.ratings import SatisfactionRating  # noqa: E402,F401

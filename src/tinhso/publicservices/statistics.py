@@ -1,0 +1,190 @@
+"""Statistics of the one-stop public services (Decision 766/QĐ-TTg), aggregated in the
+database: one grouped query over the dossiers of the period (conditional counts), one
+over their portal updates and one over their digitised papers, merged by group key and
+scored by the pure `index766`.
+
+The period is a cohort: the dossiers *received* in it (and those refused or withdrawn
+before reception, by their submission). "In progress / overdue" is judged at ``now``
+against the pause-adjusted legal due moment (`Dossier.due_at`; an apology letter's new
+date does not make a dossier on time); a dossier waiting for a supplement is never
+overdue (its clock is stopped).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from tinhso.publicservices import index766
+from tinhso.publicservices.models import (
+    Channel,
+    Dossier,
+    DossierPaper,
+    DossierState,
+    Level,
+    Timeliness,
+)
+from tinhso.publicservices.portal.models import PortalUpdate
+from tinhso.publicservices.workflow import RESOLVED_STATES
+
+S = DossierState
+
+#: dimension → (the values() keys of the dossier query, the prefix for related tables)
+DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "total": (),
+    "agency": ("agency_id", "agency__code", "agency__name", "agency__level"),
+    "field": ("procedure__field",),
+    "procedure": ("procedure_id", "procedure__code", "procedure__name"),
+    "month": ("month",),
+}
+
+COUNT_KEYS = (
+    "received", "received_online", "received_desk", "received_with_code",
+    "resolved", "resolved_on_time", "resolved_late", "in_progress", "in_progress_on_time",
+    "in_progress_overdue", "supplemented", "supplement_requests", "refused", "withdrawn",
+    "fee_dossiers", "fee_paid_online", "results_digitised", "ratings", "rating_points",
+    "rating_points_max", "portal_updates", "portal_delivered", "papers_digitised",
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        tz = timezone.get_current_timezone()
+        return (datetime.combine(self.start, time.min, tzinfo=tz),
+                datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz))
+
+
+def cohort(period: Period, *, agencies=None, level: str | None = None):
+    """The dossiers a period's statistics count (see the module's docstring)."""
+    low, high = period.bounds()
+    rows = Dossier.objects.filter(
+        Q(received_at__gte=low, received_at__lt=high)
+        | Q(received_at__isnull=True, submitted_at__gte=low, submitted_at__lt=high,
+            state__in=[S.REFUSED, S.WITHDRAWN]))
+    if agencies is not None:
+        rows = rows.filter(agency_id__in=list(agencies))
+    if level:
+        rows = rows.filter(agency__level=level)
+    return rows
+
+
+def _aggregates(now: datetime) -> dict:
+    received = Q(received_at__isnull=False)
+    resolved = Q(state__in=list(RESOLVED_STATES))
+    processing = Q(state=S.PROCESSING)
+    open_ = Q(state__in=[S.PROCESSING, S.SUPPLEMENT])
+    overdue = processing & Q(due_at__lt=now)
+    online = Q(channel__in=[Channel.PORTAL, Channel.ONLINE])
+    return {
+        "received": Count("pk", filter=received),
+        "received_online": Count("pk", filter=received & online),
+        "received_desk": Count("pk", filter=received & Q(channel=Channel.DESK)),
+        "received_with_code": Count("pk", filter=received & Q(code__isnull=False)),
+        "resolved": Count("pk", filter=resolved),
+        "resolved_on_time": Count("pk", filter=resolved & Q(
+            outcome__in=[Timeliness.EARLY, Timeliness.ON_TIME])),
+        "resolved_late": Count("pk", filter=resolved & Q(outcome=Timeliness.LATE)),
+        "in_progress": Count("pk", filter=open_),
+        "in_progress_on_time": Count("pk", filter=open_ & ~overdue),
+        "in_progress_overdue": Count("pk", filter=overdue),
+        "supplemented": Count("pk", filter=Q(pause_count__gt=0)),
+        "supplement_requests": Sum("pause_count"),
+        "refused": Count("pk", filter=Q(state=S.REFUSED)),
+        "withdrawn": Count("pk", filter=Q(state=S.WITHDRAWN)),
+        "fee_dossiers": Count("pk", filter=received & Q(fee_vnd__gt=0)),
+        "fee_paid_online": Count("pk", filter=received & Q(fee_vnd__gt=0,
+                                                           fee_paid_at__isnull=False)
+                                 & online),
+        "results_digitised": Count("pk", filter=resolved & ~Q(result_file="")),
+        "ratings": Count("satisfaction"),
+        "rating_points": Sum("satisfaction__score"),
+    }
+
+
+def _key(row: dict, keys: tuple[str, ...]) -> tuple:
+    return tuple(row.get(k) for k in keys)
+
+
+def counts(period: Period, *, by: str = "total", now: datetime | None = None,
+           agencies=None, level: str | None = None) -> list[dict]:
+    """Rows of counts per group of ``by`` (a key of `DIMENSIONS`), each scored."""
+    if by not in DIMENSIONS:
+        raise ValueError(by)
+    now = now or timezone.now()
+    keys = DIMENSIONS[by]
+    base = cohort(period, agencies=agencies, level=level)
+    if by == "month":
+        base = base.annotate(month=TruncMonth("received_at"))
+    query = base.values(*keys).annotate(**_aggregates(now)).order_by(*keys) if keys \
+        else [base.aggregate(**_aggregates(now))]
+    rows = {_key(row, keys): dict(row) for row in query}
+
+    # Portal sync and digitised papers: their own grouped queries, by the same keys.
+    def related(model, prefix: str, **aggregates):
+        rel = model.objects.filter(**{f"{prefix}__in": base.values("pk")})
+        if not keys:
+            return {(): rel.aggregate(**aggregates)}
+        if by == "month":
+            rel = rel.annotate(month=TruncMonth(f"{prefix}__received_at"))
+            rel_keys = ("month",)
+        else:
+            rel_keys = tuple(f"{prefix}__{k}" for k in keys)
+        result = {}
+        for row in rel.values(*rel_keys).annotate(**aggregates).order_by():
+            result[tuple(row[k] for k in rel_keys)] = row
+        return result
+
+    portal = related(PortalUpdate, "dossier", portal_updates=Count("pk"),
+                     portal_delivered=Count("pk", filter=Q(state="delivered")))
+    papers = related(DossierPaper, "dossier",
+                     papers_digitised=Count("dossier", distinct=True,
+                                            filter=~Q(storage_key="")))
+    out = []
+    for key, row in rows.items():
+        for extra in (portal.get(key, {}), papers.get(key, {})):
+            for name in ("portal_updates", "portal_delivered", "papers_digitised"):
+                if name in extra:
+                    row[name] = extra[name]
+        for name in COUNT_KEYS:
+            row[name] = row.get(name) or 0
+        row["rating_points_max"] = 100 * row["ratings"]
+        row["satisfaction"] = (round(row["rating_points"] / row["ratings"], 1)
+                               if row["ratings"] else None)
+        row["online_payment_share"] = (round(row["fee_paid_online"] / row["fee_dossiers"], 4)
+                                       if row["fee_dossiers"] else None)
+        scored = index766.score(row)
+        row["index"] = scored
+        row["total"] = scored["total"]
+        out.append(row)
+    return out
+
+
+def province_statistics(period: Period, *, now: datetime | None = None) -> dict:
+    """What the statistics page and the dashboard show: the province's totals, each
+    agency's row, and the rankings of province-level agencies and of communes."""
+    now = now or timezone.now()
+    total = counts(period, by="total", now=now)
+    agencies = counts(period, by="agency", now=now)
+    for row in agencies:
+        row["code"] = row["agency__code"]
+    return {
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "total": total[0] if total else None,
+        "agencies": agencies,
+        "province_ranking": index766.rank(
+            [r for r in agencies if r["agency__level"] == Level.PROVINCE]),
+        "commune_ranking": index766.rank(
+            [r for r in agencies if r["agency__level"] == Level.COMMUNE]),
+    }
