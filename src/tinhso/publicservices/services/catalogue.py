@@ -50,19 +50,26 @@ def read_table(content: bytes, filename: str = "") -> list[list[str]]:
         raise InvalidInput([public_service_invalid(E.IMPORT_FILE, field="file")])
     try:
         if content[:2] == b"PK":
-            from openpyxl import load_workbook
-
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            sheet = book.worksheets[0]
-            rows = [["" if v is None else _cell(v) for v in row]
-                    for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 1)]
-            book.close()
-            return rows
+            return _read_xlsx(content)
         text = content.decode("utf-8-sig")
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         return [row for row in csv.reader(io.StringIO(text), dialect)][: MAX_ROWS + 1]
     except (UnicodeDecodeError, csv.Error, OSError, ValueError, KeyError, IndexError) as error:
         raise InvalidInput([public_service_invalid(E.IMPORT_FILE, field="file")]) from error
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        rows = [["" if v is None else _cell(v) for v in row]
+                for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 1)]
+        book.close()
+    except Exception as error:  # a broken zip or workbook raises many kinds of error
+        raise ValueError("not a readable workbook") from error
+    return rows
 
 
 def _cell(value) -> str:

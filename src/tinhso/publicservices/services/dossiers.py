@@ -638,7 +638,8 @@ def issue_extension(*, actor, dossier: Dossier | int, new_due: date | datetime, 
         due = dossier.due_at
         due_text = f"{timezone.localtime(due):%H:%M %d/%m/%Y}"
         today = timezone.localtime(now).date()
-        if calendar.working_days_between(today, timezone.localtime(due).date()) < 1:
+        # No later than the working day before the due date (a Friday for a Monday).
+        if today > calendar.add_working_days(timezone.localtime(due).date(), -1):
             raise public_service_error(E.EXTENSION_TOO_LATE, due=due_text)
         if isinstance(new_due, datetime):
             new_due_at = new_due
@@ -646,7 +647,8 @@ def issue_extension(*, actor, dossier: Dossier | int, new_due: date | datetime, 
             new_due_at = datetime.combine(new_due, calendar.hours.afternoon_end,
                                           tzinfo=calendar.tz)
         local_new = timezone.localtime(new_due_at)
-        if (new_due_at <= due or not calendar.is_working_day(local_new.date())
+        if (local_new.date() <= timezone.localtime(due).date()
+                or not calendar.is_working_day(local_new.date())
                 or local_new.year > 2099):
             raise public_service_error(E.EXTENSION_DATE, field="new_due", due=due_text)
         letter = ExtensionLetter.objects.create(
