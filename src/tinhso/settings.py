@@ -164,6 +164,12 @@ STORAGES = {
 }
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
+#: Uploads (product photos, dossier papers): outside STATIC_ROOT and mapped to no URL;
+#: served only through views that check who may see them (core.files.serve).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+#: Largest picture accepted, in pixels (a 48-megapixel phone photo fits); anything larger
+#: is refused from its header as a possible decompression bomb.
+UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", str(50_000_000)))
 
 # Security: safe by default, relaxed only where DEBUG says this is a laptop.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -23,6 +23,8 @@ from tinhso.border.services.common import not_allowed
 from tinhso.core.api_errors import FALLBACK, PYDANTIC_MESSAGES, VALUE_ERROR
 from tinhso.core.errors import MESSAGES as CORE_MESSAGES
 from tinhso.core.errors import CoreError, DomainError
+from tinhso.core.files import MESSAGES as FILE_MESSAGES
+from tinhso.core.files import FileError
 from tinhso.core.validators import MESSAGES as VALIDATOR_MESSAGES
 from tinhso.core.validators import ErrorCode, InvalidValue, normalize_vn_plate
 from tinhso.payments.errors import MESSAGES as PAYMENT_MESSAGES
@@ -38,6 +40,7 @@ ERROR_TABLES = [
     (ErrorCode, VALIDATOR_MESSAGES),
     (VietQRError, VIETQR_MESSAGES),
     (CoreError, CORE_MESSAGES),
+    (FileError, FILE_MESSAGES),
     (AccountError, ACCOUNT_MESSAGES),
     (BorderError, BORDER_MESSAGES),
     (PaymentError, PAYMENT_MESSAGES),
