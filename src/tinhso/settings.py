@@ -245,6 +245,11 @@ PORTAL_TOKEN = os.environ.get("PORTAL_TOKEN", "")
 PORTAL_TIMEOUT_S = float(os.environ.get("PORTAL_TIMEOUT_S", "10"))
 #: Attempts before an update is left failed: at the one-hour backoff cap, about two weeks.
 PORTAL_MAX_ATTEMPTS = int(os.environ.get("PORTAL_MAX_ATTEMPTS", "340"))
+# Public tracking of a dossier (code + phone or last ID digits): lookups per client address
+# and failed lookups per code within the window, then 429.
+TRACKING_WINDOW_S = int(os.environ.get("TRACKING_WINDOW_S", "600"))
+TRACKING_PER_ADDRESS = int(os.environ.get("TRACKING_PER_ADDRESS", "30"))
+TRACKING_FAILURES_PER_CODE = int(os.environ.get("TRACKING_FAILURES_PER_CODE", "10"))
 
 # Locked down: login throttling (django-axes) and the browser's security headers.
 # Failed logins are counted per account (whichever spelling of the email or mobile number
