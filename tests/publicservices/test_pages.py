@@ -14,9 +14,8 @@ from django.utils import timezone
 from tests.factories import user_with_role
 from tinhso.accounts.models import Role
 from tinhso.publicservices import services
-from tinhso.publicservices.models import Dossier
+from tinhso.publicservices.models import Dossier, Level, ProcedureStep, StepKind
 from tinhso.publicservices.models import DossierState as S
-from tinhso.publicservices.models import Level, ProcedureStep, StepKind
 from tinhso.publicservices.ratings import SatisfactionRating
 
 from . import sample
