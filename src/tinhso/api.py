@@ -81,10 +81,12 @@ def _mount_routers() -> None:
     from tinhso.accounts.api import router as accounts_router
     from tinhso.border.api import router as border_router
     from tinhso.payments.api import router as payments_router
+    from tinhso.publicservices.api import router as public_services_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/border", border_router)
     api.add_router("/payments", payments_router)
+    api.add_router("/public-services", public_services_router)
 
 
 _mount_routers()
