@@ -28,6 +28,7 @@ from tinhso.publicservices.access import (
     agencies_of,
     visible_dossier,
 )
+from tinhso.publicservices.errors import PublicServiceError, public_service_error
 from tinhso.publicservices.models import DossierState, RefusalReason, StepKind
 from tinhso.publicservices.ratings import CRITERIA, RatingLevel
 from tinhso.publicservices.services import feedback
@@ -60,9 +61,11 @@ def _year(request) -> tuple[int, int]:
     try:
         year = int(request.GET.get("year", today.year))
     except (TypeError, ValueError):
-        return today.year, 422
+        year = 0
     if not YEARS[0] <= year <= YEARS[1]:
-        messages.error(request, f"Năm phải từ {YEARS[0]} đến {YEARS[1]}.")
+        messages.error(request, public_service_error(
+            PublicServiceError.YEAR_RANGE, field="year", low=YEARS[0], high=YEARS[1],
+        ).message(current_language()))
         return today.year, 422
     return year, 200
 
