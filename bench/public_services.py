@@ -125,7 +125,7 @@ def _seed_postgres(connection, n, start, a_lo, a_hi, p_lo, p_hi) -> None:
         WITH g AS (
           SELECT i, %(start)s::timestamptz + (random() * %(span)s) * interval '1 day' AS rec,
                  (i * 7919) %% 100 AS pick, random() AS r
-          FROM generate_series(1, %(n)s) AS i)
+          FROM generate_series(1::bigint, %(n)s::bigint) AS i)
         INSERT INTO publicservices_dossier (
           procedure_id, agency_id, receiving_agency_id, code, channel, state,
           state_before_pause, external_id, applicant_kind, applicant_name,

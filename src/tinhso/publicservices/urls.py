@@ -10,5 +10,7 @@ urlpatterns = [
     path("console/", views.console, name="console"),
     path("register/", views.register_page, name="register"),
     path("dossiers/<int:pk>/", views.dossier_page, name="dossier"),
+    path("dossiers/<int:pk>/forms/<str:form>.pdf", views.form_pdf, name="form"),
+    path("dossiers/<int:pk>/result/", views.result_document, name="result"),
     path("dossiers/<int:pk>/<str:action>/", views.dossier_action, name="act"),
 ]

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from tinhso.accounts.models import Role, User
@@ -21,6 +22,7 @@ from tinhso.core.language import current_language
 from tinhso.core.periods import period_for_page
 from tinhso.core.request_context import client_address
 from tinhso.core.selectors import working_calendar
+from tinhso.core.validators import InvalidValue
 from tinhso.publicservices import selectors, services, statistics
 from tinhso.publicservices.access import (
     OFFICER_ROLES,
@@ -48,6 +50,8 @@ YEARS = (2020, 2100)
 
 
 def _error_text(error) -> str:
+    if isinstance(error, InvalidValue):
+        return error.message(current_language())
     if isinstance(error, InvalidInput):
         return " ".join(item["message"] for item in error.as_list(current_language()))
     return error.message(current_language())
@@ -140,7 +144,7 @@ TRACKED_KEY = "publicservices_tracked"
 def tracking(request):
     """Public: the timeline of a dossier for its code plus the applicant's phone or the
     last digits of the ID. Nothing is shown without both."""
-    context, status = {"code": "", "dossier": None}, 200
+    context, status = {"code": request.GET.get("code", "")[:40], "dossier": None}, 200
     if request.method == "POST":
         code = request.POST.get("code", "")[:40]
         factor = request.POST.get("factor", "")[:20]
@@ -278,7 +282,7 @@ def dossier_page(request, pk: int):
     })
 
 
-def _act(action: str, user, dossier, post):
+def _act(action: str, user, dossier, post, files=None):
     if action == "accept":
         return services.accept_dossier(actor=user, dossier=dossier.pk)
     if action == "hand-over":
@@ -297,8 +301,7 @@ def _act(action: str, user, dossier, post):
         return services.request_supplement(actor=user, dossier=dossier.pk, missing=missing,
                                            reason=post.get("reason", "")[:2000])
     if action == "resolve":
-        return services.resolve_dossier(actor=user, dossier=dossier.pk,
-                                        result_summary=post.get("result_summary", "")[:2000])
+        return _resolve_with_document(user, dossier, post, files)
     if action == "return":
         return services.return_result(actor=user, dossier=dossier.pk)
     if action == "refuse":
@@ -306,6 +309,26 @@ def _act(action: str, user, dossier, post):
                                        reason=post.get("reason", "")[:40],
                                        note=post.get("note", "")[:2000])
     raise Http404("action")
+
+
+def _resolve_with_document(user, dossier, post, files):
+    """Approve, with the result document (PDF) when one is attached: checked by content
+    and stored privately (core.files); removed again if the approval is refused, so
+    nothing half-written survives."""
+    from tinhso.core import files as core_files
+
+    name = ""
+    upload = (files or {}).get("result_document")
+    if upload:
+        name, _type = core_files.store_document(
+            upload, folder="publicservices/results", field="result_document",
+            label="Văn bản kết quả", allowed=("pdf",))
+    try:
+        return services.resolve_dossier(actor=user, dossier=dossier.pk, result_file=name,
+                                        result_summary=post.get("result_summary", "")[:2000])
+    except Exception:
+        core_files.delete(name)
+        raise
 
 
 def _assignee(dossier, value):
@@ -339,8 +362,8 @@ def dossier_action(request, pk: int, action: str):
             "dossier": dossier, "action": action, "label": ACTION_LABELS[action],
             "reasons": RefusalReason.choices, "data": request.POST})
     try:
-        _act(action, request.user, dossier, request.POST)
-    except (DomainError, InvalidInput) as error:
+        _act(action, request.user, dossier, request.POST, request.FILES)
+    except (DomainError, InvalidInput, InvalidValue) as error:
         messages.error(request, _error_text(error))
         if irreversible:
             return render(request, "publicservices/confirm.html", {
@@ -414,3 +437,70 @@ def register_xlsx(rows) -> bytes:
     book.save(buffer)
     return buffer.getvalue()
 
+
+
+# ---------------------------------------------------------------- forms and result
+
+
+def _dossier_for_papers(request, pk: int):
+    """The dossier for whoever may see it (officer, the applicant's account), or for the
+    visitor who proved it on the tracking page in this session; else 404."""
+    from tinhso.publicservices.models import Dossier
+
+    dossier = None
+    if request.user.is_authenticated:
+        dossier = Dossier.objects.visible_to(request.user).filter(pk=pk).first()
+    if dossier is None and pk in request.session.get(TRACKED_KEY, []):
+        dossier = Dossier.objects.filter(pk=pk).first()
+    if dossier is None:
+        raise Http404("dossier")
+    return dossier
+
+
+def form_pdf(request, pk: int, form: str):
+    """The one-stop forms as PDFs: BM.01 receipt (QR to tracking), BM.02 supplement
+    request, BM.03 refusal, BM.04 apology letter."""
+    from tinhso.core.reasons import reason_label
+    from tinhso.publicservices import forms_pdf
+    from tinhso.publicservices.models import ExtensionLetter, SupplementRequest
+
+    dossier = _dossier_for_papers(request, pk)
+    if form == "bm01" and dossier.code and dossier.received_at:
+        tracking_url = request.build_absolute_uri(
+            reverse("publicservices:tracking") + f"?code={dossier.code}")
+        content = forms_pdf.receipt_pdf(dossier, tracking_url)
+    elif form == "bm02":
+        last = SupplementRequest.objects.filter(dossier=dossier).order_by(
+            "-requested_at").first()
+        if last is None:
+            raise Http404("supplement request")
+        content = forms_pdf.supplement_pdf(dossier, last)
+    elif form == "bm03" and dossier.state == S.REFUSED:
+        label = reason_label(RefusalReason, dossier.refusal_reason) \
+            if dossier.refusal_reason else ""
+        content = forms_pdf.refusal_pdf(dossier, str(label))
+    elif form == "bm04":
+        letter = ExtensionLetter.objects.filter(dossier=dossier).first()
+        if letter is None:
+            raise Http404("letter")
+        content = forms_pdf.apology_pdf(letter)
+    else:
+        raise Http404("form")
+    response = HttpResponse(content, content_type="application/pdf")
+    name = f"{form}-{dossier.code or dossier.pk}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@login_required
+def result_document(request, pk: int):
+    """The result document, for the applicant's account and the officers who may see the
+    dossier (never from the tracking page alone)."""
+    from tinhso.core import files as core_files
+    from tinhso.publicservices.workflow import RESOLVED_STATES
+
+    dossier = visible_dossier(request.user, pk)
+    if dossier.state not in RESOLVED_STATES or not dossier.result_file:
+        raise Http404("result")
+    return core_files.serve(dossier.result_file, attachment=True,
+                            download_name=f"ket-qua-{dossier.code}.pdf")
