@@ -43,10 +43,10 @@ def world():
         "last_year": d(agency_obj=commune, proc=birth, state=S.RETURNED, outcome="on_time",
                        received_at=now.replace(year=2025)),
     }
-    SatisfactionRating.objects.create(dossier=made["on_time"], publicity=3, contacts=3,
+    SatisfactionRating.objects.create(dossier=made["on_time"], agency=commune, procedure=birth, received_at=now, publicity=3, contacts=3,
                                       staff=3, timeliness=3, result=3, score=100,
                                       rated_at=now)
-    SatisfactionRating.objects.create(dossier=made["paid"], publicity=2, contacts=2,
+    SatisfactionRating.objects.create(dossier=made["paid"], agency=dept, procedure=land, received_at=now, publicity=2, contacts=2,
                                       staff=2, timeliness=2, result=2, score=50, rated_at=now)
     DossierPaper.objects.create(dossier=made["on_time"], name="Tờ khai", storage_key="k/a")
     return made

@@ -48,10 +48,18 @@ class SatisfactionRating(models.Model):
     result = _level(CRITERIA[4][1])
     #: 0–100 (`rating_score`), kept for the statistics' aggregation in the database.
     score = models.PositiveSmallIntegerField(_("score"))
+    #: Copied from the dossier when it is rated (its result is ready: they no longer
+    #: change), so the statistics aggregate the ratings without joining the dossiers.
+    agency = models.ForeignKey("publicservices.Agency", on_delete=models.PROTECT,
+                               related_name="+")
+    procedure = models.ForeignKey("publicservices.Procedure", on_delete=models.PROTECT,
+                                  related_name="+")
+    received_at = models.DateTimeField()
     comment = models.TextField(_("comment"), blank=True)
     rated_at = models.DateTimeField(_("rated at"))
 
     class Meta:
+        indexes = [models.Index(fields=["received_at"], name="rating_received_idx")]
         verbose_name = _("satisfaction rating")
         verbose_name_plural = _("satisfaction ratings")
         constraints = [

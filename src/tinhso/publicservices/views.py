@@ -229,23 +229,45 @@ def _lines(dossiers, now, limit):
     return [{"d": d, "due": selectors.due_class(d, now, limit)} for d in dossiers]
 
 
+CONSOLE_PAGE = 50
+
+
+def _listing(rows, now, limit, page: int = 1) -> dict:
+    """One page of a console list (soonest due first) with its total count."""
+    count = rows.count()
+    last = max((count - 1) // CONSOLE_PAGE + 1, 1)
+    page = min(max(page, 1), last)
+    chunk = rows[(page - 1) * CONSOLE_PAGE: page * CONSOLE_PAGE]
+    return {"lines": _lines(chunk, now, limit), "count": count, "page": page,
+            "previous": page - 1 if page > 1 else None,
+            "next": page + 1 if page < last else None}
+
+
 @login_required
 def console(request):
     """My dossiers by due date (colours: due soon, overdue), the desk's reception queue
-    and results to return, the leader's approvals, the head's open dossiers."""
+    and results to return, the leader's approvals, the head's open dossiers; 50 a page."""
     _require_officer(request.user)
     now = timezone.now()
     limit = selectors.soon_limit(working_calendar(), now)
     user = request.user
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    page = min(max(page, 1), 10_000)
+    is_desk = bool(agencies_of(user, {Role.ONE_STOP_OFFICER}))
+    is_leader = bool(agencies_of(user, {Role.AGENCY_LEADER}))
+    is_head = bool(agencies_of(user, {Role.HEAD_OF_UNIT, Role.AGENCY_LEADER}))
     return render(request, "publicservices/console.html", {
-        "mine": _lines(selectors.my_dossiers(user)[:200], now, limit),
-        "queue": _lines(selectors.reception_queue(user)[:200], now, limit),
-        "to_return": _lines(selectors.results_to_return(user)[:200], now, limit),
-        "approvals": _lines(selectors.approval_list(user)[:200], now, limit),
-        "unit": _lines(selectors.agency_open_dossiers(user)[:200], now, limit),
-        "is_desk": bool(agencies_of(user, {Role.ONE_STOP_OFFICER})),
-        "is_leader": bool(agencies_of(user, {Role.AGENCY_LEADER})),
-        "is_head": bool(agencies_of(user, {Role.HEAD_OF_UNIT, Role.AGENCY_LEADER})),
+        "mine": _listing(selectors.my_dossiers(user), now, limit, page),
+        "queue": _listing(selectors.reception_queue(user), now, limit) if is_desk else None,
+        "to_return": (_listing(selectors.results_to_return(user), now, limit)
+                      if is_desk else None),
+        "approvals": (_listing(selectors.approval_list(user), now, limit)
+                      if is_leader else None),
+        "unit": _listing(selectors.agency_open_dossiers(user), now, limit) if is_head else None,
+        "is_desk": is_desk, "is_leader": is_leader, "is_head": is_head,
     })
 
 

@@ -129,7 +129,10 @@ def rate_dossier(*, dossier: Dossier | int, levels: dict, comment: str = "",
             with transaction.atomic():
                 rating = SatisfactionRating.objects.create(
                     dossier=dossier, score=rating_score(cleaned), comment=comment,
-                    rated_at=now, **cleaned)
+                    rated_at=now, agency_id=dossier.agency_id,
+                    procedure_id=dossier.procedure_id,
+                    received_at=dossier.received_at or dossier.submitted_at or now,
+                    **cleaned)
         except IntegrityError:
             raise public_service_error(E.RATING_ONCE, field="dossier") from None
         audit.record(actor=actor if getattr(actor, "is_authenticated", False) else None,
