@@ -245,6 +245,12 @@ PORTAL_TOKEN = os.environ.get("PORTAL_TOKEN", "")
 PORTAL_TIMEOUT_S = float(os.environ.get("PORTAL_TIMEOUT_S", "10"))
 #: Attempts before an update is left failed: at the one-hour backoff cap, about two weeks.
 PORTAL_MAX_ATTEMPTS = int(os.environ.get("PORTAL_MAX_ATTEMPTS", "340"))
+# VNeID login (publicservices.vneid): empty VNEID_URL = the local simulator of this site.
+VNEID_URL = os.environ.get("VNEID_URL", "")
+VNEID_CLIENT_ID = os.environ.get("VNEID_CLIENT_ID", "tinhso")
+VNEID_CLIENT_SECRET = os.environ.get("VNEID_CLIENT_SECRET", "")
+#: The simulator's pages are served (demo, tests) unless a real VNeID is configured.
+VNEID_SIMULATOR = env_bool("VNEID_SIMULATOR", not VNEID_URL)
 # Public tracking of a dossier (code + phone or last ID digits): lookups per client address
 # and failed lookups per code within the window, then 429.
 TRACKING_WINDOW_S = int(os.environ.get("TRACKING_WINDOW_S", "600"))

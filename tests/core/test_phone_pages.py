@@ -92,12 +92,13 @@ def _public_service_dossiers() -> dict:
                                                   "phone": "0987000222"})
     services.hand_over(actor=desk, dossier=working,
                        assignee=User.objects.get(email="chuyenvien@demo.tinhso.vn"))
-    return {"queued": queued.pk, "working": working.pk}
+    return {"queued": queued.pk, "working": working.pk, "procedure": birth.code}
 
 
 # Every page of each role's work (`{truck}` is a declaration of theirs, `{ticket}` its
 # e-ticket, `{invoice}` an invoice they may see, `{run}` the what-if run).
-EVERYONE = ["/", "/border/", "/accounts/profile/", "/public-services/tracking/"]
+EVERYONE = ["/", "/border/", "/accounts/profile/", "/public-services/tracking/",
+            "/public-services/procedures/"]
 PUBLIC_OFFICE = ["/public-services/console/", "/public-services/register/",
                  "/public-services/dossiers/{ps_working}/"]
 ENTERPRISE = ["/border/enterprise/", "/border/declarations/{submitted}/",
@@ -132,7 +133,7 @@ PAGES = {
     "truongphong": [*PUBLIC_OFFICE, "/public-services/statistics/"],
     "chutichxa": [*PUBLIC_OFFICE, "/public-services/statistics/",
                   "/public-services/statistics/?by=month"],
-    "congdan": [],
+    "congdan": ["/public-services/my/", "/public-services/procedures/{ps_procedure}/apply/"],
     "lanhdao": ["/public-services/statistics/", "/public-services/statistics/?by=field",
                 "/border/dashboard/", "/border/reports/", "/border/what-if/",
                 "/border/what-if/{run}/", "/payments/invoices/", "/payments/invoices/{invoice}/",
@@ -152,7 +153,8 @@ def _urls(login: str, demo: dict) -> list[tuple[str, str]]:
                   in_yard_ticket=trucks["in_yard"].ticket_token,
                   invoice=invoices["crossed"].reference,
                   their_invoice=invoices["theirs_crossed"].reference, run=demo["run"].pk,
-                  ps_working=demo["public"]["working"], ps_queued=demo["public"]["queued"])
+                  ps_working=demo["public"]["working"], ps_queued=demo["public"]["queued"],
+                  ps_procedure=demo["public"]["procedure"])
     return [(url, url.format(**values)) for url in [*EVERYONE, *PAGES[login]]]
 
 

@@ -34,6 +34,7 @@ class PublicServiceError(StrEnum):
     RATING_LEVEL = "publicservices.rating_level"
     TRACKING_LIMIT = "publicservices.tracking_limit"
     YEAR_RANGE = "publicservices.year_range"
+    PAPER_MISSING = "publicservices.paper_missing"
 
 
 MESSAGES: dict[PublicServiceError, tuple[str, int]] = {
@@ -82,6 +83,8 @@ MESSAGES: dict[PublicServiceError, tuple[str, int]] = {
         gettext_noop("Choose one of the three levels for this criterion."), 422),
     PublicServiceError.TRACKING_LIMIT: (
         gettext_noop("Too many lookups from here. Try again in a few minutes."), 429),
+    PublicServiceError.PAPER_MISSING: (
+        gettext_noop("Attach the paper “{paper}”: it is required."), 422),
     PublicServiceError.YEAR_RANGE: (gettext_noop("The year must be between {low} and {high}."),
                                     422),
 }
