@@ -3,7 +3,7 @@
 from tinhso.publicservices import index766
 
 PERFECT = {"portal_updates": 10, "portal_delivered": 10, "received": 10,
-           "received_with_code": 10, "resolved": 8, "resolved_on_time": 8, "in_progress": 2,
+           "resolved": 8, "resolved_on_time": 8, "in_progress": 2,
            "in_progress_on_time": 2, "received_online": 10, "fee_dossiers": 4,
            "fee_paid_online": 4, "rating_points": 300, "rating_points_max": 300,
            "papers_digitised": 10, "results_digitised": 8}

@@ -41,9 +41,7 @@ class Group:
 GROUPS: tuple[Group, ...] = (
     Group("publicity", "Publicity and transparency", 18, (
         Indicator("synced", "State changes published on the national portal",
-                  "portal_delivered", "portal_updates", 0.6),
-        Indicator("trackable", "Received dossiers with a code and a public timeline",
-                  "received_with_code", "received", 0.4),
+                  "portal_delivered", "portal_updates", 1.0),
     )),
     Group("timeliness", "Processing timeliness", 20, (
         Indicator("resolved_on_time", "Resolved early or on time",

@@ -44,7 +44,7 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
 }
 
 COUNT_KEYS = (
-    "received", "received_online", "received_desk", "received_with_code",
+    "received", "received_online", "received_desk",
     "resolved", "resolved_on_time", "resolved_late", "in_progress", "in_progress_on_time",
     "in_progress_overdue", "supplemented", "supplement_requests", "refused", "withdrawn",
     "fee_dossiers", "fee_paid_online", "results_digitised", "ratings", "rating_points",
@@ -94,26 +94,25 @@ def _aggregates(now: datetime) -> dict:
     overdue = processing & Q(due_at__lt=now)
     online = Q(channel__in=[Channel.PORTAL, Channel.ONLINE])
     return {
-        "received": Count("pk", filter=received),
-        "received_online": Count("pk", filter=received & online),
-        "received_desk": Count("pk", filter=received & Q(channel=Channel.DESK)),
-        "received_with_code": Count("pk", filter=received & Q(code__isnull=False)),
-        "resolved": Count("pk", filter=resolved),
-        "resolved_on_time": Count("pk", filter=resolved & Q(
+        "received": Count("state", filter=received),
+        "received_online": Count("state", filter=received & online),
+        "received_desk": Count("state", filter=received & Q(channel=Channel.DESK)),
+        "resolved": Count("state", filter=resolved),
+        "resolved_on_time": Count("state", filter=resolved & Q(
             outcome__in=[Timeliness.EARLY, Timeliness.ON_TIME])),
-        "resolved_late": Count("pk", filter=resolved & Q(outcome=Timeliness.LATE)),
-        "in_progress": Count("pk", filter=open_),
-        "in_progress_on_time": Count("pk", filter=open_ & ~overdue),
-        "in_progress_overdue": Count("pk", filter=overdue),
-        "supplemented": Count("pk", filter=Q(pause_count__gt=0)),
+        "resolved_late": Count("state", filter=resolved & Q(outcome=Timeliness.LATE)),
+        "in_progress": Count("state", filter=open_),
+        "in_progress_on_time": Count("state", filter=open_ & ~overdue),
+        "in_progress_overdue": Count("state", filter=overdue),
+        "supplemented": Count("state", filter=Q(pause_count__gt=0)),
         "supplement_requests": Sum("pause_count"),
-        "refused": Count("pk", filter=Q(state=S.REFUSED)),
-        "withdrawn": Count("pk", filter=Q(state=S.WITHDRAWN)),
-        "fee_dossiers": Count("pk", filter=received & Q(fee_vnd__gt=0)),
-        "fee_paid_online": Count("pk", filter=received & Q(fee_vnd__gt=0,
+        "refused": Count("state", filter=Q(state=S.REFUSED)),
+        "withdrawn": Count("state", filter=Q(state=S.WITHDRAWN)),
+        "fee_dossiers": Count("state", filter=received & Q(fee_vnd__gt=0)),
+        "fee_paid_online": Count("state", filter=received & Q(fee_vnd__gt=0,
                                                            fee_paid_at__isnull=False)
                                  & online),
-        "results_digitised": Count("pk", filter=resolved & ~Q(result_file="")),
+        "results_digitised": Count("state", filter=resolved & ~Q(result_file="")),
     }
 
 
@@ -152,7 +151,7 @@ def counts(period: Period, *, by: str = "total", now: datetime | None = None,
 
     ratings = _ratings(period, by, keys, agencies=agencies, level=level)
     portal = related(PortalUpdate, "dossier", portal_updates=Count("pk"),
-                     portal_delivered=Count("pk", filter=Q(state="delivered")))
+                     portal_delivered=Count("state", filter=Q(state="delivered")))
     papers = related(DossierPaper, "dossier",
                      papers_digitised=Count("dossier", distinct=True,
                                             filter=~Q(storage_key="")))
@@ -163,18 +162,23 @@ def counts(period: Period, *, by: str = "total", now: datetime | None = None,
                          "ratings", "rating_points"):
                 if name in extra:
                     row[name] = extra[name]
-        for name in COUNT_KEYS:
-            row[name] = row.get(name) or 0
-        row["rating_points_max"] = 100 * row["ratings"]
-        row["satisfaction"] = (round(row["rating_points"] / row["ratings"], 1)
-                               if row["ratings"] else None)
-        row["online_payment_share"] = (round(row["fee_paid_online"] / row["fee_dossiers"], 4)
-                                       if row["fee_dossiers"] else None)
-        scored = index766.score(row)
-        row["index"] = scored
-        row["total"] = scored["total"]
-        out.append(row)
+        out.append(_finish(row))
     return out
+
+
+def _finish(row: dict) -> dict:
+    """Zeros for missing counts, the derived shares and the Decision 766 index."""
+    for name in COUNT_KEYS:
+        row[name] = row.get(name) or 0
+    row["rating_points_max"] = 100 * row["ratings"]
+    row["satisfaction"] = (round(row["rating_points"] / row["ratings"], 1)
+                           if row["ratings"] else None)
+    row["online_payment_share"] = (round(row["fee_paid_online"] / row["fee_dossiers"], 4)
+                                   if row["fee_dossiers"] else None)
+    scored = index766.score(row)
+    row["index"] = scored
+    row["total"] = scored["total"]
+    return row
 
 
 def _ratings(period: Period, by: str, keys: tuple[str, ...], *, agencies=None,
@@ -196,17 +200,26 @@ def _ratings(period: Period, by: str, keys: tuple[str, ...], *, agencies=None,
             for row in rows.values(*keys).annotate(**aggregates).order_by()}
 
 
+def _sum_rows(rows: list[dict]) -> dict | None:
+    """The province's row: the agencies' counts added up (one scan, not two), derived
+    shares and the index computed again from the sums."""
+    if not rows:
+        return None
+    total = {name: sum(r.get(name) or 0 for r in rows) for name in COUNT_KEYS}
+    return _finish(total)
+
+
 def province_statistics(period: Period, *, now: datetime | None = None) -> dict:
     """What the statistics page and the dashboard show: the province's totals, each
-    agency's row, and the rankings of province-level agencies and of communes."""
+    agency's row, and the rankings of province-level agencies and of communes. One
+    grouped scan of the period's dossiers: the province's row is the agencies' sum."""
     now = now or timezone.now()
-    total = counts(period, by="total", now=now)
     agencies = counts(period, by="agency", now=now)
     for row in agencies:
         row["code"] = row["agency__code"]
     return {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
-        "total": total[0] if total else None,
+        "total": _sum_rows(agencies),
         "agencies": agencies,
         "province_ranking": index766.rank(
             [r for r in agencies if r["agency__level"] == Level.PROVINCE]),

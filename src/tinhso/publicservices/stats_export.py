@@ -14,7 +14,6 @@ GROUP_LABELS_VI = {
 }
 INDICATOR_LABELS_VI = {
     "synced": "Thay đổi trạng thái đã đồng bộ lên Cổng DVC quốc gia",
-    "trackable": "Hồ sơ tiếp nhận có mã và tra cứu được tiến độ",
     "resolved_on_time": "Giải quyết trước và đúng hạn",
     "open_not_overdue": "Đang giải quyết trong hạn",
     "received_online": "Hồ sơ tiếp nhận trực tuyến",

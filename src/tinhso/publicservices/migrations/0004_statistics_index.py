@@ -8,7 +8,7 @@ filters on exactly this expression (`statistics.COHORT_MOMENT`)."""
 from django.db import migrations
 
 NAME = "publicservices_dossier_stats_idx"
-INCLUDED = ("id, received_at, submitted_at, code, agency_id, procedure_id, channel, state, outcome, "
+INCLUDED = ("received_at, submitted_at, agency_id, procedure_id, channel, state, outcome, "
             "due_at, pause_count, fee_vnd, fee_paid_at, result_file")
 
 
