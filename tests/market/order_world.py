@@ -88,8 +88,8 @@ def build_world() -> World:
         buyer=UserFactory(), other_buyer=UserFactory(), market_payee=market_payee)
 
 
-@pytest.fixture
-def world(db, settings) -> World:
+@pytest.fixture(name="world")
+def world_fixture(db, settings) -> World:
     settings.PAYMENTS_WEBHOOK_SECRETS = {"demo": WEBHOOK_SECRET}
     settings.NOTIFY_BACKEND = "console"
     return build_world()

@@ -6,8 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from tests.market.order_world import contact, order_of
-from tests.market.order_world import world as world_fixture  # noqa: F401
+from tests.market.order_world import (
+    contact,
+    order_of,
+    world_fixture,  # noqa: F401
+)
 from tinhso.core.errors import DomainError, InvalidInput
 from tinhso.core.models import AuditEntry, OutgoingNotification
 from tinhso.market.models import Order, OrderLine, OrderState, Product, ShopOrder
