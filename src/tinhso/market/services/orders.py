@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -563,7 +564,7 @@ def cancel_order(*, actor, order: Order, reason: str, note: str = "",
         if order.state not in orderflow.STOCK_HELD_STATES:
             raise order_error(OrderError.NOT_ALLOWED, code=order.code,
                               state=S(order.state).label, target=S.CANCELLED.label)
-        raise core_error(CoreError.FORBIDDEN)
+        raise PermissionDenied("market.cancel")
     reason, note = clean_reason(CancelReason, reason, note)
     with transaction.atomic():
         order = locked(order)
@@ -589,7 +590,7 @@ def mark_refunded(*, actor, order: Order, note: str, now: datetime | None = None
     """The money of a cancelled paid order went back to the buyer (the note says how:
     the bank transfer's reference)."""
     if not can_refund(actor, order):
-        raise core_error(CoreError.FORBIDDEN)
+        raise PermissionDenied("market.refund")
     try:
         note = _text_field(note, "note", 500, required=True)
     except InvalidValue as error:
