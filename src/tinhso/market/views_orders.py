@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,12 +36,24 @@ S = OrderState
 
 
 def _errors(exc) -> dict:
-    """{field: message} from InvalidInput / DomainError / InvalidValue."""
-    language = current_language()
+    """{field: error} from InvalidInput / DomainError / InvalidValue (the templates show
+    ``message_vi`` and ``message_en``); an error without a field goes under ``all``."""
     items = exc.errors if isinstance(exc, InvalidInput) else [exc]
-    out: dict[str, str] = {}
+    out: dict = {}
     for error in items:
-        out.setdefault(error.field or "__all__", error.message(language))
+        field = (error.field or "all").replace("[", "_").replace("].", "_").replace("]", "")
+        out.setdefault(field, error)
+    return out
+
+
+def _bilingual(choices) -> list[dict[str, str]]:
+    out = []
+    for value, label in choices.choices:
+        names = {}
+        for language in ("vi", "en"):
+            with translation.override(language):
+                names[language] = str(label)
+        out.append({"value": value, **names})
     return out
 
 
@@ -98,8 +111,8 @@ def cart_add(request):
             messages.success(request, _("Added to the cart: %(product)s.")
                              % {"product": line.product.name})
     except InvalidInput as error:
-        for message in _errors(error).values():
-            messages.error(request, message)
+        for item in _errors(error).values():
+            messages.error(request, item.message(current_language()))
     target = request.POST.get("next", "")
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
@@ -149,8 +162,8 @@ def checkout(request):
             kind__in=[AdministrativeUnit.Kind.COMMUNE, AdministrativeUnit.Kind.WARD]
         ).order_by("name").only("code", "name"),
         "hubs": Hub.objects.filter(is_active=True).only("slug", "name", "address"),
-        "fulfilments": Fulfilment.choices, "methods": PaymentMethod.choices,
-        "line_errors": {k: v for k, v in errors.items() if k.startswith("lines")},
+        "fulfilments": _bilingual(Fulfilment), "methods": _bilingual(PaymentMethod),
+        "line_errors": [v for k, v in errors.items() if k.startswith("lines") or k == "all"],
     }, status=status)
 
 
@@ -206,7 +219,7 @@ def cancel(request, code: str):
     order = _order_for(request, code)
     if not orders.can_cancel(request.user, order):
         raise Http404
-    context = {"order": order, "reasons": CancelReason.choices, "data": {}, "errors": {},
+    context = {"order": order, "reasons": _bilingual(CancelReason), "data": {}, "errors": {},
                "refund": order.state != S.PLACED and order.payment_method == PaymentMethod.VIETQR,
                "total": format_vnd(order.total_vnd)}
     if not _confirmed(request):
