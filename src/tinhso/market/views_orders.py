@@ -27,11 +27,11 @@ from tinhso.market.models import (
     OrderState,
     PaymentMethod,
 )
+from tinhso.market.order_session import has_seen, remember
 from tinhso.market.services import cart as carts
 from tinhso.market.services import orders
 from tinhso.payments.vietqr import render_png
 
-SEEN_KEY = "market_orders"  # codes of the orders this browser placed or looked up
 S = OrderState
 
 
@@ -57,16 +57,11 @@ def _bilingual(choices) -> list[dict[str, str]]:
     return out
 
 
-def _remember(request, code: str) -> None:
-    seen = [c for c in request.session.get(SEEN_KEY, []) if c != code][-19:]
-    request.session[SEEN_KEY] = [*seen, code]
-
-
 def _order_for(request, code: str) -> Order:
     """The order if this visitor may see it (its buyer, a guest who placed or tracked it in
     this browser, the hub's staff, the administrator); anyone else gets a 404."""
     order = selectors_orders.order_for(request.user, code)
-    if order is None and code in request.session.get(SEEN_KEY, []):
+    if order is None and has_seen(request, code):
         order = selectors_orders.order_by_code(code, guest_only=True)
     if order is None:
         raise Http404
@@ -153,7 +148,7 @@ def checkout(request):
         except (InvalidInput, DomainError, InvalidValue) as error:
             errors, status = _errors(error), 422
         else:
-            _remember(request, order.code)
+            remember(request, order.code)
             return redirect("market:order", code=order.code)
     return render(request, "market/orders/checkout.html", {
         "data": data, "errors": errors, "groups": selectors_orders.present_groups(summary),
@@ -196,7 +191,7 @@ def track(request):
                 "phone": request.POST.get("phone", "")[:40]}
         order = selectors_orders.find_for_guest(data["code"], data["phone"])
         if order is not None:
-            _remember(request, order.code)
+            remember(request, order.code)
             return redirect("market:order", code=order.code)
         errors["code"] = _("No order with this code and mobile number.")
     return render(request, "market/orders/track.html", {"data": data, "errors": errors},
