@@ -97,3 +97,40 @@ def test_my_orders_and_someone_elses_order(world):
     assert "buyer_request" in mine.get(f"/cho/don-hang/{order.code}/huy/").content.decode()
     mine.post(f"/cho/don-hang/{order.code}/huy/", {"confirm": "yes", "reason": "buyer_request"})
     assert Order.objects.get(pk=order.pk).state == OrderState.CANCELLED
+
+
+def test_every_order_page_is_in_vietnamese_words_not_codes(world, client):
+    """Each page of the order side, for each person, with orders in every state: HTTP 200,
+    Vietnamese, no raw codes or ungrouped amounts (the scanner of tests/core)."""
+    from decimal import Decimal
+
+    from tests.core.test_vietnamese_pages import problems_in
+    from tinhso.market.demo_orders import DEMO_PHONE, seed_demo_orders
+    from tinhso.market.models import Product
+
+    Product.objects.update(stock=Decimal(500))
+    seed_demo_orders(buyer=world.buyer)
+    demo = {o.state: o for o in Order.objects.filter(buyer_phone=DEMO_PHONE)}
+    part = ShopOrder.objects.filter(order=demo["paid"], shop=world.shop_a).first() or \
+        ShopOrder.objects.filter(order=demo["paid"]).first()
+    seller = part.shop.organization.memberships.first().user
+    pages = {
+        world.buyer: ["/cho/gio-hang/", "/cho/tra-cuu-don/", "/cho/don-cua-toi/",
+                      *[f"/cho/don-hang/{o.code}/" for o in demo.values()],
+                      f"/cho/don-hang/{demo['placed'].code}/huy/"],
+        seller: ["/cho/ban-hang/don/", f"/cho/ban-hang/don/{part.pk}/shipped/"],
+    }
+    client.post("/cho/gio-hang/them/", {"product_id": world.na.pk, "quantity": "1"})
+    found, seen = [], 0
+    for user, urls in pages.items():
+        client.force_login(user)
+        if user == world.buyer:
+            client.post("/cho/gio-hang/them/", {"product_id": world.na.pk, "quantity": "1"})
+            urls = [*urls, "/cho/thanh-toan/"]
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            assert response["Content-Language"] == "vi"
+            found += [f"{url}: {p}" for p in problems_in(response.content.decode())]
+            seen += 1
+    assert seen >= 18 and not found, found

@@ -411,14 +411,15 @@ def _create(*, buyer, cleaned, by_shop, hub, payee, pickup, now, actor) -> Order
             for line in group])
         part.lines_count = len(group)
         parts.append(part)
-    # Always in product order, so two checkouts never wait on each other's rows crosswise.
-    for line in sorted((ln for g in by_shop.values() for ln in g), key=lambda ln: ln.product.pk):
-        _take_stock(line)
     audit.record(actor=actor if buyer else None, action="order.placed", obj=order,
                  after={"state": S.PLACED, "total_vnd": order.total_vnd,
                         "payment_method": method, "shops": sorted(by_shop)})
     OrderEvent.objects.create(order=order, to_state=S.PLACED, actor=buyer, at=now)
     _notify_sellers(order, parts)
+    # Last, so the product rows stay locked only until the commit that follows; always in
+    # product order, so two checkouts never wait on each other's rows crosswise.
+    for line in sorted((ln for g in by_shop.values() for ln in g), key=lambda ln: ln.product.pk):
+        _take_stock(line)
     return order
 
 
