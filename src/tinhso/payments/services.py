@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tinhso.accounts.models import Organization
 from tinhso.accounts.permissions import require
@@ -36,6 +37,24 @@ log = logging.getLogger(__name__)
 
 REFERENCE_PREFIX = "HT"  # hạ tầng: infrastructure fee
 REFERENCE_RE = re.compile(r"HT[0-9]{11}(?![0-9])")
+# What a person reads in an error where the fee calculator speaks in codes.
+VEHICLE_CLASS_LABELS = {
+    feecalc.VehicleClass.TRUCK_LT2: _("truck under 2 t"),
+    feecalc.VehicleClass.TRUCK_2_4: _("truck of 2 t to under 4 t"),
+    feecalc.VehicleClass.TRUCK_4_10: _("truck of 4 t to under 10 t"),
+    feecalc.VehicleClass.TRUCK_10_18: _("truck of 10 t to 18 t"),
+    feecalc.VehicleClass.TRUCK_GT18: _("truck over 18 t"),
+    feecalc.VehicleClass.CONTAINER_20: _("20-foot container truck"),
+    feecalc.VehicleClass.CONTAINER_40: _("40-foot container truck"),
+}
+GOODS_KIND_LABELS = {feecalc.GoodsKind.PERISHABLE: _("perishable goods"),
+                     feecalc.GoodsKind.GENERAL: _("general goods")}
+FEE_DIRECTION_LABELS = {
+    feecalc.FeeDirection.EXPORT: _("export"),
+    feecalc.FeeDirection.IMPORT: _("import for inland delivery"),
+    feecalc.FeeDirection.TRANSIT: _("temporary import for re-export"),
+    feecalc.FeeDirection.WHARF: _("transfer at the border wharf"),
+}
 DIRECTION_LABELS = {"export": "xuất khẩu", "import": "nhập khẩu (vào nội địa)",
                     "transit": "tạm nhập tái xuất", "wharf": "sang tải tại bãi"}
 
@@ -105,8 +124,9 @@ def quote_crossing_fee(declaration, *, wharf_only: bool = False,
         return feecalc.compute_fee(vehicle=vehicle, goods=goods, direction=direction,
                                    rates=rates, on=on or timezone.localdate())
     except feecalc.NoApplicableRate:
-        raise payment_error(PaymentError.NO_RATE, vehicle=vehicle, goods=goods,
-                            direction=direction) from None
+        raise payment_error(PaymentError.NO_RATE, vehicle=VEHICLE_CLASS_LABELS[vehicle],
+                            goods=GOODS_KIND_LABELS[goods],
+                            direction=FEE_DIRECTION_LABELS[direction]) from None
 
 
 def _crossing_line(quote: feecalc.FeeQuote) -> dict:
