@@ -33,6 +33,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "payments.cashier": frozenset({R.FEE_CASHIER}),
     # The cashier's supervisor: undoes a cash confirmation made in error (with a reason).
     "payments.reverse_cash": frozenset({R.GATE_BOARD}),
+    # Market orders: a seller handles its shop's orders; a hub's staff oversee the orders
+    # going through the hub; its accountant (or the administrator) records refunds.
+    "market.sell": frozenset({R.SHOP_OWNER}),
+    "market.hub_orders": frozenset({R.HUB_MANAGER, R.HUB_ACCOUNTANT}),
+    "market.refund": frozenset({R.HUB_ACCOUNTANT, R.SYSTEM_ADMIN}),
     # One-stop public services. Row-level access (which dossiers) is publicservices/access.py;
     # these say which actions a role may take on the dossiers it can see.
     "publicservices.submit": frozenset({R.CITIZEN}),

@@ -305,6 +305,29 @@ class CreateSearchIndex(migrations.operations.base.Operation):
         return f"Create the search index of {self.model_table}"
 
 
+def populate(app_label: str, model_name: str):
+    """A ``RunPython`` function indexing the rows already in the table when an app adds
+    its search index (the registered fields, read from the migration's historical model)."""
+
+    def run(apps, schema_editor) -> None:
+        from django.apps import apps as live_apps
+
+        spec = searchable(live_apps.get_model(app_label, model_name))
+        historical = apps.get_model(app_label, model_name)
+        using = schema_editor.connection.alias
+        rows = historical._default_manager.using(using).select_related(*spec.select_related)
+        chunk = []
+        for obj in rows.order_by("pk").iterator(chunk_size=2000):
+            chunk.append(obj)
+            if len(chunk) >= 2000:
+                _insert(spec, chunk, using)
+                chunk = []
+        if chunk:
+            _insert(spec, chunk, using)
+
+    return run
+
+
 def create_postgres_functions(apps, schema_editor) -> None:
     """core migration 0004: the unaccent extension and its immutable wrapper (PostgreSQL)."""
     if schema_editor.connection.vendor == "postgresql":

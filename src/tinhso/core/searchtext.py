@@ -56,6 +56,8 @@ class Query:
         found = words((text or "")[:MAX_QUERY_CHARS])
         # The same word twice narrows nothing: keep the first of each.
         unique = list(dict.fromkeys(found))[:MAX_QUERY_WORDS]
+        if prefix and len(unique) > 1 and len(unique[-1]) < MIN_PREFIX_CHARS:
+            unique.pop()  # "thach d": the "d" is being typed; "thach" already narrows
         self.words = unique
         self.prefix = bool(prefix and unique and len(unique[-1]) >= MIN_PREFIX_CHARS)
 
