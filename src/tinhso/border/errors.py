@@ -25,6 +25,7 @@ class BorderError(StrEnum):
     PLATE_IN_PIPELINE = "border.plate_in_pipeline"
     DESK_CAMERA = "border.desk_camera"
     NOT_YOUR_YARD = "border.yard_owner"
+    NOT_YOUR_GATE = "border.gate_operator"
     YARD_FULL = "border.yard_full"
     # Field errors of the declaration and notice forms (border_invalid, always a 422).
     TOO_LONG = "too_long"
@@ -97,6 +98,9 @@ MESSAGES: dict[BorderError, tuple[str, int]] = {
     BorderError.DESK_CAMERA: (
         gettext_noop("Reads of camera “{code}” are resolved by its {role}."), 403),
     BorderError.NOT_YOUR_YARD: (gettext_noop("You do not operate {yard}."), 403),
+    BorderError.NOT_YOUR_GATE: (
+        gettext_noop("Only the gate operator of {gate} may record its crossings by hand."),
+        403),
     BorderError.YARD_FULL: (gettext_noop("{yard} is full."), 409),
     BorderError.TOO_LONG: (gettext_noop("At most {max_length} characters."), 422),
     BorderError.INTEGER: (gettext_noop("Must be a whole number."), 422),

@@ -411,6 +411,14 @@ class HoldReason(models.TextChoices):
     OTHER = "other", _("Other reason")
 
 
+class ManualCrossingReason(models.TextChoices):
+    """Why a gate operator records a crossing by hand instead of the gate camera."""
+
+    CAMERA_DOWN = "camera_down", _("Gate camera out of order")
+    PLATE_UNREADABLE = "plate_unreadable", _("Plate dirty or unreadable")
+    OTHER = "other", _("Other reason")
+
+
 class CancelReason(models.TextChoices):
     TRIP_CANCELLED = "trip_cancelled", _("Trip cancelled")
     WRONG_GATE_OR_VEHICLE = "wrong_gate_vehicle", _("Wrong gate or vehicle")

@@ -328,6 +328,24 @@ def desk_choices(user, gate_ids):
             .order_by("plate", "expected_arrival"))
 
 
+def gates_crossed_by_hand(user):
+    """The gates whose crossings this user may record by hand (the gate camera is down):
+    those whose gate camera is operated by an organisation where the user is a gate
+    operator."""
+    gates = Gate.objects.filter(is_active=True).order_by("name")
+    if user.is_superuser:
+        return gates
+    orgs = organizations_with_role(user, [Role.GATE_OPERATOR])
+    return gates.filter(pk__in=Camera.objects.filter(
+        position="gate", operator_id__in=orgs).values("gate_id"))
+
+
+def manual_crossing_choices(user, gate: Gate):
+    """The trucks a gate operator may let cross by hand: cleared at this gate."""
+    return (Declaration.objects.visible_to(user).filter(gate=gate, state=S.CLEARED)
+            .select_related("slot", "goods", "enterprise").order_by("cleared_at", "pk"))
+
+
 def manual_step_choices(user, yard: Yard, step: str):
     """The trucks a yard operator may check in (not arrived yet, at the yard's gate) or out
     (called, in this yard) by hand."""
