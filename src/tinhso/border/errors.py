@@ -41,6 +41,8 @@ class BorderError(StrEnum):
     LOADING_ORDER = "loaded_at.order"
     FROZEN_IN_YARD = "frozen"
     PLATE_ACTIVE_TRIP = "plate.active_trip"
+    SLOT_BEFORE_EARLIER_TRIP = "slot.earlier_trip"
+    TRIP_AFTER_LATER = "plate.later_trip"
     MANUAL_REASON = "manual.reason"
     NOTICE_ORDER = "notice.order"
     NOTICE_CAPACITY = "notice.capacity"
@@ -126,6 +128,14 @@ MESSAGES: dict[BorderError, tuple[str, int]] = {
         gettext_noop("This vehicle already has a trip under way until {until}: a second "
                      "declaration must be for a later trip (expected arrival after that)."),
         422),
+    # {other}: the declaration code of the earlier trip; {until}: when it ends.
+    BorderError.SLOT_BEFORE_EARLIER_TRIP: (
+        gettext_noop("This vehicle's earlier trip {other} takes it until {until}: this later "
+                     "trip's slot must start then or after."), 422),
+    # {other}: the declaration code of the later trip; {due}: when it is due.
+    BorderError.TRIP_AFTER_LATER: (
+        gettext_noop("This vehicle's later trip {other} is due at {due}: this trip must end "
+                     "before then (or cancel that one first)."), 422),
     BorderError.MANUAL_REASON: (
         gettext_noop("Say why the truck is checked by hand (e.g. camera broken, plate dirty)."),
         422),

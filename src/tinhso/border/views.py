@@ -197,6 +197,9 @@ def book(request, pk: int):
         messages.error(request, full.error.message(current_language()))
     except (DomainError, InvalidValue) as error:
         messages.error(request, error.message(current_language()))
+    except InvalidInput as error:
+        for message in _field_errors(error).values():
+            messages.error(request, message)
     return redirect("border:declaration", pk=pk)
 
 
