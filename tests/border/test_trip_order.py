@@ -3,6 +3,7 @@ or over, an earlier one, nor an earlier trip past a later one (one rule, applied
 trip is declared, corrected and booked), and two first declarations of one truck sent at
 the same moment cannot both be first trips."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -139,3 +140,19 @@ def test_two_first_declarations_of_one_truck_sent_at_once_make_one_first_trip(bo
         assert len(created) == 1 and refused == [["plate.active_trip"]], results
         assert Declaration.objects.filter(plate=plate).count() == 1
         assert VehicleLock.objects.filter(vehicle=f"12C1234{n}").count() == 1
+
+
+def test_the_booking_list_offers_only_hours_after_the_earlier_trip(border, enterprise_user):
+    first = declare(enterprise_user, expected_arrival=at(12, 30).isoformat())
+    services.book_slot(actor=enterprise_user, declaration=first, starts_at=at(12))
+    later = declare(enterprise_user, expected_arrival=at(13, 30).isoformat())
+    html = logged_in("doanhnghiep").get(f"/border/declarations/{later.pk}/").content.decode()
+    offered = [datetime.fromisoformat(v) for v in
+               re.findall(r'name="starts_at" value="([^"]+)"', html)]
+    assert offered and min(offered) == at(13) and len(offered) == 6
+    # The first trip, in turn, is offered nothing over the later one's hour.
+    services.book_slot(actor=enterprise_user, declaration=later, starts_at=at(14))
+    html = logged_in("doanhnghiep").get(f"/border/declarations/{first.pk}/").content.decode()
+    offered = [datetime.fromisoformat(v) for v in
+               re.findall(r'name="starts_at" value="([^"]+)"', html)]
+    assert offered and max(offered) <= at(13)

@@ -118,12 +118,28 @@ def test_the_whole_truck_walk_from_the_pages_alone(live_server, border, camera_k
     assert "Đã khai báo" in text and "Đặt khung giờ" in text
     text = book_first_offered_slot(walk, pk, "enterprise-booked")
     assert "Đã đặt khung giờ" in text and "02/12/2026 10:00" in text
+    assert "28.000 kg" in text
     truck = Declaration.objects.get(pk=pk)
     assert (truck.plate, truck.state) == (PLATE, "booked")
+    # The same truck's next trip, tomorrow, is declared now: shown as a later trip, and
+    # its booking list offers no hour before the first trip is over.
+    later = declare(walk, "2026-12-03T10:30")
+    page = walk.open("doanhnghiep", "/border/enterprise/")
+    text = walk.check(page, "enterprise-later-trip")
+    row = " ".join(page.locator(f"tr#d{later}").inner_text().split())
+    assert "chuyến sau" in row and "chuyến sau" not in page.locator(f"tr#d{pk}").inner_text()
+    later_ref = Declaration.objects.get(pk=later).reference
+    page = walk.open("doanhnghiep", f"/border/declarations/{later}/")
+    offered = page.locator("#booking input[name=starts_at]").evaluate_all(
+        "inputs => inputs.map(i => i.value)")
+    assert offered and all(datetime.fromisoformat(v) >= datetime(2026, 12, 2, 11, tzinfo=VN)
+                           for v in offered)
 
     # 2. The yard camera fails: the yard operator checks the truck in by hand.
     page = walk.open("baixe", "/border/yard/")
-    page.locator("[href*='step=check_in']").first.click()
+    # The truck is in front of "Bãi xe Hữu Nghị 1" (the yard whose exit camera it passes).
+    page.locator("section", has_text="Bãi xe Hữu Nghị 1").locator(
+        "[href*='step=check_in']").click()
     page.select_option("select[name=declaration]", str(pk))
     page.fill("input[name=reason]", "Camera cổng vào bãi mất tín hiệu")
     page.click("main form[method=post] button[type=submit]")
@@ -151,12 +167,14 @@ def test_the_whole_truck_walk_from_the_pages_alone(live_server, border, camera_k
     # 4. Customs, quarantine and the border guard clear it from their consoles.
     for login in ("haiquan", "kiemdich", "bienphong"):
         page = walk.open(login, "/border/clearance/")
-        row = page.locator("tr", has_text=PLATE)
+        # Both trips of the truck wait for the agencies: the code and the slot tell them apart.
+        row = page.locator("tr", has_text=truck.reference)
+        assert "khung giờ 02/12 10:00" in row.inner_text()
         assert "Tại cửa khẩu" in " ".join(row.inner_text().split())
         row.locator("button[value=pass]").click()
         page.wait_for_load_state()
         text = walk.check(page, f"clearance-{login}")
-        assert f"Đã ghi kết quả cho xe {PLATE}" in text
+        assert f"Đã ghi kết quả cho xe {PLATE}" in text and later_ref in text
     assert Declaration.objects.get(pk=pk).state == "cleared"
 
     # 5. The gate camera fails: the gate operator records the crossing by hand.
@@ -189,8 +207,7 @@ def test_the_whole_truck_walk_from_the_pages_alone(live_server, border, camera_k
     text = walk.check(page, "enterprise-invoice")
     assert invoice.reference in text and "₫" in text
 
-    # 7. The truck's next trip, tomorrow: declared, booked, and checked in by the camera.
-    later = declare(walk, "2026-12-03T10:30")
+    # 7. The truck's next trip, tomorrow: booked, and checked in by the camera.
     text = book_first_offered_slot(walk, later, "later-trip-booked")
     assert "Đã đặt khung giờ" in text and "03/12/2026 10:00" in text
     clock.move_to(datetime(2026, 12, 3, 10, 5, tzinfo=VN))

@@ -266,7 +266,7 @@ def declarations_for_agency(user, agency: str):
     trucks = (
         Declaration.objects.visible_to(user)
         .filter(state__in=AGENCY_WORK_STATES)
-        .select_related("goods", "gate", "enterprise")
+        .select_related("goods", "gate", "enterprise", "slot")
         .order_by("-goods__perishable", "expected_arrival")
     )
     if agency == "quarantine":

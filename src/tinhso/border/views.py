@@ -40,6 +40,7 @@ from tinhso.border.models import (
     Yard,
 )
 from tinhso.border.services.common import not_allowed
+from tinhso.border.services.trips import trip_bounds, trip_end
 from tinhso.border.validation import parse_datetime_field, parse_int_field, parse_text_field
 from tinhso.border.workflow import (
     ACTIVE_STATES,
@@ -179,9 +180,13 @@ def declaration(request, pk: int):
                    declaration=declaration).order_by("-created_at"),
                **_gate_hours(declaration.gate)}
     if context["can_book"]:
-        context["alternatives"] = services.nearest_free_slots(
-            declaration.gate, declaration.direction, declaration.expected_arrival,
-            perishable=declaration.goods.perishable, limit=6)
+        # Only hours the trip may take: never before, or over, another trip of the truck.
+        bounds = trip_bounds(declaration.plate, declaration.pk)
+        context["alternatives"] = [
+            slot for slot in services.nearest_free_slots(
+                declaration.gate, declaration.direction, declaration.expected_arrival,
+                perishable=declaration.goods.perishable, limit=12)
+            if bounds.allows(slot.starts_at, trip_end(slot.starts_at))][:6]
     return render(request, "border/declaration.html", context)
 
 

@@ -97,7 +97,7 @@ def _candidate(truck: Declaration, key: str | None = None) -> camera_rules.Candi
         truck.pk, truck.plate_key if key is None else key, truck.state,
         slot_starts_at=truck.slot.starts_at if truck.slot_id else None,
         expected_arrival=truck.expected_arrival, held_from=truck.state_before_hold,
-        vehicle=vehicle_id(truck.plate))
+        vehicle=vehicle_id(truck.plate), yard_id=truck.yard_id)
 
 
 def _record_read(actor, camera: Camera, event_id: str, plate: str, read: camera_rules.Read,
@@ -142,7 +142,7 @@ def _record_read(actor, camera: Camera, event_id: str, plate: str, read: camera_
 def _setup(camera: Camera) -> camera_rules.CameraSetup:
     return camera_rules.CameraSetup(
         position=camera.position, min_confidence=camera.min_confidence,
-        late_grace=timedelta(minutes=camera.gate.late_grace_minutes))
+        late_grace=timedelta(minutes=camera.gate.late_grace_minutes), yard_id=camera.yard_id)
 
 
 def _advance(actor, yard, declaration: Declaration, target: str, at: datetime, *,
