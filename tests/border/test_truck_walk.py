@@ -217,5 +217,5 @@ def test_the_whole_truck_walk_from_the_pages_alone(live_server, border, camera_k
         == ("open", later, "in_yard")
     page = walk.open("doanhnghiep", f"/border/declarations/{later}/")
     text = walk.check(page, "later-trip-in-yard")
-    assert "Trong bãi" in text
+    assert "Trong bãi" in text and "Bãi xe: Bãi xe Hữu Nghị 1" in text
     assert Declaration.objects.get(pk=pk).state == "crossed"

@@ -328,6 +328,15 @@ def desk_choices(user, gate_ids):
             .order_by("plate", "expected_arrival"))
 
 
+def bookings_outside_hours(gate: Gate, now: datetime) -> list[Declaration]:
+    """Bookings of hours not yet over that the gate's (changed) hours no longer cover:
+    kept, but the board and the enterprises must know."""
+    booked = Declaration.objects.filter(
+        gate=gate, state=S.BOOKED, slot__starts_at__gt=now - timedelta(hours=1),
+    ).select_related("slot").order_by("slot__starts_at")
+    return [d for d in booked if not gate.works_at(timezone.localtime(d.slot.starts_at).time())]
+
+
 def gates_crossed_by_hand(user):
     """The gates whose crossings this user may record by hand (the gate camera is down):
     those whose gate camera is operated by an organisation where the user is a gate
