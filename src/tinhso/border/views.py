@@ -408,7 +408,10 @@ def gate_manual(request):
     each with the button that records its crossing by hand."""
     gates = _manual_gates(request.user)
     code = request.GET.get("gate")
-    gate = get_object_or_404(gates, code=code) if code else gates.first()
+    # Without a choice, the gate where a cleared truck waits (the camera there is down).
+    gate = (get_object_or_404(gates, code=code) if code else
+            gates.filter(pk__in=Declaration.objects.filter(state=S.CLEARED).values("gate_id"))
+            .first() or gates.first())
     if gate is None:
         raise Http404
     return render(request, "border/gate_manual.html", {
