@@ -96,12 +96,13 @@ def update_declaration(*, actor, declaration: Declaration, data: Mapping[str, An
             or before["direction"] != declaration.direction
             or selectors.hour_of(declaration.expected_arrival) != arrival_hour
         )
-        if (before["plate"] != declaration.plate
+        releases_slot = bool(moved) and declaration.state == S.BOOKED
+        if (before["plate"] != declaration.plate or releases_slot
                 or old_arrival != declaration.expected_arrival):
             # The trip moved, or is now another vehicle's: it keeps its place among the
             # vehicle's trips (a booked trip keeps its slot unless the move releases it).
             lock_vehicle(declaration.plate)
-            keeps_slot = declaration.slot_id and not (moved and declaration.state == S.BOOKED)
+            keeps_slot = declaration.slot_id and not releases_slot
             check_trip_order(
                 plate=declaration.plate, trip_id=declaration.pk, field="expected_arrival",
                 starts=declaration.slot.starts_at if keeps_slot else declaration.expected_arrival,
