@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tinhso.payments",
     "tinhso.border",
     "tinhso.market",
+    "tinhso.publicservices",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +164,12 @@ STORAGES = {
 }
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
+#: Uploads (product photos, dossier papers): outside STATIC_ROOT and mapped to no URL;
+#: served only through views that check who may see them (core.files.serve).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+#: Largest picture accepted, in pixels (a 48-megapixel phone photo fits); anything larger
+#: is refused from its header as a possible decompression bomb.
+UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", str(50_000_000)))
 
 # Security: safe by default, relaxed only where DEBUG says this is a laptop.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -221,7 +228,23 @@ PERIODIC_TASKS = {
                                   "every": 300},
     "core.retry_notifications": {"task": "tinhso.core.tasks.retry_notifications", "every": 120},
     "core.prune": {"task": "tinhso.core.tasks.prune", "every": 86400},
+    "market.expire_unpaid_orders": {"task": "tinhso.market.tasks.expire_unpaid_orders",
+                                    "every": 60},
+    "market.complete_delivered_orders": {
+        "task": "tinhso.market.tasks.complete_delivered_orders", "every": 3600},
+    "publicservices.warn_due_dossiers": {
+        "task": "tinhso.publicservices.tasks.warn_due_dossiers", "every": 900},
+    # Sellers are told (once per certificate) when an OCOP certificate nears its expiry.
+    "market.remind_ocop_expiring": {"task": "tinhso.market.tasks_catalogue.remind_ocop_expiring",
+                                    "every": 86400},
 }
+
+# Market orders: an order to pay by VietQR that is not paid within this time expires and
+# gives its stock back; a delivered order completes this many days after delivery; the
+# market's collection account (a payments.PayeeAccount code) receives what no hub does.
+MARKET_QR_ORDER_TTL_MINUTES = int(os.environ.get("MARKET_QR_ORDER_TTL_MINUTES", "30"))
+MARKET_COMPLETE_AFTER_DAYS = int(os.environ.get("MARKET_COMPLETE_AFTER_DAYS", "3"))
+MARKET_PAYEE_CODE = os.environ.get("MARKET_PAYEE_CODE", "cho-tinh-so")
 
 # Locked down: login throttling (django-axes) and the browser's security headers.
 # Failed logins are counted per account (whichever spelling of the email or mobile number
@@ -238,11 +261,13 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "tinhso.accounts.lockout.LockoutHandler"
 AXES_USERNAME_FORM_FIELD = "username"  # what the login forms post; User.USERNAME_FIELD is email
 AXES_USERNAME_CALLABLE = "tinhso.accounts.lockout.account_key"
-AXES_CLIENT_IP_CALLABLE = "tinhso.accounts.lockout.client_address"
+AXES_CLIENT_IP_CALLABLE = "tinhso.core.request_context.client_address"
 AXES_LOCKOUT_CALLABLE = "tinhso.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = False  # LockoutHandler resets the account's own failures on success
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure stays listed in the admin
 AXES_HTTP_RESPONSE_CODE = 429
+#: Login and login-failure records older than this are deleted by the daily prune task.
+LOGIN_LOGS_KEEP_DAYS = int(os.environ.get("LOGIN_LOGS_KEEP_DAYS", "90"))
 #: Behind the province's reverse proxy, set USE_X_FORWARDED_FOR=1 so that the client's
 #: address (not the proxy's) is audited and throttled.
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
@@ -271,6 +296,12 @@ PERMISSIONS_POLICY = {
 }
 
 PROVINCE_CODE = 20  # Lạng Sơn after the July 2025 reform
+#: Office hours of the agencies: the two working sessions ("half working days") of the
+#: legal clock (core.workdays). Lạng Sơn's agencies work 07:30-11:30 and 13:30-17:00.
+WORKING_HOURS = os.environ.get("WORKING_HOURS", "07:30-11:30,13:30-17:00")
+#: The two digits between the date and the daily sequence of a dossier code
+#: (<agency e-ID>-YYMMDD-<2 digits><sequence>, Circular 04/2025/TT-VPCP); the province's choice.
+DOSSIER_CODE_INFIX = os.environ.get("DOSSIER_CODE_INFIX", "01")
 PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Tỉnh Số Lạng Sơn")
 
 LOGGING = {

@@ -154,3 +154,24 @@ def test_a_cached_key_costs_one_small_query(rf, django_assert_num_queries):
     with django_assert_num_queries(1) as queries:
         assert auth.authenticate(rf.post("/"), full_key) is not None
     assert queries.captured_queries[0]["sql"].startswith("SELECT 1 FROM")
+
+
+def test_an_admin_revokes_keys_through_the_audited_service_and_cannot_edit_them(
+        client, django_capture_on_commit_callbacks):
+    from tinhso.accounts.auth import cached_api_key
+
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    org = OrganizationFactory(code="bai-xe-z")
+    api_key, _full = create_api_key(actor=None, organization=org, name="c", scopes=["camera"])
+    assert cached_api_key(api_key.prefix) == api_key
+    client.force_login(admin_user)
+    change_page = client.get(f"/admin/accounts/apikey/{api_key.pk}/change/")
+    assert b'name="revoked_at' not in change_page.content  # only the action revokes
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/accounts/apikey/", {"action": "revoke",
+                                                "_selected_action": [api_key.pk]})
+    api_key.refresh_from_db()
+    assert api_key.revoked_at is not None
+    assert cached_api_key(api_key.prefix) is None
+    revocation = AuditEntry.objects.get(action="api_key.revoke", object_id=str(api_key.pk))
+    assert revocation.actor_id == admin_user.pk

@@ -42,3 +42,26 @@ def test_a_person_an_api_key_and_the_system_are_each_recorded_as_themselves(orga
                               None, None, "")
     assert stored(by_system)[:3] == (None, "system", organization.pk)
     assert by_person.at is not None and not by_person._state.adding
+
+
+
+def test_behind_the_proxy_the_audited_address_is_the_hop_our_proxy_added(client, settings, rf):
+    """A client may send any X-Forwarded-For it likes; only the last hop, appended by the
+    province's proxy, is its real address — for the audit log as for login throttling."""
+    from axes.models import AccessFailureLog
+
+    from tinhso.core.request_context import RequestContextMiddleware, client_ip
+
+    settings.USE_X_FORWARDED_FOR = True
+    forged = {"HTTP_X_FORWARDED_FOR": "1.2.3.4, 198.51.100.23", "REMOTE_ADDR": "10.0.0.2"}
+    seen = []
+    RequestContextMiddleware(lambda request: seen.append(client_ip()))(rf.get("/", **forged))
+    client.post("/accounts/login/", {"username": UserFactory().email, "password": "sai"},
+                **forged)
+    assert seen == ["198.51.100.23"]
+    assert list(AccessFailureLog.objects.values_list("ip_address", flat=True)) == \
+        ["198.51.100.23"]
+
+    settings.USE_X_FORWARDED_FOR = False
+    RequestContextMiddleware(lambda request: seen.append(client_ip()))(rf.get("/", **forged))
+    assert seen[-1] == "10.0.0.2"

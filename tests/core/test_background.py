@@ -100,10 +100,13 @@ def test_the_scheduler_enqueues_each_periodic_task_once_per_period(db, database_
     clock.move_to(timezone.now().replace(minute=0, second=10))
     first = scheduler.tick()
     assert set(first) == {"border.mark_no_shows", "border.refresh_advisories",
-                          "core.retry_notifications", "core.prune"}
+                          "core.retry_notifications", "core.prune",
+                          "market.expire_unpaid_orders", "market.complete_delivered_orders",
+                          "market.remind_ocop_expiring", "publicservices.warn_due_dossiers"}
     assert scheduler.tick() == []  # same period: nothing again
     clock.move_to(timezone.now() + timedelta(minutes=2))
-    assert set(scheduler.tick()) == {"border.mark_no_shows", "core.retry_notifications"}
+    assert set(scheduler.tick()) == {"border.mark_no_shows", "core.retry_notifications",
+                                     "market.expire_unpaid_orders"}
     queued = DBTaskResult.objects.filter(task_path="tinhso.border.tasks.mark_no_shows")
     assert queued.count() == 2
     run = PeriodicRun.objects.get(name="border.mark_no_shows")
@@ -186,3 +189,23 @@ def test_serve_stops_everything_when_the_web_server_exits(monkeypatch, tmp_path)
     worker_pid = int(pidfile.read_text())
     with pytest.raises(ProcessLookupError):
         os.kill(worker_pid, 0)
+
+
+@pytest.mark.django_db
+def test_the_daily_prune_forgets_old_login_records_and_keeps_recent_ones(settings, clock):
+    from axes.models import AccessFailureLog, AccessLog
+
+    from tinhso.core.tasks import prune
+
+    now = timezone.now()
+    for days in (settings.LOGIN_LOGS_KEEP_DAYS + 1, 1):
+        at = now - timedelta(days=days)
+        # attempt_time is set on insert whatever is passed: date the rows afterwards.
+        AccessLog.objects.create(username=f"u{days}", ip_address="10.0.0.1", user_agent="t")
+        AccessFailureLog.objects.create(username=f"u{days}", ip_address="10.0.0.1",
+                                        user_agent="t", locked_out=False)
+        AccessLog.objects.filter(username=f"u{days}").update(attempt_time=at)
+        AccessFailureLog.objects.filter(username=f"u{days}").update(attempt_time=at)
+    prune.call()
+    assert list(AccessLog.objects.values_list("username", flat=True)) == ["u1"]
+    assert list(AccessFailureLog.objects.values_list("username", flat=True)) == ["u1"]

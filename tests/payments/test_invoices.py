@@ -51,6 +51,20 @@ def test_no_rate_does_not_block_the_crossing(enterprise_user):
     assert not Invoice.objects.exists()
 
 
+def test_a_missing_rate_is_explained_in_words_not_codes(enterprise_user):
+    from tinhso.core.errors import DomainError
+    from tinhso.payments.services import quote_crossing_fee
+
+    FeeRate.objects.all().delete()
+    with pytest.raises(DomainError) as error:
+        quote_crossing_fee(declare(enterprise_user, weight_kg=28000, containers=1,
+                                   direction="import"))
+    assert error.value.message_vi == ("Chưa có mức phí áp dụng cho xe container 40 feet chở "
+                                      "hàng tươi sống, dễ hỏng (nhập khẩu vào nội địa).")
+    assert error.value.message_en == ("No fee rate applies to a 40-foot container truck "
+                                      "carrying perishable goods (import for inland delivery).")
+
+
 def test_references_follow_each_other(invoice):
     second = issue_invoice(actor=None, payer=invoice.payer, subject="Phí chợ",
                            lines=[{"code": "x", "label": "Phí", "amount_vnd": 5_000}])

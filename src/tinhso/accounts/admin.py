@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
+from tinhso.accounts import services
 from tinhso.accounts.models import ApiKey, Membership, Organization, User
 
 
@@ -36,12 +38,22 @@ class OrganizationAdmin(admin.ModelAdmin):
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
     """Keys are created with `tinhso create_api_key` or the API (shown once); here they can
-    only be looked at and revoked."""
+    only be looked at and revoked — through the service, so that each revocation is audited
+    and every process forgets the key at once."""
 
     list_display = ["name", "organization", "prefix", "scopes", "created_at", "revoked_at"]
     readonly_fields = ["organization", "name", "prefix", "key_hash", "scopes", "created_by",
-                       "created_at"]
+                       "created_at", "revoked_at"]
     list_filter = ["revoked_at"]
+    actions = ["revoke"]
+
+    @admin.action(description=_("Revoke the selected API keys"))
+    def revoke(self, request, queryset):
+        for api_key in queryset.filter(revoked_at__isnull=True):
+            services.revoke_api_key(actor=request.user, api_key=api_key)
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_add_permission(self, request):
         return False

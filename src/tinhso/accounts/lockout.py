@@ -78,20 +78,6 @@ def account_key(request, credentials: dict | None) -> str | None:
     return cache[typed]
 
 
-def client_address(request) -> str | None:
-    """AXES_CLIENT_IP_CALLABLE: the address that made the request.
-
-    Behind the province's reverse proxy (USE_X_FORWARDED_FOR), the last X-Forwarded-For hop
-    is the one our own proxy appended, the only one a client cannot forge.
-    """
-    meta = getattr(request, "META", {})
-    if settings.USE_X_FORWARDED_FOR:
-        hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if hops[-1]:
-            return hops[-1]
-    return meta.get("REMOTE_ADDR")
-
-
 def _sum_failures(attempts) -> int:
     return attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
 

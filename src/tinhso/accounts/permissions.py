@@ -33,6 +33,30 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "payments.cashier": frozenset({R.FEE_CASHIER}),
     # The cashier's supervisor: undoes a cash confirmation made in error (with a reason).
     "payments.reverse_cash": frozenset({R.GATE_BOARD}),
+    # Market orders: a seller handles its shop's orders; a hub's staff oversee the orders
+    # going through the hub; its accountant (or the administrator) records refunds.
+    "market.sell": frozenset({R.SHOP_OWNER}),
+    "market.hub_orders": frozenset({R.HUB_MANAGER, R.HUB_ACCOUNTANT}),
+    "market.refund": frozenset({R.HUB_ACCOUNTANT, R.SYSTEM_ADMIN}),
+    # One-stop public services. Row-level access (which dossiers) is publicservices/access.py;
+    # these say which actions a role may take on the dossiers it can see.
+    "publicservices.submit": frozenset({R.CITIZEN}),
+    "publicservices.receive": frozenset({R.ONE_STOP_OFFICER}),
+    "publicservices.process": frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST, R.HEAD_OF_UNIT,
+                                         R.AGENCY_LEADER}),
+    "publicservices.assign": frozenset({R.HEAD_OF_UNIT, R.AGENCY_LEADER}),
+    "publicservices.approve": frozenset({R.AGENCY_LEADER}),
+    "publicservices.request_supplement": frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST,
+                                                    R.HEAD_OF_UNIT, R.AGENCY_LEADER}),
+    "publicservices.refuse": frozenset({R.ONE_STOP_OFFICER, R.HEAD_OF_UNIT, R.AGENCY_LEADER}),
+    "publicservices.transfer": frozenset({R.ONE_STOP_OFFICER, R.HEAD_OF_UNIT,
+                                          R.AGENCY_LEADER}),
+    # The apology and extension letter (BM.04) is signed by the head of the agency or unit.
+    "publicservices.extend": frozenset({R.HEAD_OF_UNIT, R.AGENCY_LEADER}),
+    "publicservices.return_result": frozenset({R.ONE_STOP_OFFICER}),
+    "publicservices.statistics": frozenset({R.HEAD_OF_UNIT, R.AGENCY_LEADER,
+                                            R.PROVINCE_LEADER}),
+    "publicservices.manage_catalogue": frozenset({R.SYSTEM_ADMIN}),
 }
 
 

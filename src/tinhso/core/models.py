@@ -172,3 +172,25 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SequenceCounter(models.Model):
+    """The last number handed out in one numbering series (`core.sequences`): a scope
+    (``dossier:H20.01``, ``receipt:bql-cua-khau``) and a period (``2026``, ``261130``).
+
+    The counter moves inside the caller's transaction under a row lock, so a rolled-back
+    write gives its number back and two concurrent writers never get the same one."""
+
+    scope = models.CharField(_("scope"), max_length=100)
+    period = models.CharField(_("period"), max_length=20)
+    last = models.PositiveBigIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("numbering series")
+        verbose_name_plural = _("numbering series")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "period"], name="sequence_scope_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.period}: {self.last}"

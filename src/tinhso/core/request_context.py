@@ -15,16 +15,21 @@ def client_ip() -> str | None:
     return _client_ip.get()
 
 
-def _ip_from(request) -> str | None:
-    # Behind the province's reverse proxy the first X-Forwarded-For hop is the client;
-    # only trust it when the deployment says a proxy is there.
+def client_address(request) -> str | None:
+    """The address that made the request, for the audit log and login throttling alike.
+
+    Behind the province's reverse proxy (USE_X_FORWARDED_FOR), the last X-Forwarded-For hop
+    is the one our own proxy appended: the only one a client cannot forge. The first hop is
+    whatever the client chose to send.
+    """
     from django.conf import settings
 
+    meta = getattr(request, "META", {})
     if getattr(settings, "USE_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
+        last_hop = meta.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if last_hop:
+            return last_hop
+    return meta.get("REMOTE_ADDR")
 
 
 class RequestContextMiddleware:
@@ -32,7 +37,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _client_ip.set(_ip_from(request))
+        token = _client_ip.set(client_address(request))
         try:
             return self.get_response(request)
         finally:

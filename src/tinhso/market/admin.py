@@ -37,3 +37,5 @@ class ProductAdmin(admin.ModelAdmin):
     search_fields = ("name", "shop__name")
     raw_id_fields = ("shop",)
     inlines = [ProductPhotoInline]
+
+from tinhso.market import admin_orders  # noqa: E402, F401  (orders: read-only back office)

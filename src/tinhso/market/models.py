@@ -8,6 +8,7 @@ beside these in later migrations.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.core.constraints import moment_in_window
 from tinhso.market.units import UNITS
 
 QUANTITY = {"max_digits": 12, "decimal_places": 3}
@@ -167,6 +169,9 @@ class Product(models.Model):
     ocop_decision = models.CharField(_("OCOP issuing decision"), max_length=120, blank=True)
     ocop_issued_on = models.DateField(_("OCOP issued on"), null=True, blank=True)
     ocop_expires_on = models.DateField(_("OCOP valid until"), null=True, blank=True)
+    # The expiry date the seller was last reminded of (one reminder per certificate).
+    ocop_reminded_for = models.DateField(_("OCOP expiry reminded"), null=True, blank=True,
+                                         editable=False)
     is_active = models.BooleanField(_("on sale"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -232,3 +237,269 @@ class ProductPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.original
+
+
+# ---------------------------------------------------------------- carts and orders
+#
+# A buyer's cart may hold products of several shops. Checkout turns it into one ``Order``
+# (what the buyer pays, under one code) split into one ``ShopOrder`` per shop (what each
+# seller packs), each with its ``OrderLine``s priced and named as they were when bought.
+# How the order's state and its shop orders' states move together: ``market/orderflow.py``.
+
+
+def new_cart_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Cart(models.Model):
+    """A guest's cart (found by the token kept in the session) or a user's (one each)."""
+
+    token = models.CharField(max_length=43, unique=True, default=new_cart_token)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="market_carts")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
+        constraints = [models.UniqueConstraint(fields=["user"], condition=Q(user__isnull=False),
+                                               name="one_cart_per_user")]
+
+    def __str__(self) -> str:
+        return f"cart {self.pk}"
+
+
+class CartLine(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("product"))
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cart line")
+        verbose_name_plural = _("cart lines")
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "product"], name="cart_line_per_product"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="cart_line_quantity_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} × {self.quantity}"
+
+
+class OrderState(models.TextChoices):
+    PLACED = "placed", _("Placed, awaiting payment")
+    PAID = "paid", _("Paid")
+    PACKED = "packed", _("Packed")
+    SHIPPED = "shipped", _("Shipped")
+    READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
+    DELIVERED = "delivered", _("Delivered")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired (not paid in time)")
+    REFUND_DUE = "refund_due", _("Cancelled, refund due")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class PaymentMethod(models.TextChoices):
+    VIETQR = "vietqr", _("Bank transfer by VietQR")
+    CASH_ON_DELIVERY = "cod", _("Cash on delivery")
+
+
+class Fulfilment(models.TextChoices):
+    DELIVERY = "delivery", _("Delivery to an address")
+    PICKUP = "pickup", _("Pickup at a hub")
+
+
+class CancelReason(models.TextChoices):
+    BUYER_REQUEST = "buyer_request", _("The buyer asked to cancel")
+    OUT_OF_STOCK = "out_of_stock", _("The goods are no longer available")
+    CANNOT_DELIVER = "cannot_deliver", _("Cannot deliver to this address")
+    PAYMENT_PROBLEM = "payment_problem", _("Problem with the payment")
+    OTHER = "other", _("Other reason")
+
+
+class OrderQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one row-level rule for orders: see :mod:`tinhso.market.order_access`."""
+        from tinhso.market.order_access import order_filter_for
+
+        return self.filter(order_filter_for(user))
+
+
+class Order(models.Model):
+    """What the buyer pays: one ASCII ``code`` (also the transfer purpose of its VietQR),
+    ``total_vnd = items_total_vnd + delivery_total_vnd`` (checked by the database). Paid
+    by VietQR into ``payee`` (the hub's account for a hub order, else the market's
+    collection account: ``services.orders.payee_for``), or in cash on delivery."""
+
+    code = models.CharField(_("order code"), max_length=20, unique=True)
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="market_orders",
+                              verbose_name=_("buyer"))
+    buyer_name = models.CharField(_("buyer's name"), max_length=120)
+    buyer_phone = models.CharField(_("buyer's mobile number"), max_length=10)
+    fulfilment = models.CharField(_("delivery"), max_length=10, choices=Fulfilment.choices)
+    commune = models.ForeignKey("core.AdministrativeUnit", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("commune"))
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    pickup_hub = models.ForeignKey(Hub, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="pickup_orders", verbose_name=_("pickup hub"))
+    # The hub that receives the money (every shop of the order is its member), or none.
+    hub = models.ForeignKey(Hub, null=True, blank=True, on_delete=models.PROTECT,
+                            related_name="orders", verbose_name=_("hub"))
+    note = models.CharField(_("note for the seller"), max_length=500, blank=True)
+    payment_method = models.CharField(_("payment method"), max_length=10,
+                                      choices=PaymentMethod.choices)
+    payee = models.ForeignKey("payments.PayeeAccount", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("receiving account"))
+    items_total_vnd = models.PositiveBigIntegerField(_("goods (VND)"))
+    delivery_total_vnd = models.PositiveBigIntegerField(_("delivery (VND)"), default=0)
+    total_vnd = models.PositiveBigIntegerField(_("total (VND)"))
+    state = models.CharField(_("state"), max_length=20, choices=OrderState.choices,
+                             default=OrderState.PLACED)
+    placed_at = models.DateTimeField(_("placed at"))
+    expires_at = models.DateTimeField(_("pay before"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    bank_transaction = models.ForeignKey("payments.BankTransaction", null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+",
+                                         verbose_name=_("bank transaction"))
+    cancel_reason = models.CharField(_("reason"), max_length=20, choices=CancelReason.choices,
+                                     blank=True)
+    cancel_note = models.TextField(_("note"), blank=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-placed_at", "-id"]
+        indexes = [models.Index(fields=["state", "expires_at"]),
+                   models.Index(fields=["buyer", "placed_at"]),
+                   models.Index(fields=["buyer_phone"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_vnd=F("items_total_vnd") + F("delivery_total_vnd")),
+                name="order_total_is_items_plus_delivery"),
+            models.CheckConstraint(condition=Q(items_total_vnd__gt=0),
+                                   name="order_items_total_pos"),
+            models.CheckConstraint(
+                condition=Q(fulfilment="pickup", pickup_hub__isnull=False)
+                | Q(fulfilment="delivery", commune__isnull=False) & ~Q(address=""),
+                name="order_delivery_or_pickup"),
+            models.CheckConstraint(
+                condition=Q(payment_method="cod") | Q(payee__isnull=False),
+                name="order_transfer_has_payee"),
+            models.CheckConstraint(
+                condition=Q(payment_method="cod")
+                | Q(state__in=["placed", "cancelled", "expired"]) | Q(paid_at__isnull=False),
+                name="order_transfer_paid_at"),
+            moment_in_window("placed_at", "order_placed_at_in_window"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def transfer_purpose(self) -> str:
+        """What the buyer's bank app fills in (ASCII, ≤ 25 characters)."""
+        return f"{self.code} MUA HANG"
+
+
+class ShopOrder(models.Model):
+    """What one seller packs for an order: its lines, its delivery fee by the shop's rule
+    (``Shop.delivery_fee_for``; none for a pickup at a hub). ``commission_vnd`` and
+    ``payout_vnd`` are filled when the hub or the market pays the seller out."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shop_orders")
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="orders",
+                             verbose_name=_("shop"))
+    items_total_vnd = models.PositiveBigIntegerField(_("goods (VND)"))
+    delivery_fee_vnd = models.PositiveBigIntegerField(_("delivery (VND)"), default=0)
+    total_vnd = models.PositiveBigIntegerField(_("total (VND)"))
+    state = models.CharField(_("state"), max_length=20, choices=OrderState.choices,
+                             default=OrderState.PLACED)
+    commission_vnd = models.PositiveBigIntegerField(_("commission (VND)"), default=0)
+    payout_vnd = models.PositiveBigIntegerField(_("payout (VND)"), null=True, blank=True)
+    packed_at = models.DateTimeField(_("packed at"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("shop order")
+        verbose_name_plural = _("shop orders")
+        ordering = ["order", "id"]
+        indexes = [models.Index(fields=["shop", "state"])]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "shop"], name="one_shop_order_per_shop"),
+            models.CheckConstraint(
+                condition=Q(total_vnd=F("items_total_vnd") + F("delivery_fee_vnd")),
+                name="shop_order_total_is_items_plus_delivery"),
+            models.CheckConstraint(condition=Q(items_total_vnd__gt=0),
+                                   name="shop_order_items_total_pos"),
+            models.CheckConstraint(condition=Q(payout_vnd__isnull=True)
+                                   | Q(payout_vnd__lte=F("total_vnd")),
+                                   name="shop_order_payout_within_total"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.shop_id}"
+
+
+class OrderLine(models.Model):
+    """One product bought: name, unit and unit price as they were, the decimal quantity,
+    and the line's amount in whole đồng (``units.line_amount``)."""
+
+    shop_order = models.ForeignKey(ShopOrder, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_lines",
+                                verbose_name=_("product"))
+    product_name = models.CharField(_("product name"), max_length=160)
+    unit = models.CharField(_("unit"), max_length=10)
+    unit_price_vnd = models.PositiveBigIntegerField(_("price per unit (VND)"))
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    line_total_vnd = models.PositiveBigIntegerField(_("amount (VND)"))
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["shop_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["shop_order", "product"],
+                                    name="order_line_per_product"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_name} × {self.quantity}"
+
+
+class OrderEvent(models.Model):
+    """The order's history as the buyer and the sellers read it: one row per state change
+    of the order or of one of its shop orders (the audit log keeps the same, for the
+    back office)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    shop_order = models.ForeignKey(ShopOrder, null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="events")
+    from_state = models.CharField(max_length=20, choices=OrderState.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=OrderState.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_state} → {self.to_state}"

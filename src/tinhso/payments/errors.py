@@ -27,8 +27,8 @@ class PaymentError(StrEnum):
 MESSAGES: dict[PaymentError, tuple[str, int]] = {
     # {vehicle}, {goods}, {direction}: the fee schedule's codes, as the admin shows them.
     PaymentError.NO_RATE: (
-        gettext_noop("No fee rate applies to vehicle {vehicle}, goods {goods}, "
-                     "direction {direction}."), 422),
+        gettext_noop("No fee rate applies to a {vehicle} carrying {goods} "
+                     "({direction})."), 422),
     PaymentError.NO_PAYEE: (gettext_noop("No fee-receiving account is configured."), 500),
     # {status}: InvoiceStatus label.
     PaymentError.NOT_UNPAID: (
