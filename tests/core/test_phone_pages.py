@@ -43,8 +43,8 @@ def demo_day(border, settings):  # noqa: F811
     mine = Organization.objects.get(code="dn-nong-san-xu-lang")
     theirs = Organization.objects.get(code="dn-logistics-huu-nghi")
     trucks = {state: DeclarationFactory(enterprise=mine, gate=border, **{state: True})
-              for state in ("submitted", "booked", "in_yard", "held", "called", "crossed",
-                            "rejected", "cancelled")}
+              for state in ("submitted", "booked", "in_yard", "held", "called", "cleared",
+                            "crossed", "rejected", "cancelled")}
     trucks["perishable"] = DeclarationFactory(enterprise=mine, gate=border, booked=True,
                                               perishable=True)
     trucks["theirs"] = DeclarationFactory(enterprise=theirs, gate=border, in_yard=True,
@@ -120,7 +120,8 @@ PAGES = {
                      "/payments/invoices/{their_invoice}/"],
     "laixe": ["/border/driver/", "/border/ticket/{ticket}/", "/border/ticket/{in_yard_ticket}/"],
     "baixe": ["/border/yard/", *OFFICER],
-    "cuakhau": ["/border/gate/", "/border/gate/?gate=tan-thanh", *OFFICER],
+    "cuakhau": ["/border/gate/", "/border/gate/?gate=tan-thanh", "/border/gate/manual/",
+                "/border/gate/manual/{cleared}/", *OFFICER],
     "haiquan": ["/border/clearance/", *OFFICER],
     "kiemdich": ["/border/clearance/", *OFFICER],
     "bienphong": ["/border/clearance/", *OFFICER],

@@ -14,16 +14,21 @@ PHONE = 390
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _sync_orm_beside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in this thread (one may still be running
+    from an earlier browser test of the session); the fixtures and checks here read and
+    write the database from the same thread, outside any coroutine."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
 def _fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE
 
 
 def test_buy_by_weight_from_two_shops_on_a_phone_and_see_the_qr(world, live_server, settings,
-                                                               monkeypatch, browser):  # noqa: F811
+                                                               browser):  # noqa: F811
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    # Playwright's sync API runs an event loop in this thread; the checks below read the
-    # database from the same thread, outside any coroutine.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     context = browser.new_context(viewport={"width": PHONE, "height": 844},
                                   device_scale_factor=1, locale="vi-VN")
     page = context.new_page()
