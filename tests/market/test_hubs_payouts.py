@@ -138,7 +138,7 @@ def test_a_seller_sees_only_its_own_statements(coop):
     assert hubs.statements_visible_to(h.accountant).count() == 3
 
 
-@pytest.mark.parametrize("start,end,code", [
+@pytest.mark.parametrize(("start", "end", "code"), [
     (date(2026, 11, 30), date(2026, 11, 1), "market.period_order"),
     (date(2026, 11, 1), date(2026, 12, 2), "market.period_open"),
     (date(2024, 1, 1), date(2026, 11, 30), "market.period_too_long"),
