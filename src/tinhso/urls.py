@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("tinhso.accounts.urls")),
     path("border/", include("tinhso.border.urls")),
     path("payments/", include("tinhso.payments.urls")),
+    path("market/", include("tinhso.market.urls_hubs")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -55,7 +55,7 @@ MESSAGES: dict[HubError, tuple[str, int]] = {
         gettext_noop("You have already reviewed this product for this order."), 409),
     HubError.STARS: (gettext_noop("Give from 1 to 5 stars."), 422),
     # {max}: the longest text allowed.
-    HubError.TEXT_TOO_LONG: (gettext_noop("At most {max} characters."), 422),
+    HubError.TEXT_TOO_LONG: (gettext_noop("This text is at most {max} characters long."), 422),
     HubError.TEXT_REQUIRED: (gettext_noop("Write the reply."), 422),
     HubError.ALREADY_REPLIED: (gettext_noop("The seller has already replied to this review."),
                                409),
