@@ -222,7 +222,18 @@ PERIODIC_TASKS = {
                                   "every": 300},
     "core.retry_notifications": {"task": "tinhso.core.tasks.retry_notifications", "every": 120},
     "core.prune": {"task": "tinhso.core.tasks.prune", "every": 86400},
+    "market.expire_unpaid_orders": {"task": "tinhso.market.tasks.expire_unpaid_orders",
+                                    "every": 60},
+    "market.complete_delivered_orders": {
+        "task": "tinhso.market.tasks.complete_delivered_orders", "every": 3600},
 }
+
+# Market orders: an order to pay by VietQR that is not paid within this time expires and
+# gives its stock back; a delivered order completes this many days after delivery; the
+# market's collection account (a payments.PayeeAccount code) receives what no hub does.
+MARKET_QR_ORDER_TTL_MINUTES = int(os.environ.get("MARKET_QR_ORDER_TTL_MINUTES", "30"))
+MARKET_COMPLETE_AFTER_DAYS = int(os.environ.get("MARKET_COMPLETE_AFTER_DAYS", "3"))
+MARKET_PAYEE_CODE = os.environ.get("MARKET_PAYEE_CODE", "cho-tinh-so")
 
 # Locked down: login throttling (django-axes) and the browser's security headers.
 # Failed logins are counted per account (whichever spelling of the email or mobile number

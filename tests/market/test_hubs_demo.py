@@ -14,6 +14,7 @@ from tinhso.market.demo_hubs import seed_demo_hubs
 from tinhso.market.models import (
     CommuneOffice,
     HouseholdCount,
+    Order,
     OrderState,
     PayoutState,
     PayoutStatement,
@@ -49,3 +50,20 @@ def test_the_demo_is_seeded_once():
     total = sum(o.total_vnd for o in orders)
     statements = list(PayoutStatement.objects.all())
     assert sum(s.amount_vnd + s.commission_vnd for s in statements) == total
+
+
+def test_without_finished_months_the_demo_places_last_month_s_hub_orders():
+    user_with_role(Role.SYSTEM_ADMIN)
+    buyer = user_with_role(Role.CITIZEN, full_name="Hoàng Thị Mai")
+    h = f.hub(commission_bp=500)
+    for n in range(3):
+        f.product(f.shop(hub=h), price=40_000 + n * 1_001)
+    seeded = seed_demo_hubs(buyer=buyer)
+    assert seed_demo_hubs(buyer=buyer) == seeded
+    completed = Order.objects.filter(hub=h, state=OrderState.COMPLETED)
+    assert completed.count() == 3
+    assert all(o.completed_at.month == 11 and o.buyer == buyer for o in completed)
+    assert seeded["payout_statements"] >= 2 and seeded["reviews"] == 5
+    statements = PayoutStatement.objects.filter(hub=h)
+    assert sum(s.amount_vnd + s.commission_vnd for s in statements) == \
+        sum(o.total_vnd for o in completed)

@@ -43,6 +43,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "market.kpis": frozenset({R.COMMUNE_OFFICER, R.PROVINCE_LEADER, R.SYSTEM_ADMIN}),
     "market.kpis_province": frozenset({R.PROVINCE_LEADER, R.SYSTEM_ADMIN}),
     "market.household_counts": frozenset({R.SYSTEM_ADMIN}),
+    # Market orders: a seller handles its shop's orders; a hub's staff oversee the orders
+    # going through the hub; its accountant (or the administrator) records refunds.
+    "market.sell": frozenset({R.SHOP_OWNER}),
+    "market.hub_orders": frozenset({R.HUB_MANAGER, R.HUB_ACCOUNTANT}),
+    "market.refund": frozenset({R.HUB_ACCOUNTANT, R.SYSTEM_ADMIN}),
 }
 
 

@@ -38,6 +38,7 @@ class ProductAdmin(admin.ModelAdmin):
     raw_id_fields = ("shop",)
     inlines = [ProductPhotoInline]
 
+from tinhso.market import admin_orders  # noqa: E402, F401  (orders: read-only back office)
 
 # ---------------------------------------------------------------- payouts, reviews, KPIs
 # Statements and reviews change only through their services (audited): read-only here.

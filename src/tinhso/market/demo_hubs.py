@@ -6,13 +6,15 @@
   the source says so) and the demo commune officer's office (UBND xã Đồng Đăng);
 - reviews of delivered order lines by their buyers, with the sellers' replies, one review
   hidden by the administrator;
+- a few orders of the hub's members placed last month by the demo buyer and completed
+  through the order flow (``demo_orders``), so that the hub has a finished month to pay out;
 - the hub's payout statements of the finished months with completed orders, one marked
   paid by its accountant.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Min
 from django.utils import timezone
@@ -21,19 +23,22 @@ from tinhso.accounts.models import Membership, Organization, Role
 from tinhso.core.models import AdministrativeUnit
 from tinhso.market.models import (
     CommuneOffice,
+    Fulfilment,
     HouseholdCount,
     Hub,
     KpiTarget,
+    Order,
     OrderLine,
     OrderState,
     PaymentMethod,
     PayoutState,
     PayoutStatement,
+    Product,
     Review,
     Shop,
     ShopOrder,
 )
-from tinhso.market.services import hubs, kpis, reviews
+from tinhso.market.services import hubs, kpis, orders, reviews
 
 TARGETS = [(2025, 50, 50), (2030, 80, 80)]
 TARGET_SOURCE = ("Mục tiêu của tỉnh Lạng Sơn: “mỗi hộ gia đình một cửa hàng số”, "
@@ -128,11 +133,66 @@ def seed_statements() -> None:
                            reference="FT-DEMO-0001", now=now)
 
 
-def seed_demo_hubs() -> dict[str, int]:
-    """Seed (idempotently) and say what there is."""
+HUB_BUYER_PHONE = "0978000222"
+
+
+def seed_hub_orders(buyer=None) -> int:
+    """Three orders of the first hub's members, placed by ``buyer`` in the previous month
+    and completed (paid to the hub by VietQR), unless the hub has finished months already."""
+    from tinhso.market.demo_orders import PATHS, _walk
+
+    hub = Hub.objects.filter(is_active=True, payee__isnull=False).order_by("id").first()
+    if hub is None:
+        return 0
+    tz = timezone.get_current_timezone()
+    month_start = timezone.localdate().replace(day=1)
+    if Order.objects.filter(hub=hub, completed_at__lt=datetime.combine(
+            month_start, time.min, tz)).exists():
+        return 0
+    first_day = (month_start - timedelta(days=1)).replace(day=1)
+    made = 0
+    for i in range(3):
+        placed = datetime.combine(first_day + timedelta(days=3 + 7 * i), time(9, 30), tz)
+        picked, shops = [], set()
+        for product in (Product.objects.filter(shop__hub=hub, shop__is_active=True,
+                                               is_active=True)
+                        .select_related("shop").order_by("id")):
+            if product.shop_id in shops or not product.in_season(placed.month) or \
+                    product.stock < product.min_quantity + product.quantity_step * 3:
+                continue
+            picked.append(product)
+            shops.add(product.shop_id)
+            if len(picked) == 2:
+                break
+        if not picked:
+            break
+        lines = [orders.LineRequest(p.pk, p.min_quantity + p.quantity_step * ((i + n) % 3))
+                 for n, p in enumerate(picked)]
+        contact = orders.Contact(
+            buyer_name=(buyer.get_full_name() if buyer else "") or "Hoàng Thị Mai (khách mẫu)",
+            buyer_phone=HUB_BUYER_PHONE, fulfilment=Fulfilment.DELIVERY,
+            commune_code=picked[0].shop.commune.code, address="Số 12, đường Trần Đăng Ninh",
+            payment_method=PaymentMethod.VIETQR)
+        order = orders.place_order(actor=buyer, lines=lines, contact=contact, now=placed)
+        _walk(order, PATHS[OrderState.COMPLETED][2], at=placed + timedelta(days=2))
+        made += 1
+    return made
+
+
+def _demo_buyer():
+    from tinhso.accounts.models import User
+
+    return (User.objects.filter(is_active=True, memberships__role=Role.CITIZEN)
+            .order_by("id").first())
+
+
+def seed_demo_hubs(*, buyer=None) -> dict[str, int]:
+    """Seed (idempotently) and say what there is. ``buyer``: the demo buyer's account
+    (default: the first citizen account), who places and reviews the hub's orders."""
     admin = _admin()
     if admin is not None:
         seed_targets_and_counts(admin)
+    seed_hub_orders(buyer or _demo_buyer())
     seed_reviews(admin)
     seed_statements()
     return {"household_counts": HouseholdCount.objects.count(),

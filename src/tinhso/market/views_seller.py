@@ -28,9 +28,10 @@ UNIT_VI = {"kg": "kg", "g": "g", "bunch": "bó", "fruit": "quả", "box": "hộp
 
 
 def shop_order_url(part) -> str | None:
-    """The order flow's page for this shop order, when that app's pages are installed."""
+    """The order flow's seller page (``market:seller_orders``), filtered on the shop
+    order's state, where the seller packs, ships and delivers it."""
     try:
-        return reverse("market:shop_order", args=[part.pk])
+        return f"{reverse('market:seller_orders')}?state={part.state}"
     except NoReverseMatch:
         return None
 
