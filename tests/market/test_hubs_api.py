@@ -137,3 +137,16 @@ def test_kpis_as_json_for_the_dashboard(month):
     assert post(client_of(user_with_role(Role.PROVINCE_LEADER)), f"{API}/kpis/households",
                 {"commune_code": 20001, "year": 2026, "households": 5, "source": "x"},
                 method="put").status_code == 403
+
+
+def test_the_operations_dashboard_reads_kpis_with_a_scoped_api_key(month):
+    from tests.factories import OrganizationFactory
+    from tinhso.accounts.services import create_api_key
+
+    admin = user_with_role(Role.SYSTEM_ADMIN)
+    org = OrganizationFactory()
+    _, key = create_api_key(actor=admin, organization=org, name="IOC", scopes=["market:kpis"])
+    _, camera = create_api_key(actor=admin, organization=org, name="cam", scopes=["camera"])
+    answer = Client().get(f"{API}/kpis?year=2026", HTTP_X_API_KEY=key)
+    assert answer.status_code == 200 and answer.json()["province"] is not None
+    assert Client().get(f"{API}/kpis?year=2026", HTTP_X_API_KEY=camera).status_code == 401

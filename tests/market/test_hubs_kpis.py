@@ -107,7 +107,7 @@ def test_a_commune_officer_reads_only_their_commune(province):
 
 def test_an_api_key_needs_the_kpi_scope(province):
     org = OrganizationFactory()
-    assert kpis.scope_for(ApiKey(organization=org, scopes=["market.kpis"])) is None
+    assert kpis.scope_for(ApiKey(organization=org, scopes=["market:kpis"])) is None
     with pytest.raises(PermissionDenied):
         kpis.scope_for(ApiKey(organization=org, scopes=["border.cameras"]))
 

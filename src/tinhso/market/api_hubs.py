@@ -135,10 +135,10 @@ def hide_review(request, review_id: Id, payload: HideIn):
 # ---------------------------------------------------------------- KPIs
 
 
-@router.get("/kpis", response=KpiOut, auth=[session_auth, ApiKeyAuth("market.kpis")])
+@router.get("/kpis", response=KpiOut, auth=[session_auth, ApiKeyAuth(kpis.API_KEY_SCOPE)])
 def get_kpis(request, year: Year):
     """The commune KPIs of ``year`` (a commune officer: their commune; the province leader,
-    the administrator or a key with scope ``market.kpis``: every commune and the
+    the administrator or a key with scope ``market:kpis``: every commune and the
     province)."""
     return kpis.kpis_for(request.auth, year=year).as_dict()
 

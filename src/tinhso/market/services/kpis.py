@@ -30,7 +30,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
-from tinhso.accounts.models import ApiKey, Role
+from tinhso.accounts.models import ApiKey, ApiScope, Role
 from tinhso.accounts.permissions import has_perm, organizations_with_role
 from tinhso.core import audit
 from tinhso.core.models import AdministrativeUnit
@@ -50,7 +50,7 @@ ACTIVE_DAYS = 30
 MAX_HOUSEHOLDS = 10_000_000
 SOLD_STATES = (OrderState.PAID, OrderState.PACKED, OrderState.SHIPPED,
                OrderState.READY_FOR_PICKUP, OrderState.DELIVERED, OrderState.COMPLETED)
-API_KEY_SCOPE = "market.kpis"
+API_KEY_SCOPE = ApiScope.MARKET_KPIS
 COMMUNE_KINDS = (AdministrativeUnit.Kind.COMMUNE, AdministrativeUnit.Kind.WARD)
 
 
