@@ -150,3 +150,16 @@ def test_the_operations_dashboard_reads_kpis_with_a_scoped_api_key(month):
     answer = Client().get(f"{API}/kpis?year=2026", HTTP_X_API_KEY=key)
     assert answer.status_code == 200 and answer.json()["province"] is not None
     assert Client().get(f"{API}/kpis?year=2026", HTTP_X_API_KEY=camera).status_code == 401
+
+
+@pytest.mark.parametrize("body", [
+    {"period_start": "0001-01-01", "period_end": "2026-11-30"},
+    {"period_start": "2026-11-01", "period_end": "9999-12-31"},
+    {"period_start": "2026-11-01", "period_end": "2026-13-01"},
+    {"hub": "../x", "period_start": "2026-11-01", "period_end": "2026-11-30"},
+])
+def test_odd_periods_are_422_naming_the_field(month, body):
+    answer = post(client_of(month["hub"].manager), f"{API}/payouts",
+                  {"hub": month["hub"].slug} | body)
+    assert answer.status_code == 422, answer.content
+    assert answer.json()["detail"][0]["message_vi"]

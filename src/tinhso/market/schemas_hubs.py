@@ -6,11 +6,19 @@ from datetime import date, datetime
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field, ValidationInfo
 
 from tinhso.core.schema_types import Id
 from tinhso.core.schema_types import text as bounded
-from tinhso.core.validators import EARLIEST_YEAR, LATEST_YEAR
+from tinhso.core.validators import EARLIEST_YEAR, LATEST_YEAR, check_date_in_window
+
+
+def _day_in_window(value: date, info: ValidationInfo) -> date:
+    return check_date_in_window(value, info.field_name or "date")
+
+
+#: A calendar date in the years the platform accepts.
+Day = Annotated[date, AfterValidator(_day_in_window)]
 
 Year = Annotated[int, Field(ge=EARLIEST_YEAR, le=LATEST_YEAR)]
 Slug = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")]
@@ -56,8 +64,8 @@ class PayoutDetailOut(PayoutOut):
 
 class MakePayoutsIn(Schema):
     hub: Slug | None = Field(None, description="the hub's slug; omit for the market's own")
-    period_start: date
-    period_end: date
+    period_start: Day
+    period_end: Day
 
 
 class MarkPaidIn(Schema):
