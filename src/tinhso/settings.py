@@ -164,6 +164,12 @@ STORAGES = {
 }
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
+#: Uploads (product photos, dossier papers): outside STATIC_ROOT and mapped to no URL;
+#: served only through views that check who may see them (core.files.serve).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+#: Largest picture accepted, in pixels (a 48-megapixel phone photo fits); anything larger
+#: is refused from its header as a possible decompression bomb.
+UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", str(50_000_000)))
 
 # Security: safe by default, relaxed only where DEBUG says this is a laptop.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -226,6 +232,11 @@ PERIODIC_TASKS = {
                                     "every": 60},
     "market.complete_delivered_orders": {
         "task": "tinhso.market.tasks.complete_delivered_orders", "every": 3600},
+    "publicservices.warn_due_dossiers": {
+        "task": "tinhso.publicservices.tasks.warn_due_dossiers", "every": 900},
+    # Sellers are told (once per certificate) when an OCOP certificate nears its expiry.
+    "market.remind_ocop_expiring": {"task": "tinhso.market.tasks_catalogue.remind_ocop_expiring",
+                                    "every": 86400},
 }
 
 # Market orders: an order to pay by VietQR that is not paid within this time expires and
@@ -285,6 +296,12 @@ PERMISSIONS_POLICY = {
 }
 
 PROVINCE_CODE = 20  # Lạng Sơn after the July 2025 reform
+#: Office hours of the agencies: the two working sessions ("half working days") of the
+#: legal clock (core.workdays). Lạng Sơn's agencies work 07:30-11:30 and 13:30-17:00.
+WORKING_HOURS = os.environ.get("WORKING_HOURS", "07:30-11:30,13:30-17:00")
+#: The two digits between the date and the daily sequence of a dossier code
+#: (<agency e-ID>-YYMMDD-<2 digits><sequence>, Circular 04/2025/TT-VPCP); the province's choice.
+DOSSIER_CODE_INFIX = os.environ.get("DOSSIER_CODE_INFIX", "01")
 PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Tỉnh Số Lạng Sơn")
 
 LOGGING = {

@@ -100,10 +100,13 @@ def test_the_scheduler_enqueues_each_periodic_task_once_per_period(db, database_
     clock.move_to(timezone.now().replace(minute=0, second=10))
     first = scheduler.tick()
     assert set(first) == {"border.mark_no_shows", "border.refresh_advisories",
-                          "core.retry_notifications", "core.prune"}
+                          "core.retry_notifications", "core.prune",
+                          "market.expire_unpaid_orders", "market.complete_delivered_orders",
+                          "market.remind_ocop_expiring", "publicservices.warn_due_dossiers"}
     assert scheduler.tick() == []  # same period: nothing again
     clock.move_to(timezone.now() + timedelta(minutes=2))
-    assert set(scheduler.tick()) == {"border.mark_no_shows", "core.retry_notifications"}
+    assert set(scheduler.tick()) == {"border.mark_no_shows", "core.retry_notifications",
+                                     "market.expire_unpaid_orders"}
     queued = DBTaskResult.objects.filter(task_path="tinhso.border.tasks.mark_no_shows")
     assert queued.count() == 2
     run = PeriodicRun.objects.get(name="border.mark_no_shows")

@@ -23,8 +23,12 @@ from tinhso.border.services.common import not_allowed
 from tinhso.core.api_errors import FALLBACK, PYDANTIC_MESSAGES, VALUE_ERROR
 from tinhso.core.errors import MESSAGES as CORE_MESSAGES
 from tinhso.core.errors import CoreError, DomainError
+from tinhso.core.files import MESSAGES as FILE_MESSAGES
+from tinhso.core.files import FileError
 from tinhso.core.validators import MESSAGES as VALIDATOR_MESSAGES
 from tinhso.core.validators import ErrorCode, InvalidValue, normalize_vn_plate
+from tinhso.market.errors_catalogue import MESSAGES as CATALOGUE_MESSAGES
+from tinhso.market.errors_catalogue import CatalogueError
 from tinhso.payments.errors import MESSAGES as PAYMENT_MESSAGES
 from tinhso.payments.errors import PaymentError
 from tinhso.payments.vietqr import MESSAGES as VIETQR_MESSAGES
@@ -38,6 +42,8 @@ ERROR_TABLES = [
     (ErrorCode, VALIDATOR_MESSAGES),
     (VietQRError, VIETQR_MESSAGES),
     (CoreError, CORE_MESSAGES),
+    (FileError, FILE_MESSAGES),
+    (CatalogueError, CATALOGUE_MESSAGES),
     (AccountError, ACCOUNT_MESSAGES),
     (BorderError, BORDER_MESSAGES),
     (PaymentError, PAYMENT_MESSAGES),

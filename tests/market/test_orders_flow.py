@@ -272,3 +272,19 @@ def test_a_seller_sees_only_its_shop_orders(world):
     assert order_for(world.buyer, order.code) == order
     assert order_for(world.other_buyer, order.code) is None
     assert order_for(world.seller_a, order.code) is None  # the seller sees its part only
+
+
+def test_an_order_whose_goods_partly_left_cannot_be_cancelled(world):
+    """Cash on delivery: the order stays "placed" until every seller packed, but once one
+    part left, cancelling would give back goods that are on the road."""
+    order = order_of(world, (world.na, 2), (world.quyt, 1), payment_method="cod",
+                     actor=world.buyer)
+    a = parts(order)["na-chi-lang"]
+    orders.advance_shop_order(actor=world.seller_a, shop_order=a, target=S.PACKED)
+    orders.advance_shop_order(actor=world.seller_a, shop_order=a, target=S.SHIPPED)
+    order.refresh_from_db()
+    assert order.state == S.PLACED and not orders.can_cancel(world.buyer, order)
+    with pytest.raises(DomainError) as caught:
+        orders.cancel_order(actor=world.buyer, order=order, reason="buyer_request")
+    assert caught.value.status == 409
+    assert stock(world.na) == 8

@@ -134,3 +134,14 @@ def test_every_order_page_is_in_vietnamese_words_not_codes(world, client):
             found += [f"{url}: {p}" for p in problems_in(response.content.decode())]
             seen += 1
     assert seen >= 18 and not found, found
+
+
+def test_the_product_page_adds_to_the_cart(world):
+    guest = Client()
+    url = f"/cho/{world.shop_a.slug}/{world.na.slug}/"
+    page = guest.get(url).content.decode()
+    assert 'action="/cho/gio-hang/them/"' in page and f'value="{world.na.pk}"' in page
+    response = guest.post("/cho/gio-hang/them/", {"product_id": world.na.pk, "quantity": "1,5",
+                                                  "next": url})
+    assert response.status_code == 302 and response["Location"] == url
+    assert "Na Chi Lăng" in guest.get("/cho/gio-hang/").content.decode()

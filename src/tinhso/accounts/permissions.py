@@ -48,6 +48,25 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "market.sell": frozenset({R.SHOP_OWNER}),
     "market.hub_orders": frozenset({R.HUB_MANAGER, R.HUB_ACCOUNTANT}),
     "market.refund": frozenset({R.HUB_ACCOUNTANT, R.SYSTEM_ADMIN}),
+    # One-stop public services. Row-level access (which dossiers) is publicservices/access.py;
+    # these say which actions a role may take on the dossiers it can see.
+    "publicservices.submit": frozenset({R.CITIZEN}),
+    "publicservices.receive": frozenset({R.ONE_STOP_OFFICER}),
+    "publicservices.process": frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST, R.HEAD_OF_UNIT,
+                                         R.AGENCY_LEADER}),
+    "publicservices.assign": frozenset({R.HEAD_OF_UNIT, R.AGENCY_LEADER}),
+    "publicservices.approve": frozenset({R.AGENCY_LEADER}),
+    "publicservices.request_supplement": frozenset({R.ONE_STOP_OFFICER, R.SPECIALIST,
+                                                    R.HEAD_OF_UNIT, R.AGENCY_LEADER}),
+    "publicservices.refuse": frozenset({R.ONE_STOP_OFFICER, R.HEAD_OF_UNIT, R.AGENCY_LEADER}),
+    "publicservices.transfer": frozenset({R.ONE_STOP_OFFICER, R.HEAD_OF_UNIT,
+                                          R.AGENCY_LEADER}),
+    # The apology and extension letter (BM.04) is signed by the head of the agency or unit.
+    "publicservices.extend": frozenset({R.HEAD_OF_UNIT, R.AGENCY_LEADER}),
+    "publicservices.return_result": frozenset({R.ONE_STOP_OFFICER}),
+    "publicservices.statistics": frozenset({R.HEAD_OF_UNIT, R.AGENCY_LEADER,
+                                            R.PROVINCE_LEADER}),
+    "publicservices.manage_catalogue": frozenset({R.SYSTEM_ADMIN}),
 }
 
 

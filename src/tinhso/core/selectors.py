@@ -1,17 +1,22 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from tinhso.core.models import AuditEntry, CalendarOverride
-from tinhso.core.workdays import WorkingCalendar
+from tinhso.core.workdays import WorkingCalendar, parse_working_hours
 
 
 def working_calendar() -> WorkingCalendar:
-    """The national calendar plus the overrides the admins keep in the database."""
+    """The national calendar plus the overrides the admins keep in the database (swapped
+    Saturdays, extra days off), with the agencies' working hours (`settings.WORKING_HOURS`).
+    Build one per request or task and reuse it: its index is built on first use."""
     overrides = dict(CalendarOverride.objects.values_list("date", "is_working_day"))
-    return WorkingCalendar(overrides=overrides)
+    return WorkingCalendar(overrides=overrides, hours=parse_working_hours(settings.WORKING_HOURS),
+                           tz=ZoneInfo(settings.TIME_ZONE))
 
 
 def audit_entries(

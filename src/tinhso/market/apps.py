@@ -11,3 +11,7 @@ class MarketConfig(AppConfig):
         from tinhso.market.services.orders import register_payable
 
         register_payable()
+
+        from tinhso.market import search_index
+
+        search_index.register()

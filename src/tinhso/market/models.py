@@ -169,6 +169,9 @@ class Product(models.Model):
     ocop_decision = models.CharField(_("OCOP issuing decision"), max_length=120, blank=True)
     ocop_issued_on = models.DateField(_("OCOP issued on"), null=True, blank=True)
     ocop_expires_on = models.DateField(_("OCOP valid until"), null=True, blank=True)
+    # The expiry date the seller was last reminded of (one reminder per certificate).
+    ocop_reminded_for = models.DateField(_("OCOP expiry reminded"), null=True, blank=True,
+                                         editable=False)
     is_active = models.BooleanField(_("on sale"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -1,55 +1,28 @@
 """The e-receipt (biên lai điện tử) of a paid invoice, as a PDF with Vietnamese text and a
-verification QR code. DejaVu Sans (shipped with matplotlib) carries the Vietnamese glyphs."""
+verification QR code. The Vietnamese fonts and the QR drawing come from `core.pdf`."""
 
 from __future__ import annotations
 
 import io
-from functools import cache
-from pathlib import Path
 
-import segno
 from django.utils import timezone
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader, simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas
+from reportlab.lib.utils import simpleSplit
 
 from tinhso.core.money import format_vnd
+from tinhso.core.pdf import FONT, FONT_BOLD, draw_qr, new_canvas
 from tinhso.payments.models import PLACEHOLDER_LABEL, Invoice
-
-FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
-
-
-@cache
-def _register_fonts() -> None:
-    import matplotlib
-
-    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    pdfmetrics.registerFont(TTFont(FONT, str(ttf / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(ttf / "DejaVuSans-Bold.ttf")))
-
-
-def _qr_image(url: str) -> ImageReader:
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=4, border=2)
-    buffer.seek(0)
-    return ImageReader(buffer)
 
 
 def receipt_pdf(invoice: Invoice, verify_url: str, *, compress: bool = True) -> bytes:
     """The receipt as PDF bytes. ``compress=False`` leaves the page streams readable
     (tests); the reference is also written in Helvetica and as the document title, so it
     can be found in the bytes (DejaVu text is stored as glyph ids)."""
-    _register_fonts()
     out = io.BytesIO()
     width, height = A5
-    pdf = canvas.Canvas(out, pagesize=A5, pageCompression=1 if compress else 0,
-                        invariant=0 if compress else 1)
-    pdf.setTitle(f"Biên lai {invoice.reference}")
-    pdf.setAuthor(invoice.payee.name)
-    pdf.setSubject(invoice.reference)
+    pdf = new_canvas(out, pagesize=A5, compress=compress, title=f"Biên lai {invoice.reference}",
+                     author=invoice.payee.name, subject=invoice.reference)
     x, y = 12 * mm, height - 16 * mm
     pdf.setFont(FONT_BOLD, 13)
     pdf.drawString(x, y, "BIÊN LAI THU PHÍ ĐIỆN TỬ")
@@ -97,7 +70,7 @@ def receipt_pdf(invoice: Invoice, verify_url: str, *, compress: bool = True) -> 
         pdf.setFont(FONT_BOLD, 8)
         pdf.drawString(x, y, f"Mức phí {PLACEHOLDER_LABEL}: chưa được xác nhận theo nghị quyết.")
     size = 36 * mm
-    pdf.drawImage(_qr_image(verify_url), width - x - size, 12 * mm, size, size)
+    draw_qr(pdf, verify_url, width - x - size, 12 * mm, size)
     pdf.setFont(FONT, 7)
     pdf.drawString(x, 20 * mm, "Quét mã QR để kiểm tra biên lai.")
     pdf.drawString(x, 16 * mm, "Scan the QR code to verify this receipt.")

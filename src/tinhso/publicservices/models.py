@@ -456,3 +456,13 @@ class DossierStateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier}: {self.from_state} → {self.to_state}"
+
+
+class RefusalReason(models.TextChoices):
+    """Why a dossier is refused (BM.03): stored in `Dossier.refusal_reason`."""
+
+    NOT_ELIGIBLE = "not_eligible", _("The applicant does not meet the conditions")
+    WRONG_AGENCY = "wrong_agency", _("Not within this agency's competence")
+    INVALID_PAPERS = "invalid_papers", _("Papers invalid or forged")
+    NOT_SUPPLEMENTED = "not_supplemented", _("The requested supplement was not provided")
+    OTHER = "other", _("Other reason")

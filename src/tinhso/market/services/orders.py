@@ -129,7 +129,7 @@ def transition(order: Order, target: str, *, actor, shop_order: ShopOrder | None
     """The only code that changes an order's or a shop order's state (``orderflow``).
 
     Without ``shop_order``, ``target`` is a whole-order state: the order moves, and each of
-    its shop orders still on the order's state moves with it; leaving a state that holds
+    its shop orders that may take the same edge moves with it; leaving a state that holds
     stock for cancelled / expired / refund due puts the goods back. With ``shop_order``,
     that one seller's part moves, and the order follows its least advanced part. The caller
     holds the order's row lock; each change is an audit entry and an ``OrderEvent``."""
@@ -547,8 +547,9 @@ def advance_shop_order(*, actor, shop_order: ShopOrder, target: str,
 def can_cancel(user, order: Order) -> bool:
     """The buyer before any payment (and before the goods left, for cash on delivery);
     the hub's staff and the administrator at any point before the goods left."""
-    if order.state not in orderflow.STOCK_HELD_STATES:
-        return False
+    if order.state not in orderflow.STOCK_HELD_STATES or order.shop_orders.exclude(
+            state__in=orderflow.STOCK_HELD_STATES).exists():
+        return False  # some goods already left: that part is delivered, not cancelled
     if _is_admin(user) or _hub_staff(user, order, {Role.HUB_MANAGER, Role.HUB_ACCOUNTANT}):
         return True
     is_buyer = getattr(user, "is_authenticated", False) and order.buyer_id == user.pk
@@ -562,7 +563,8 @@ def cancel_order(*, actor, order: Order, reason: str, note: str = "",
     needs a note). Unpaid, it is cancelled; paid by transfer, it owes a refund
     (``refund_due``). Either way the stock comes back."""
     if not can_cancel(actor, order):
-        if order.state not in orderflow.STOCK_HELD_STATES:
+        if order.state not in orderflow.STOCK_HELD_STATES or order.shop_orders.exclude(
+                state__in=orderflow.STOCK_HELD_STATES).exists():
             raise order_error(OrderError.NOT_ALLOWED, code=order.code,
                               state=S(order.state).label, target=S.CANCELLED.label)
         raise PermissionDenied("market.cancel")

@@ -10,13 +10,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from tinhso.border.demo import seed_border
         from tinhso.payments.demo import seed_payments
+        from tinhso.publicservices.demo import SAMPLE_OFFICERS, seed_public_services
 
         with transaction.atomic():
             demo.seed_administrative_units()
             logins = demo.seed_accounts()
             seed_border()
             seed_payments()
+            catalogue = seed_public_services()
+        logins += [(role.label, email, phone) for email, phone, _n, _o, role in SAMPLE_OFFICERS]
         self.stdout.write("Tài khoản thử nghiệm / Demo logins "
                           f"(mật khẩu / password: {demo.DEMO_PASSWORD})")
         for role, email, phone in logins:
             self.stdout.write(f"  {role:<34} {email:<32} {phone}")
+        self.stdout.write(f"Thủ tục mẫu / Sample procedures: {len(catalogue.created)} mới / new, "
+                          f"{len(catalogue.updated) + len(catalogue.unchanged)} đã có / existing")

@@ -1,0 +1,56 @@
+"""How catalogue rows are shown: the same facts on the pages and in the API."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.urls import reverse
+
+from tinhso.market.models import Product, ProductPhoto, Shop
+from tinhso.market.units import UNITS
+
+
+def unit_label(code: str, language: str = "vi") -> str:
+    names = UNITS.get(code, (code, code))
+    return names[1] if language == "en" else names[0]
+
+
+def photo_url(photo: ProductPhoto | None, size: str = "thumbnail") -> str | None:
+    if photo is None:
+        return None
+    return reverse("market_catalogue:photo", args=[photo.pk, size])
+
+
+def first_photo(product: Product) -> ProductPhoto | None:
+    photos = list(product.photos.all())  # prefetched by the selectors
+    return photos[0] if photos else None
+
+
+def product_url(product: Product) -> str:
+    return reverse("market_catalogue:product", args=[product.shop.slug, product.slug])
+
+
+def shop_url(shop: Shop) -> str:
+    return reverse("market_catalogue:shop", args=[shop.slug])
+
+
+def product_out(product: Product, *, today: date, language: str = "vi") -> dict:
+    return {
+        "id": product.pk,
+        "slug": product.slug,
+        "name": product.name,
+        "price": product.price_vnd,
+        "unit": product.unit,
+        "unit_label": unit_label(product.unit, language),
+        "quantity_step": product.quantity_step,
+        "min_quantity": product.min_quantity,
+        "in_stock": product.stock >= product.min_quantity,
+        "in_season": product.in_season(today.month),
+        "category": product.category.slug,
+        "shop": product.shop.name,
+        "shop_slug": product.shop.slug,
+        "ocop_stars": product.ocop_stars if product.ocop_valid_on(today) else None,
+        "specialty": product.is_specialty,
+        "photo": photo_url(first_photo(product)),
+        "url": product_url(product),
+    }

@@ -1,0 +1,173 @@
+"""Part 3: the catalogue searched in the database (accent-insensitive, both databases),
+filtered, sorted and paged; the public search API and the pages."""
+
+import json
+import re
+from datetime import date
+
+import pytest
+
+from tests.market import catalogue_data as data
+from tinhso.core import search
+from tinhso.market import selectors_catalogue as selectors
+from tinhso.market.models import Product
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 12, 2)
+
+
+@pytest.fixture
+def catalogue():
+    hoang = data.shop("Nhà vườn Hoàng", commune_name="Chi Lăng")
+    ly = data.shop("Hộ bà Lý", commune_name="Tràng Định")
+    jelly = data.category("dac-san", "Đặc sản")
+    return {
+        "na": data.product(hoang, "Na Chi Lăng", price_vnd=45000, is_specialty=True,
+                           **data.ocop(4)),
+        "thach": data.product(ly, "Thạch đen Tràng Định", category=jelly, price_vnd=30000,
+                              unit="pack", description="Làm từ cây thạch đen"),
+        "duong": data.product(ly, "Đường phèn", category=jelly, price_vnd=60000),
+        "mien": data.product(ly, "Miến dong", category=jelly, price_vnd=80000,
+                             description="Ăn kèm na chi lang rất ngon",
+                             **data.ocop(3, expires=date(2026, 11, 30))),  # expired
+        "hidden": data.product(hoang, "Na dai", is_active=False),
+    }
+
+
+def names(rows) -> list[str]:
+    return [p.name for p in rows]
+
+
+def find(**filters):
+    return names(selectors.catalogue(selectors.CatalogueFilter(**filters), today=TODAY))
+
+
+@pytest.mark.parametrize(("typed", "first"), [
+    ("na chi lang", "Na Chi Lăng"), ("thach den", "Thạch đen Tràng Định"),
+    ("DUONG", "Đường phèn"), ("Đường", "Đường phèn"), ("mien do", "Miến dong"),
+    ("dac san lang son", "Na Chi Lăng"),  # the speciality tag is searchable
+])
+def test_accent_insensitive_search(catalogue, typed, first):
+    assert find(q=typed)[0] == first
+
+
+def test_name_matches_rank_above_description_matches(catalogue):
+    assert find(q="na chi lang") == ["Na Chi Lăng", "Miến dong"]
+    assert find(q="thach den")[0] == "Thạch đen Tràng Định"
+
+
+def test_withdrawn_products_are_not_found(catalogue):
+    assert "Na dai" not in find(q="na")
+
+
+@pytest.mark.parametrize("typed", ['"', "na*", "NEAR(na chi)", "-na", "na -chi", "a:* & !b",
+                                   "'; DROP TABLE market_product; --", "(", "*" * 300])
+def test_fts_syntax_in_the_query_never_errors(catalogue, typed):
+    find(q=typed)
+    assert Product.objects.count() == 5
+
+
+def test_filters_sort_and_ocop_badge_only_while_valid(catalogue):
+    assert find(category="dac-san", sort="price_asc") == [
+        "Thạch đen Tràng Định", "Đường phèn", "Miến dong"]
+    assert find(price_min=40000, price_max=70000, sort="price_desc") == [
+        "Đường phèn", "Na Chi Lăng"]
+    assert find(ocop_min_stars=3) == ["Na Chi Lăng"]  # Miến dong's certificate expired
+    assert find(ocop_min_stars=5) == []
+    chi_lang = catalogue["na"].shop.commune.code
+    assert find(commune=chi_lang) == ["Na Chi Lăng"]
+    assert find(q="na", commune=chi_lang) == ["Na Chi Lăng"]
+    assert find(specialty=True) == ["Na Chi Lăng"]
+
+
+def test_index_follows_product_edits(catalogue):
+    thach = catalogue["thach"]
+    thach.name = "Thạch đen Bắc Sơn"
+    thach.save()
+    assert find(q="bac son") == ["Thạch đen Bắc Sơn"]
+    assert find(q="thach den trang") == []
+    thach.delete()
+    assert find(q="thach") == []
+
+
+def test_api_search_answers_items_and_count(client, catalogue):
+    response = client.get("/api/v1/market/products", {"q": "na chi lang"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 2
+    first = body["items"][0]
+    assert (first["name"], first["price"], first["ocop_stars"]) == ("Na Chi Lăng", 45000, 4)
+    assert body["items"][1]["ocop_stars"] is None  # expired: no badge
+
+
+@pytest.mark.parametrize("params", [
+    {"ocop": 7}, {"price_min": -1}, {"sort": "drop"}, {"commune": "x"}, {"limit": 10**6},
+    {"q": "x" * 201}])
+def test_api_refuses_odd_filters_with_422(client, catalogue, params):
+    response = client.get("/api/v1/market/products", params)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["message_vi"]
+
+
+def test_catalogue_page_and_htmx_fragment(client, catalogue):
+    page = client.get("/cho/", {"q": "thach den"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Thạch đen Tràng Định" in html and "30.000 ₫" in html
+    fragment = client.get("/cho/", {"q": "thach den"}, HTTP_HX_REQUEST="true")
+    assert "<html" not in fragment.content.decode()
+    odd = client.get("/cho/", {"ocop": "nine", "price_min": "-5", "sort": "x", "page": "z"})
+    assert odd.status_code == 200
+
+
+def test_product_page_has_json_ld_and_open_graph(client, catalogue):
+    na = catalogue["na"]
+    Product.objects.filter(pk=na.pk).update(description="</script><script>alert(1)</script>")
+    response = client.get(f"/cho/{na.shop.slug}/{na.slug}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    structured = json.loads(block.group(1))
+    assert structured["@type"] == "Product"
+    assert structured["offers"]["price"] == "45000"
+    assert structured["offers"]["priceCurrency"] == "VND"
+    assert "<script>alert" not in html  # escaped in the data block and in the meta tags
+    assert '<meta property="og:title" content="Na Chi Lăng — 45.000 ₫ / kg">' in html
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert "OCOP" in html
+
+
+def test_withdrawn_or_unknown_product_page_is_404(client, catalogue):
+    hidden = catalogue["hidden"]
+    assert client.get(f"/cho/{hidden.shop.slug}/{hidden.slug}/").status_code == 404
+    assert client.get(f"/api/v1/market/shops/{hidden.shop.slug}/products/"
+                      f"{hidden.slug}").status_code == 404
+    assert client.get("/cho/khong-co/").status_code == 404
+
+
+def test_shop_page_lists_what_is_on_sale(client, catalogue):
+    hoang = catalogue["na"].shop
+    html = client.get(f"/cho/{hoang.slug}/").content.decode()
+    assert "Na Chi Lăng" in html and "Na dai" not in html
+    assert client.get(f"/api/v1/market/shops/{hoang.slug}").json()["name"] == "Nhà vườn Hoàng"
+
+
+def test_reindex_covers_bulk_writes(catalogue):
+    Product.objects.filter(pk=catalogue["duong"].pk).update(name="Mật ong bạc hà")
+    assert find(q="mat ong") == []
+    search.reindex(Product)
+    assert find(q="mat ong") == ["Mật ong bạc hà"]
+
+
+@pytest.mark.postgres
+def test_postgres_uses_the_gin_index_for_search(catalogue):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        sql, params = selectors.catalogue(selectors.CatalogueFilter(q="na chi lang"),
+                                          today=TODAY).query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on")
+    assert "market_product_search_document" in plan
