@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tinhso.border",
     "tinhso.market",
     "tinhso.publicservices",
+    "tinhso.documents",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,9 @@ PERIODIC_TASKS = {
                                     "every": 60},
     "market.complete_delivered_orders": {
         "task": "tinhso.market.tasks.complete_delivered_orders", "every": 3600},
+    "documents.retry_exchange": {"task": "tinhso.documents.tasks.retry_exchange",
+                                 "every": 120},
+    "documents.remind_due": {"task": "tinhso.documents.tasks.remind_due", "every": 86400},
     "publicservices.warn_due_dossiers": {
         "task": "tinhso.publicservices.tasks.warn_due_dossiers", "every": 900},
     "publicservices.retry_portal_updates": {
@@ -270,6 +274,21 @@ TRACKING_FAILURES_PER_CODE = int(os.environ.get("TRACKING_FAILURES_PER_CODE", "1
 MARKET_QR_ORDER_TTL_MINUTES = int(os.environ.get("MARKET_QR_ORDER_TTL_MINUTES", "30"))
 MARKET_COMPLETE_AFTER_DAYS = int(os.environ.get("MARKET_COMPLETE_AFTER_DAYS", "3"))
 MARKET_PAYEE_CODE = os.environ.get("MARKET_PAYEE_CODE", "cho-tinh-so")
+# Signing: without a credential registered for a signer (a token, a remote signing
+# service), the platform issues one from its local demo CA. Turn it off (0) where real
+# certificates are registered: signing without one is then refused.
+SIGNING_DEMO_CREDENTIALS = env_bool("SIGNING_DEMO_CREDENTIALS", True)
+
+# Official documents: the national exchange axis adapter ("simulator" or a dotted path to
+# an `ExchangeAxis`), where the simulator keeps its messages, and how often a message is
+# tried before it is left failed.
+DOCUMENT_AXIS_BACKEND = os.environ.get("DOCUMENT_AXIS_BACKEND", "simulator")
+DOCUMENT_AXIS_DIR = Path(os.environ.get("DOCUMENT_AXIS_DIR", VAR_DIR / "exchange-axis"))
+DOCUMENT_AXIS_MAX_ATTEMPTS = int(os.environ.get("DOCUMENT_AXIS_MAX_ATTEMPTS", "8"))
+#: How many sample documents `seed_demo` drafts (half of them issued, each signed twice and
+#: validated on arrival): a dozen under the tests; `tinhso seed_documents --count N` adds
+#: a bigger set.
+DEMO_DOCUMENTS = int(os.environ.get("DEMO_DOCUMENTS", "12" if TESTING else "36"))
 
 # Locked down: login throttling (django-axes) and the browser's security headers.
 # Failed logins are counted per account (whichever spelling of the email or mobile number

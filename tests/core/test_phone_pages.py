@@ -113,6 +113,8 @@ BOARD = ["/border/dashboard/", "/border/notices/", "/border/reports/", "/border/
          "/border/gates/huu-nghi/cameras/new/", "/border/yards/yard-huu-nghi-1/",
          "/border/cameras/cam-yard-huu-nghi-1-in/",
          "/payments/invoices/", "/payments/invoices/{invoice}/"]
+# Official documents: the desk and both lists for everyone whose role works with documents.
+DOCS = ["/documents/", "/documents/incoming/", "/documents/outgoing/"]
 PAGES = {
     "doanhnghiep": ENTERPRISE,
     "doanhnghiep2": ["/border/enterprise/", "/border/declarations/{theirs}/",
@@ -128,7 +130,7 @@ PAGES = {
     "bql": [*BOARD, *OFFICER],
     "thungan": ["/payments/cashier/", "/payments/reconciliation/", "/payments/invoices/",
                 "/payments/invoices/{invoice}/", "/border/reports/", *OFFICER],
-    "xa": [],
+    "xa": [*DOCS, "/documents/outgoing/new/"],
     "motcua": [*PUBLIC_OFFICE, "/public-services/dossiers/{ps_queued}/"],
     "chuyenvien": PUBLIC_OFFICE,
     "truongphong": [*PUBLIC_OFFICE, "/public-services/statistics/"],
@@ -138,12 +140,13 @@ PAGES = {
     "lanhdao": ["/public-services/statistics/", "/public-services/statistics/?by=field",
                 "/border/dashboard/", "/border/reports/", "/border/what-if/",
                 "/border/what-if/{run}/", "/payments/invoices/", "/payments/invoices/{invoice}/",
-                *OFFICER],
+                *OFFICER, *DOCS],
     "admin": [*ENTERPRISE, *BOARD, "/border/yard/", "/border/clearance/?agency=customs",
               "/border/clearance/?agency=quarantine", "/border/clearance/?agency=border_guard",
               "/payments/cashier/", "/payments/reconciliation/", "/audit/", "/border/driver/",
               "/public-services/console/", "/public-services/statistics/",
-              "/public-services/register/"],
+              "/public-services/register/",
+              *DOCS, "/documents/outgoing/new/", "/documents/incoming/new/"],
 }
 
 
