@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from tinhso.market.models import Product, ProductPhoto, Shop
 from tinhso.market.units import UNITS
@@ -15,10 +16,26 @@ def unit_label(code: str, language: str = "vi") -> str:
     return names[1] if language == "en" else names[0]
 
 
+@lru_cache(maxsize=32)
+def _pattern(name: str, prefix: str, count: int) -> str:
+    """A reversed URL as a format string ("/cho/{0}/{1}/"): a catalogue page shows dozens
+    of links and ``reverse`` was the slowest part of presenting a row. The arguments are
+    slugs and ids, which a URL carries as they are."""
+    placeholders = [f"{i}9{i}9{i}" for i in range(count)]
+    url = reverse(name, args=placeholders).replace("{", "{{").replace("}", "}}")
+    for i, placeholder in enumerate(placeholders):
+        url = url.replace(placeholder, f"{{{i}}}", 1)
+    return url
+
+
+def _url(name: str, *args: object) -> str:
+    return _pattern(name, get_script_prefix(), len(args)).format(*args)
+
+
 def photo_url(photo: ProductPhoto | None, size: str = "thumbnail") -> str | None:
     if photo is None:
         return None
-    return reverse("market_catalogue:photo", args=[photo.pk, size])
+    return _url("market_catalogue:photo", photo.pk, size)
 
 
 def first_photo(product: Product) -> ProductPhoto | None:
@@ -27,7 +44,7 @@ def first_photo(product: Product) -> ProductPhoto | None:
 
 
 def product_url(product: Product) -> str:
-    return reverse("market_catalogue:product", args=[product.shop.slug, product.slug])
+    return _url("market_catalogue:product", product.shop.slug, product.slug)
 
 
 def shop_url(shop: Shop) -> str:

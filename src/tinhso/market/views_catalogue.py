@@ -56,14 +56,17 @@ def filters_from(params) -> selectors.CatalogueFilter:
 def catalogue(request):
     today = timezone.localdate()
     chosen = filters_from(request.GET)
-    paginator = Paginator(selectors.catalogue(chosen, today=today), PAGE_SIZE)
+    found = selectors.catalogue(chosen, today=today)
+    paginator = Paginator(found, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     language = current_language()
     query = request.GET.copy()
     query.pop("page", None)
     communes = AdministrativeUnit.objects.exclude(kind=AdministrativeUnit.Kind.PROVINCE)
     context = {
-        "filters": chosen, "page": page,
+        "filters": chosen, "page": page, "count": paginator.count,
+        "count_capped": found.capped,
+        "count_label": f"{paginator.count:,}".replace(",", "." if language == "vi" else ","),
         "cards": [product_out(p, today=today, language=language) for p in page.object_list],
         "categories": selectors.categories(), "communes": communes,
         "stars": (3, 4, 5), "query": query.urlencode(),
@@ -120,8 +123,7 @@ def shop(request, slug: str):
         raise Http404 from None
     today = timezone.localdate()
     language = current_language()
-    products = selectors.catalogue(selectors.CatalogueFilter(sort="name"), today=today)
-    page = Paginator(products.filter(shop=store), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.shop_products(store), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "market/shop.html", {
         "shop": store, "page": page,
         "cards": [product_out(p, today=today, language=language) for p in page.object_list],
