@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("tinhso.accounts.urls")),
     path("border/", include("tinhso.border.urls")),
     path("payments/", include("tinhso.payments.urls")),
+    path("cho/", include("tinhso.market.urls_selling")),
     path("cho/", include("tinhso.market.urls_catalogue")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -139,11 +139,10 @@ def photo(request, pk: int, size: str):
     item = get_object_or_404(ProductPhoto.objects.select_related("product__shop"), pk=pk)
     visible = item.product.is_active and item.product.shop.is_active
     if not visible:
-        from tinhso.accounts.models import Role
-        from tinhso.accounts.permissions import organizations_with_role
+        from tinhso.accounts.permissions import has_perm
 
-        visible = item.product.shop.organization_id in organizations_with_role(
-            request.user, [Role.SHOP_OWNER])
+        visible = has_perm(request.user, "market.sell",
+                           organization_id=item.product.shop.organization_id)
     name = getattr(item, column) or item.original
     if not visible or not name:
         raise Http404

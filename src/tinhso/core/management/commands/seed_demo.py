@@ -9,6 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from tinhso.border.demo import seed_border
+        from tinhso.market.demo import MARKET_LOGINS, seed_market
         from tinhso.payments.demo import seed_payments
         from tinhso.publicservices.demo import SAMPLE_OFFICERS, seed_public_services
 
@@ -18,10 +19,16 @@ class Command(BaseCommand):
             seed_border()
             seed_payments()
             catalogue = seed_public_services()
+        market = seed_market(demo.DEMO_PASSWORD)
         logins += [(role.label, email, phone) for email, phone, _n, _o, role in SAMPLE_OFFICERS]
+        logins += [(role.label, email, phone) for email, phone, role in MARKET_LOGINS]
         self.stdout.write("Tài khoản thử nghiệm / Demo logins "
                           f"(mật khẩu / password: {demo.DEMO_PASSWORD})")
         for role, email, phone in logins:
             self.stdout.write(f"  {role:<34} {email:<32} {phone}")
         self.stdout.write(f"Thủ tục mẫu / Sample procedures: {len(catalogue.created)} mới / new, "
                           f"{len(catalogue.updated) + len(catalogue.unchanged)} đã có / existing")
+        if market:
+            self.stdout.write(f"Cửa hàng số / Digital stores: {market['shops']} cửa hàng / "
+                              f"shops, {market['products']} sản phẩm / products "
+                              f"({market['photos_drawn']} ảnh mới vẽ / photos drawn)")
