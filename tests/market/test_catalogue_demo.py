@@ -53,7 +53,7 @@ def test_products_with_drawn_photos_and_ocop(seeded, clock):
     assert len(expired) == 1
     # the catalogue finds the demo products, accent-insensitively
     found = selectors.catalogue(selectors.CatalogueFilter(q="na chi lang"), today=today)
-    assert found.count() >= 1 and found[0].name.startswith("Na Chi Lăng")
+    assert found.count() >= 1 and found[0]["name"].startswith("Na Chi Lăng")
 
 
 def test_demo_logins_work(seeded):

@@ -35,7 +35,7 @@ def catalogue():
 
 
 def names(rows) -> list[str]:
-    return [p.name for p in rows]
+    return [p["name"] for p in rows]
 
 
 def find(**filters):
@@ -171,3 +171,19 @@ def test_postgres_uses_the_gin_index_for_search(catalogue):
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
     assert "market_product_search_document" in plan
+
+
+def test_cards_from_plain_rows_say_what_the_product_page_says(catalogue):
+    from tinhso.market.models import ProductPhoto
+    from tinhso.market.presenters_catalogue import card_out, product_out
+
+    na = catalogue["na"]
+    ProductPhoto.objects.create(product=na, original="b.jpg", position=1)
+    first = ProductPhoto.objects.create(product=na, original="a.jpg", position=0)
+    rows = list(selectors.catalogue(selectors.CatalogueFilter(), today=TODAY))
+    assert len(rows) == 4
+    for row in rows:
+        product = Product.objects.select_related("shop", "category").get(pk=row["id"])
+        assert card_out(row, today=TODAY) == product_out(product, today=TODAY)
+    card = card_out(next(r for r in rows if r["id"] == na.pk), today=TODAY)
+    assert card["photo"] == f"/cho/anh/{first.pk}/thumbnail/"

@@ -465,7 +465,8 @@ class Found:
             ids = list(self._filtered().values_list("pk", flat=True)[start:stop])
         else:
             ids = self._ids(start, stop - start)
-        by_pk = {obj.pk: obj for obj in self.fetch.filter(pk__in=ids)}
+        by_pk = {(row["id"] if isinstance(row, dict) else row.pk): row
+                 for row in self.fetch.filter(pk__in=ids)}  # objects, or values() rows
         return [by_pk[pk] for pk in ids if pk in by_pk]
 
     def _ids(self, offset: int, limit: int) -> list[int]:
@@ -503,7 +504,8 @@ def find(source: models.QuerySet | type[models.Model], text: str | None = None, 
     holds every word come first, then the other matches, newest (highest id) first in each.
 
     ``source`` only fetches the page's rows (``select_related``/``prefetch_related`` go
-    there; its own filters are not used to count). ``where`` (a ``Q`` on the model) and
+    there, or ``values()`` with ``"id"`` for plain rows; its own filters are not used to
+    count). ``where`` (a ``Q`` on the model) and
     ``order_by`` take the slower path through the model's table for what the index does
     not hold (a price range); the count still stops at ``cap``."""
     fetch = source if isinstance(source, models.QuerySet) else source._default_manager.all()

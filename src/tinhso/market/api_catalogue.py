@@ -15,7 +15,7 @@ from tinhso.core.paging import Page, PageIn, page_of
 from tinhso.core.schema_types import text
 from tinhso.market import selectors_catalogue as selectors
 from tinhso.market.models import Product, Shop
-from tinhso.market.presenters_catalogue import product_out, shop_url
+from tinhso.market.presenters_catalogue import card_out, product_out, shop_url
 from tinhso.market.schemas_catalogue import (
     CataloguePage,
     CatalogueQuery,
@@ -45,7 +45,7 @@ def list_products(request, filters: Query[CatalogueQuery], page: Query[PageIn]):
     today = timezone.localdate()
     language = current_language()
     products = selectors.catalogue(_filters(filters), today=today)
-    out = page_of(products, page, lambda p: product_out(p, today=today, language=language))
+    out = page_of(products, page, lambda p: card_out(p, today=today, language=language))
     out["count_capped"] = products.capped
     # The rows are already shaped by product_out (the schema above documents them):
     # rendered as they are, not validated again field by field (most of a search's time).
@@ -106,7 +106,7 @@ def list_shop_products(request, shop_slug: Slug, page: Query[PageIn]):
     if shop is None:
         raise Http404
     return page_of(selectors.shop_products(shop), page,
-                   lambda p: product_out(p, today=today, language=language))
+                   lambda p: card_out(p, today=today, language=language))
 
 
 # --- writes: the same services as the pages -------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
+from types import SimpleNamespace
 
 from django.urls import get_script_prefix, reverse
 
@@ -49,6 +50,39 @@ def product_url(product: Product) -> str:
 
 def shop_url(shop: Shop) -> str:
     return reverse("market_catalogue:shop", args=[shop.slug])
+
+
+#: What a catalogue card needs, read with ``values()`` (no model instances: a page of
+#: search results is presented from plain rows, see ``selectors_catalogue.cards``).
+CARD_FIELDS = ("id", "slug", "name", "price_vnd", "unit", "quantity_step", "min_quantity",
+               "stock", "season_start_month", "season_end_month", "ocop_stars",
+               "ocop_issued_on", "ocop_expires_on", "is_specialty", "category__slug",
+               "shop__name", "shop__slug", "photo_id")
+
+
+def card_out(row: dict, *, today: date, language: str = "vi") -> dict:
+    """A ``CARD_FIELDS`` row as ``product_out`` shapes a product (the same keys)."""
+    facts = SimpleNamespace(**row)
+    photo = row["photo_id"]
+    return {
+        "id": row["id"],
+        "slug": row["slug"],
+        "name": row["name"],
+        "price": row["price_vnd"],
+        "unit": row["unit"],
+        "unit_label": unit_label(row["unit"], language),
+        "quantity_step": row["quantity_step"],
+        "min_quantity": row["min_quantity"],
+        "in_stock": row["stock"] >= row["min_quantity"],
+        "in_season": Product.in_season(facts, today.month),
+        "category": row["category__slug"],
+        "shop": row["shop__name"],
+        "shop_slug": row["shop__slug"],
+        "ocop_stars": row["ocop_stars"] if Product.ocop_valid_on(facts, today) else None,
+        "specialty": row["is_specialty"],
+        "photo": _url("market_catalogue:photo", photo, "thumbnail") if photo else None,
+        "url": _url("market_catalogue:product", row["shop__slug"], row["slug"]),
+    }
 
 
 def product_out(product: Product, *, today: date, language: str = "vi") -> dict:
