@@ -66,12 +66,31 @@ def demo_day(border, settings):  # noqa: F811
     run = WhatIfRun.objects.create(scenario="normal-day", capacity_change=-20, policy="all",
                                    seed=1, steps_total=len(whatif._policies("all")) + 1)
     whatif.run(run.pk)
-    return {"trucks": trucks, "invoices": invoices, "run": WhatIfRun.objects.get(pk=run.pk)}
+    return {"trucks": trucks, "invoices": invoices, "run": WhatIfRun.objects.get(pk=run.pk),
+            "market": _market()}
+
+
+def _market() -> dict:
+    """The digital stores' demo (shops, hub, products with drawn photos): the addresses of
+    a shop, an OCOP product of it, and a product of the demo seller's."""
+    from tinhso.core.demo import seed_administrative_units
+    from tinhso.market.demo import SELLER_EMAIL, seed_market
+    from tinhso.market.models import Product
+
+    seed_administrative_units()
+    seed_market(DEMO_PASSWORD)
+    ocop = Product.objects.filter(ocop_stars__isnull=False, ocop_expires_on__gt=timezone.now(),
+                                  photos__isnull=False).select_related("shop").first()
+    mine = Product.objects.filter(shop__organization__memberships__user__email=SELLER_EMAIL)
+    return {"shop": ocop.shop.slug, "product": f"{ocop.shop.slug}/{ocop.slug}",
+            "my_product": mine.order_by("id").first().pk}
 
 
 # Every page of each role's work (`{truck}` is a declaration of theirs, `{ticket}` its
 # e-ticket, `{invoice}` an invoice they may see, `{run}` the what-if run).
-EVERYONE = ["/", "/border/", "/accounts/profile/"]
+EVERYONE = ["/", "/border/", "/accounts/profile/", "/cho/", "/cho/?q=na+chi+lang",
+            "/cho/?category=trai-cay&ocop=3&sort=price_asc", "/cho/{shop}/",
+            "/cho/{product}/", "/cho/mo-cua-hang/"]
 ENTERPRISE = ["/border/enterprise/", "/border/declarations/{submitted}/",
               "/border/declarations/{booked}/", "/border/declarations/{in_yard}/",
               "/border/declarations/{crossed}/", "/border/declarations/{rejected}/",
@@ -98,7 +117,11 @@ PAGES = {
     "bql": [*BOARD, *OFFICER],
     "thungan": ["/payments/cashier/", "/payments/reconciliation/", "/payments/invoices/",
                 "/payments/invoices/{invoice}/", "/border/reports/", *OFFICER],
-    "xa": [],
+    "xa": ["/cho/mo-ho/"],
+    "cuahang": ["/cho/ban-hang/", "/cho/ban-hang/san-pham/moi/",
+                "/cho/ban-hang/san-pham/{my_product}/"],
+    "htx": [],
+    "ketoan.htx": [],
     "lanhdao": ["/border/dashboard/", "/border/reports/", "/border/what-if/",
                 "/border/what-if/{run}/", "/payments/invoices/", "/payments/invoices/{invoice}/",
                 *OFFICER],
@@ -114,7 +137,8 @@ def _urls(login: str, demo: dict) -> list[tuple[str, str]]:
     values.update(ticket=trucks["booked"].ticket_token,
                   in_yard_ticket=trucks["in_yard"].ticket_token,
                   invoice=invoices["crossed"].reference,
-                  their_invoice=invoices["theirs_crossed"].reference, run=demo["run"].pk)
+                  their_invoice=invoices["theirs_crossed"].reference, run=demo["run"].pk,
+                  **demo["market"])
     return [(url, url.format(**values)) for url in [*EVERYONE, *PAGES[login]]]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router
@@ -13,6 +14,7 @@ from ninja.responses import NinjaJSONEncoder
 from tinhso.core.language import current_language
 from tinhso.core.paging import Page, PageIn, page_of
 from tinhso.core.schema_types import text
+from tinhso.market import catalogue_cache
 from tinhso.market import selectors_catalogue as selectors
 from tinhso.market.models import Product, Shop
 from tinhso.market.presenters_catalogue import card_out, product_out, shop_url
@@ -44,13 +46,21 @@ def list_products(request, filters: Query[CatalogueQuery], page: Query[PageIn]):
     true: “more than 1,000 results”) and no page lies beyond it."""
     today = timezone.localdate()
     language = current_language()
-    products = selectors.catalogue(_filters(filters), today=today)
-    out = page_of(products, page, lambda p: card_out(p, today=today, language=language))
-    out["count_capped"] = products.capped
-    # The rows are already shaped by product_out (the schema above documents them):
-    # rendered as they are, not validated again field by field (most of a search's time).
-    return HttpResponse(json.dumps(out, cls=NinjaJSONEncoder, ensure_ascii=False),
-                        content_type="application/json; charset=utf-8")
+    chosen = _filters(filters)
+    lifetime = catalogue_cache.seconds()
+    key = catalogue_cache.key(chosen, page.limit, page.offset, language=language,
+                              today=today) if lifetime else None
+    body = cache.get(key) if key else None
+    if body is None:
+        products = selectors.catalogue(chosen, today=today)
+        out = page_of(products, page, lambda p: card_out(p, today=today, language=language))
+        out["count_capped"] = products.capped
+        # The rows are already shaped by card_out (the schema above documents them):
+        # rendered as they are, not validated again field by field.
+        body = json.dumps(out, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
+        if key:
+            cache.set(key, body, lifetime)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 def product_detail_out(product: Product, *, today, language: str) -> dict:

@@ -7,6 +7,7 @@ class MarketConfig(AppConfig):
     verbose_name = "Cửa hàng số / Digital stores"
 
     def ready(self) -> None:
-        from tinhso.market import search_index
+        from tinhso.market import catalogue_cache, search_index
 
         search_index.register()
+        catalogue_cache.connect()

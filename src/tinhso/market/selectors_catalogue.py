@@ -84,10 +84,17 @@ def shop_products(shop: Shop) -> search.Found:
 
 def _fetch() -> QuerySet:
     """A page's rows as plain values (``presenters_catalogue.card_out``): one query, the
-    first photo's id by a subquery, no model instances."""
-    first_photo = ProductPhoto.objects.filter(product=OuterRef("pk")).order_by(
-        "position", "id").values("pk")[:1]
-    return on_sale().annotate(photo_id=Subquery(first_photo)).values(*CARD_FIELDS)
+    first photo's id by a subquery, no model instances. Built once per process: a search
+    only clones it with the page's ids (compiling it was a fifth of a search's time)."""
+    global _FETCH
+    if _FETCH is None:
+        first_photo = ProductPhoto.objects.filter(product=OuterRef("pk")).order_by(
+            "position", "id").values("pk")[:1]
+        _FETCH = on_sale().annotate(photo_id=Subquery(first_photo)).values(*CARD_FIELDS)
+    return _FETCH.all()
+
+
+_FETCH: QuerySet | None = None
 
 
 def product_page(shop_slug: str, slug: str) -> Product:
