@@ -127,7 +127,8 @@ PAGES = {
                 *OFFICER],
     "admin": [*ENTERPRISE, *BOARD, "/border/yard/", "/border/clearance/?agency=customs",
               "/border/clearance/?agency=quarantine", "/border/clearance/?agency=border_guard",
-              "/payments/cashier/", "/payments/reconciliation/", "/audit/", "/border/driver/"],
+              "/payments/cashier/", "/payments/reconciliation/", "/audit/", "/border/driver/",
+              "/cho/ban-hang/", "/cho/mo-ho/"],
 }
 
 

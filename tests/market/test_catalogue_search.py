@@ -246,3 +246,12 @@ def test_filters_inside_the_index_match_the_table(catalogue):
     assert find(category="dac-san", sort="relevance") == [
         "Miến dong", "Đường phèn", "Thạch đen Tràng Định"]  # newest first
     assert find(category="nothing") == []
+
+
+def test_product_page_says_out_of_season_not_out_of_stock(client, catalogue):
+    na = catalogue["na"]
+    Product.objects.filter(pk=na.pk).update(season_start_month=6, season_end_month=8,
+                                            stock="12.5")
+    html = client.get(f"/cho/{na.shop.slug}/{na.slug}/").content.decode()
+    assert "Trái mùa" in html and "Hết hàng" not in html
+    assert "12,5 kg" in html and "0,5 kg" in html and "0,500" not in html

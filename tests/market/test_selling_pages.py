@@ -86,6 +86,17 @@ def test_the_selling_pages_need_a_login_and_a_shop(client):
     client.force_login(user_with_role(Role.CITIZEN))
     assert client.get("/cho/ban-hang/").status_code == 403
     assert client.get("/cho/ban-hang/san-pham/moi/").status_code == 403
+    client.force_login(user_with_role(Role.SHOP_OWNER))  # a household without its shop
+    page = client.get("/cho/ban-hang/")
+    assert page.status_code == 200 and "Bạn chưa có cửa hàng" in page.content.decode()
+    assert client.get("/cho/ban-hang/san-pham/moi/").status_code == 403
+
+
+def test_menu_leads_sellers_and_commune_officers_to_their_pages(client, seller):
+    assert 'href="/cho/ban-hang/"' in client.get("/").content.decode()
+    client.force_login(user_with_role(Role.COMMUNE_OFFICER))
+    html = client.get("/").content.decode()
+    assert 'href="/cho/mo-ho/"' in html and 'href="/cho/ban-hang/"' not in html
 
 
 @pytest.fixture
@@ -152,7 +163,8 @@ def test_seller_edits_stock_and_ocop_and_withdraws_a_product(client, seller):
     assert product.stock == Decimal("7.5") and product.ocop_stars == 4
     assert str(product.ocop_expires_on) == "2029-01-15"  # 36 months by default
     assert not product.is_active
-    assert "Tạm ngừng bán" in client.get("/cho/ban-hang/").content.decode()
+    listed = client.get("/cho/ban-hang/").content.decode()
+    assert "Tạm ngừng bán" in listed and "Còn: 7,5 kg" in listed  # never "7,500"
 
 
 def test_another_sellers_product_is_404(client, seller):

@@ -33,6 +33,15 @@ def _url(name: str, *args: object) -> str:
     return _pattern(name, get_script_prefix(), len(args)).format(*args)
 
 
+def quantity_text(quantity, language: str = "vi") -> str:
+    """A decimal quantity as people write it: no trailing zeros, a decimal comma in
+    Vietnamese ("7,5", never "7,500", which reads as seven thousand five hundred)."""
+    text = format(quantity, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") if language == "vi" else text
+
+
 def photo_url(photo: ProductPhoto | None, size: str = "thumbnail") -> str | None:
     if photo is None:
         return None

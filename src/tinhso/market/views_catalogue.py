@@ -23,6 +23,7 @@ from tinhso.market.presenters_catalogue import (
     photo_url,
     product_out,
     product_url,
+    quantity_text,
     unit_label,
 )
 
@@ -90,9 +91,11 @@ def product(request, shop_slug: str, slug: str):
         raise Http404 from None
     today = timezone.localdate()
     absolute = request.build_absolute_uri
+    language = current_language()
     photo = first_photo(item)
     image = absolute(photo_url(photo, "large")) if photo else None
-    in_stock = item.stock >= item.min_quantity and item.in_season(today.month)
+    in_season = item.in_season(today.month)
+    in_stock = item.stock >= item.min_quantity and in_season
     structured = {
         "@context": "https://schema.org", "@type": "Product", "name": item.name,
         "description": item.description[:500], "sku": f"{item.shop.slug}/{item.slug}",
@@ -108,8 +111,12 @@ def product(request, shop_slug: str, slug: str):
     if image:
         structured["image"] = [image]
     return render(request, "market/product.html", {
-        "product": item, "card": product_out(item, today=today, language=current_language()),
+        "product": item, "card": product_out(item, today=today, language=language),
         "ocop_valid": item.ocop_valid_on(today), "in_stock": in_stock,
+        "in_season": in_season, "enough_stock": item.stock >= item.min_quantity,
+        "step": quantity_text(item.quantity_step, language),
+        "minimum": quantity_text(item.min_quantity, language),
+        "stock": quantity_text(item.stock, language),
         "photos": [(photo_url(p, "large"), photo_url(p, "thumbnail")) for p in item.photos.all()],
         "json_ld": json_ld(structured), "og_image": image,
         "og_url": absolute(product_url(item)), "unit": unit_label(item.unit),

@@ -21,7 +21,13 @@ from tinhso.accounts.permissions import has_perm
 from tinhso.core.errors import DomainError, InvalidInput
 from tinhso.core.models import AdministrativeUnit
 from tinhso.market.models import Category, Product, Shop
-from tinhso.market.presenters_catalogue import photo_url, product_url, shop_url, unit_label
+from tinhso.market.presenters_catalogue import (
+    photo_url,
+    product_url,
+    quantity_text,
+    shop_url,
+    unit_label,
+)
 from tinhso.market.services import catalogue as catalogue_services
 from tinhso.market.services import shops as shop_services
 from tinhso.market.units import UNITS
@@ -132,13 +138,18 @@ def open_on_behalf(request):
                   status=422 if errors else 200)
 
 
-def _my_shop(request) -> Shop:
-    """The signed-in seller's shop (the one asked for by ``?shop=`` when they run several)."""
+def _my_shop(request) -> Shop | None:
+    """The signed-in seller's shop (the one asked for by ``?shop=`` when they run several);
+    None for someone who may sell but has no shop yet."""
     if not has_perm(request.user, "market.sell"):
         raise PermissionDenied
     shops = shop_services.shops_of(request.user).select_related("commune").order_by("name")
     wanted = request.GET.get("shop") or request.POST.get("shop")
-    shop = (shops.filter(slug=wanted).first() if wanted else None) or shops.first()
+    return (shops.filter(slug=wanted).first() if wanted else None) or shops.first()
+
+
+def _shop_or_403(request) -> Shop:
+    shop = _my_shop(request)
     if shop is None:
         raise PermissionDenied
     return shop
@@ -147,6 +158,8 @@ def _my_shop(request) -> Shop:
 @login_required
 def products(request):
     shop = _my_shop(request)
+    if shop is None:  # an administrator, or a household whose shop is not open yet
+        return render(request, "market/selling/no_shop.html")
     today = timezone.localdate()
     rows = []
     for product in (Product.objects.filter(shop=shop).select_related("category")
@@ -154,6 +167,7 @@ def products(request):
         photos = list(product.photos.all())
         rows.append({
             "product": product, "unit": unit_label(product.unit),
+            "stock": quantity_text(product.stock),
             "photo": photo_url(photos[0]) if photos else None,
             "ocop_valid": product.ocop_valid_on(today),
             "ocop_expired": bool(product.ocop_stars) and not product.ocop_valid_on(today),
@@ -205,12 +219,12 @@ def _plain(number) -> str:
 
 @login_required
 def product_new(request):
-    return _product_form(request, _my_shop(request), None)
+    return _product_form(request, _shop_or_403(request), None)
 
 
 @login_required
 def product_edit(request, pk: int):
-    _my_shop(request)  # a seller, or 403
+    _shop_or_403(request)
     product = Product.objects.select_related("shop", "category", "origin_commune").filter(
         pk=pk, shop__in=shop_services.shops_of(request.user)).first()
     if product is None:
