@@ -101,10 +101,15 @@ def test_the_scheduler_enqueues_each_periodic_task_once_per_period(db, database_
     first = scheduler.tick()
     assert set(first) == {"border.mark_no_shows", "border.refresh_advisories",
                           "core.retry_notifications", "core.prune",
-                          "publicservices.warn_due_dossiers"}
+                          "market.expire_unpaid_orders", "market.complete_delivered_orders",
+                          "market.remind_ocop_expiring", "publicservices.warn_due_dossiers",
+                          "publicservices.retry_portal_updates",
+                          "publicservices.pull_portal_dossiers"}
     assert scheduler.tick() == []  # same period: nothing again
     clock.move_to(timezone.now() + timedelta(minutes=2))
-    assert set(scheduler.tick()) == {"border.mark_no_shows", "core.retry_notifications"}
+    assert set(scheduler.tick()) == {"border.mark_no_shows", "core.retry_notifications",
+                                     "market.expire_unpaid_orders",
+                                     "publicservices.retry_portal_updates"}
     queued = DBTaskResult.objects.filter(task_path="tinhso.border.tasks.mark_no_shows")
     assert queued.count() == 2
     run = PeriodicRun.objects.get(name="border.mark_no_shows")

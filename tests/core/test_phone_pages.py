@@ -43,8 +43,8 @@ def demo_day(border, settings):  # noqa: F811
     mine = Organization.objects.get(code="dn-nong-san-xu-lang")
     theirs = Organization.objects.get(code="dn-logistics-huu-nghi")
     trucks = {state: DeclarationFactory(enterprise=mine, gate=border, **{state: True})
-              for state in ("submitted", "booked", "in_yard", "held", "called", "crossed",
-                            "rejected", "cancelled")}
+              for state in ("submitted", "booked", "in_yard", "held", "called", "cleared",
+                            "crossed", "rejected", "cancelled")}
     trucks["perishable"] = DeclarationFactory(enterprise=mine, gate=border, booked=True,
                                               perishable=True)
     trucks["theirs"] = DeclarationFactory(enterprise=theirs, gate=border, in_yard=True,
@@ -63,11 +63,12 @@ def demo_day(border, settings):  # noqa: F811
         starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=1, hours=6),
         capacity_pct=50, reason_vi="Phía bạn tăng cường kiểm tra hàng hóa nông sản",
         reason_en="Stricter produce inspection on the other side")
+    public = _public_service_dossiers()
     run = WhatIfRun.objects.create(scenario="normal-day", capacity_change=-20, policy="all",
                                    seed=1, steps_total=len(whatif._policies("all")) + 1)
     whatif.run(run.pk)
     return {"trucks": trucks, "invoices": invoices, "run": WhatIfRun.objects.get(pk=run.pk),
-            "market": _market()}
+            "public": public, "market": _market()}
 
 
 def _market() -> dict:
@@ -86,11 +87,38 @@ def _market() -> dict:
             "my_product": mine.order_by("id").first().pk}
 
 
+def _public_service_dossiers() -> dict:
+    """The sample catalogue and officers, a dossier at each desk of the commune: one
+    waiting for reception (from the national portal), one being appraised."""
+    from tinhso.accounts.models import User
+    from tinhso.publicservices import services
+    from tinhso.publicservices.demo import seed_public_services
+    from tinhso.publicservices.models import Agency, Channel, Procedure
+
+    seed_public_services()
+    commune = Agency.objects.get(code="H20.51")
+    birth = Procedure.objects.filter(level="commune", name="Đăng ký khai sinh").first()
+    desk = User.objects.get(email="motcua@demo.tinhso.vn")
+    queued = services.submit_dossier(
+        actor=None, procedure=birth, agency=commune, channel=Channel.PORTAL,
+        applicant={"name": "Hoàng Thị Lan", "phone": "0987000111"},
+        code="H20.51-261202-990001", external_id="QG-DEMO-1")
+    working = services.receive_at_desk(actor=desk, procedure=birth, agency=commune,
+                                       applicant={"name": "Lục Văn Phúc",
+                                                  "phone": "0987000222"})
+    services.hand_over(actor=desk, dossier=working,
+                       assignee=User.objects.get(email="chuyenvien@demo.tinhso.vn"))
+    return {"queued": queued.pk, "working": working.pk, "procedure": birth.code}
+
+
 # Every page of each role's work (`{truck}` is a declaration of theirs, `{ticket}` its
 # e-ticket, `{invoice}` an invoice they may see, `{run}` the what-if run).
-EVERYONE = ["/", "/border/", "/accounts/profile/", "/cho/", "/cho/?q=na+chi+lang",
+EVERYONE = ["/", "/border/", "/accounts/profile/", "/public-services/tracking/",
+            "/public-services/procedures/", "/cho/", "/cho/?q=na+chi+lang",
             "/cho/?category=trai-cay&ocop=3&sort=price_asc", "/cho/{shop}/",
             "/cho/{product}/", "/cho/mo-cua-hang/"]
+PUBLIC_OFFICE = ["/public-services/console/", "/public-services/register/",
+                 "/public-services/dossiers/{ps_working}/"]
 ENTERPRISE = ["/border/enterprise/", "/border/declarations/{submitted}/",
               "/border/declarations/{booked}/", "/border/declarations/{in_yard}/",
               "/border/declarations/{crossed}/", "/border/declarations/{rejected}/",
@@ -110,7 +138,8 @@ PAGES = {
                      "/payments/invoices/{their_invoice}/"],
     "laixe": ["/border/driver/", "/border/ticket/{ticket}/", "/border/ticket/{in_yard_ticket}/"],
     "baixe": ["/border/yard/", *OFFICER],
-    "cuakhau": ["/border/gate/", "/border/gate/?gate=tan-thanh", *OFFICER],
+    "cuakhau": ["/border/gate/", "/border/gate/?gate=tan-thanh", "/border/gate/manual/",
+                "/border/gate/manual/{cleared}/", *OFFICER],
     "haiquan": ["/border/clearance/", *OFFICER],
     "kiemdich": ["/border/clearance/", *OFFICER],
     "bienphong": ["/border/clearance/", *OFFICER],
@@ -122,13 +151,21 @@ PAGES = {
                 "/cho/ban-hang/san-pham/{my_product}/"],
     "htx": [],
     "ketoan.htx": [],
-    "lanhdao": ["/border/dashboard/", "/border/reports/", "/border/what-if/",
+    "motcua": [*PUBLIC_OFFICE, "/public-services/dossiers/{ps_queued}/"],
+    "chuyenvien": PUBLIC_OFFICE,
+    "truongphong": [*PUBLIC_OFFICE, "/public-services/statistics/"],
+    "chutichxa": [*PUBLIC_OFFICE, "/public-services/statistics/",
+                  "/public-services/statistics/?by=month"],
+    "congdan": ["/public-services/my/", "/public-services/procedures/{ps_procedure}/apply/"],
+    "lanhdao": ["/public-services/statistics/", "/public-services/statistics/?by=field",
+                "/border/dashboard/", "/border/reports/", "/border/what-if/",
                 "/border/what-if/{run}/", "/payments/invoices/", "/payments/invoices/{invoice}/",
                 *OFFICER],
     "admin": [*ENTERPRISE, *BOARD, "/border/yard/", "/border/clearance/?agency=customs",
               "/border/clearance/?agency=quarantine", "/border/clearance/?agency=border_guard",
               "/payments/cashier/", "/payments/reconciliation/", "/audit/", "/border/driver/",
-              "/cho/ban-hang/", "/cho/mo-ho/"],
+              "/public-services/console/", "/public-services/statistics/",
+              "/public-services/register/", "/cho/ban-hang/", "/cho/mo-ho/"],
 }
 
 
@@ -139,6 +176,8 @@ def _urls(login: str, demo: dict) -> list[tuple[str, str]]:
                   in_yard_ticket=trucks["in_yard"].ticket_token,
                   invoice=invoices["crossed"].reference,
                   their_invoice=invoices["theirs_crossed"].reference, run=demo["run"].pk,
+                  ps_working=demo["public"]["working"], ps_queued=demo["public"]["queued"],
+                  ps_procedure=demo["public"]["procedure"],
                   **demo["market"])
     return [(url, url.format(**values)) for url in [*EVERYONE, *PAGES[login]]]
 

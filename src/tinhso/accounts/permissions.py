@@ -33,6 +33,21 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "payments.cashier": frozenset({R.FEE_CASHIER}),
     # The cashier's supervisor: undoes a cash confirmation made in error (with a reason).
     "payments.reverse_cash": frozenset({R.GATE_BOARD}),
+    # Market payouts, reviews and KPIs (market.services.hubs / reviews / kpis): a hub's
+    # staff make its payout statements, its accountant marks them paid; the market's own
+    # statements (independent shops) are the administrator's.
+    "market.hub_payouts": frozenset({R.HUB_MANAGER, R.HUB_ACCOUNTANT}),
+    "market.pay_out": frozenset({R.HUB_ACCOUNTANT, R.SYSTEM_ADMIN}),
+    "market.market_payouts": frozenset({R.SYSTEM_ADMIN}),
+    "market.moderate_reviews": frozenset({R.SYSTEM_ADMIN}),
+    "market.kpis": frozenset({R.COMMUNE_OFFICER, R.PROVINCE_LEADER, R.SYSTEM_ADMIN}),
+    "market.kpis_province": frozenset({R.PROVINCE_LEADER, R.SYSTEM_ADMIN}),
+    "market.household_counts": frozenset({R.SYSTEM_ADMIN}),
+    # Market orders: a seller handles its shop's orders; a hub's staff oversee the orders
+    # going through the hub; its accountant (or the administrator) records refunds.
+    "market.sell": frozenset({R.SHOP_OWNER}),
+    "market.hub_orders": frozenset({R.HUB_MANAGER, R.HUB_ACCOUNTANT}),
+    "market.refund": frozenset({R.HUB_ACCOUNTANT, R.SYSTEM_ADMIN}),
     # One-stop public services. Row-level access (which dossiers) is publicservices/access.py;
     # these say which actions a role may take on the dossiers it can see.
     "publicservices.submit": frozenset({R.CITIZEN}),
@@ -52,10 +67,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "publicservices.statistics": frozenset({R.HEAD_OF_UNIT, R.AGENCY_LEADER,
                                             R.PROVINCE_LEADER}),
     "publicservices.manage_catalogue": frozenset({R.SYSTEM_ADMIN}),
-    # Digital stores' catalogue (market.services.shops / catalogue, views_selling): a
-    # household's people sell in their own shop (narrowed to its organisation); a commune
-    # officer opens a shop for a household without a smartphone.
-    "market.sell": frozenset({R.SHOP_OWNER}),
+    # Digital stores' catalogue (market.services.shops / catalogue, views_selling; the
+    # catalogue's writes also use "market.sell" above, narrowed to the shop's household):
+    # a commune officer opens a shop for a household without a smartphone.
     "market.open_shop_for_household": frozenset({R.COMMUNE_OFFICER}),
 }
 

@@ -10,8 +10,8 @@
 - 150 products (five a shop), each with a photo *drawn* here with Pillow (the product's
   fruit or package and its name: no download) and stored through ``core.files`` like an
   upload; OCOP items among them, one whose certificate has expired and one expiring soon;
-- then the orders (``demo_orders.seed_demo_orders``) and the hubs' payouts, reviews and
-  KPIs (``demo_hubs.seed_demo_hubs``), when those modules are there.
+- then the orders (``demo_orders.seed_demo_orders``: one in every state) and the hubs'
+  payouts, reviews and KPIs (``demo_hubs.seed_demo_hubs``).
 
 Everything is keyed (organisation codes, shop and product slugs): a second run creates
 nothing, and photos are drawn only for products that have none.
@@ -35,6 +35,8 @@ from tinhso.accounts.models import Membership, Organization, OrganizationKind, R
 from tinhso.core import files
 from tinhso.core.models import AdministrativeUnit
 from tinhso.core.searchtext import fold
+from tinhso.market.demo_hubs import seed_demo_hubs
+from tinhso.market.demo_orders import seed_demo_orders
 from tinhso.market.models import Category, Hub, Product, ProductPhoto, Shop
 from tinhso.market.services.catalogue import add_months
 from tinhso.payments.models import PayeeAccount
@@ -219,7 +221,16 @@ def _ocop(index: int, today: date) -> dict:
             "ocop_issued_on": issued, "ocop_expires_on": add_months(issued, 36)}
 
 
-def seed_products(shops: list[Shop], categories: dict[str, Category]) -> list[Product]:
+def _origin(name: str, shop: Shop, communes: dict[str, AdministrativeUnit]):
+    """A speciality named after its place comes from there ("Na Chi Lăng": Chi Lăng)."""
+    for district, unit in communes.items():
+        if district in name:
+            return unit
+    return shop.commune
+
+
+def seed_products(shops: list[Shop], categories: dict[str, Category],
+                  communes: dict[str, AdministrativeUnit]) -> list[Product]:
     today = timezone.localdate()
     rng = random.Random(7)
     products = []
@@ -243,7 +254,7 @@ def seed_products(shops: list[Shop], categories: dict[str, Category]) -> list[Pr
                     stock=Decimal(rng.randrange(20, 200)),
                     season_start_month=season[0] if season else None,
                     season_end_month=season[1] if season else None,
-                    origin_commune=shop.commune, is_specialty=specialty,
+                    origin_commune=_origin(name, shop, communes), is_specialty=specialty,
                     **_ocop(index, today))
             products.append(product)
     return products
@@ -340,22 +351,12 @@ def seed_market(password: str) -> dict[str, int]:
         chi_lang = communes.get("Chi Lăng") or next(iter(communes.values()))
         hub = seed_hub(chi_lang, password)
         shops = seed_shops(communes, hub, password)
-        products = seed_products(shops, categories)
+        products = seed_products(shops, categories, communes)
         photos = seed_photos(products)
     result = {"shops": len(shops), "products": len(products), "photos_drawn": photos}
     buyer = User.objects.filter(email=BUYER_EMAIL).first()
-    try:
-        from tinhso.market.demo_orders import seed_demo_orders
-    except ImportError:  # the order side is not merged yet
-        seed_demo_orders = None
-    if seed_demo_orders is not None:
-        with transaction.atomic():
-            result["orders"] = seed_demo_orders(buyer=buyer)
-    try:
-        from tinhso.market.demo_hubs import seed_demo_hubs
-    except ImportError:  # the hubs' side is not merged yet
-        seed_demo_hubs = None
-    if seed_demo_hubs is not None:
-        with transaction.atomic():
-            seed_demo_hubs(buyer=buyer)
+    with transaction.atomic():
+        result["orders"] = seed_demo_orders(buyer=buyer)
+    with transaction.atomic():
+        seed_demo_hubs(buyer=buyer)
     return result

@@ -10,7 +10,7 @@ from tinhso.core.search import CreateSearchIndex, populate
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('market', '0003_catalogue'),
+        ('market', '0004_merge_0003_catalogue_0003_hubs_reviews_kpis'),
     ]
 
     operations = [
