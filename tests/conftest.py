@@ -38,6 +38,23 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def _private_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("private-media")
+
+
+@pytest.fixture(autouse=True)
+def _uploads_outside_var(_private_media):
+    """Uploads (the demo's drawn photos, tests' pictures) go to a temporary folder, never
+    into the working copy's var/."""
+    from django.conf import settings
+
+    previous = settings.PRIVATE_MEDIA_ROOT
+    settings.PRIVATE_MEDIA_ROOT = _private_media
+    yield
+    settings.PRIVATE_MEDIA_ROOT = previous
+
+
 @pytest.fixture(autouse=True)
 def clock():
     """Time is an input: the wall clock never decides whether a test passes. The clock

@@ -171,6 +171,9 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "privat
 #: Largest picture accepted, in pixels (a 48-megapixel phone photo fits); anything larger
 #: is refused from its header as a possible decompression bomb.
 UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", str(50_000_000)))
+#: The public catalogue search's answers are cached this long (market.catalogue_cache;
+#: any product, shop, category or photo saved moves them on at once); 0 turns it off.
+MARKET_SEARCH_CACHE_SECONDS = int(os.environ.get("MARKET_SEARCH_CACHE_SECONDS", "30"))
 
 # Security: safe by default, relaxed only where DEBUG says this is a laptop.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

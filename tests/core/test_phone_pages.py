@@ -68,7 +68,23 @@ def demo_day(border, settings):  # noqa: F811
                                    seed=1, steps_total=len(whatif._policies("all")) + 1)
     whatif.run(run.pk)
     return {"trucks": trucks, "invoices": invoices, "run": WhatIfRun.objects.get(pk=run.pk),
-            "public": public}
+            "public": public, "market": _market()}
+
+
+def _market() -> dict:
+    """The digital stores' demo (shops, hub, products with drawn photos): the addresses of
+    a shop, an OCOP product of it, and a product of the demo seller's."""
+    from tinhso.core.demo import seed_administrative_units
+    from tinhso.market.demo import SELLER_EMAIL, seed_market
+    from tinhso.market.models import Product
+
+    seed_administrative_units()
+    seed_market(DEMO_PASSWORD)
+    ocop = Product.objects.filter(ocop_stars__isnull=False, ocop_expires_on__gt=timezone.now(),
+                                  photos__isnull=False).select_related("shop").first()
+    mine = Product.objects.filter(shop__organization__memberships__user__email=SELLER_EMAIL)
+    return {"shop": ocop.shop.slug, "product": f"{ocop.shop.slug}/{ocop.slug}",
+            "my_product": mine.order_by("id").first().pk}
 
 
 def _public_service_dossiers() -> dict:
@@ -98,7 +114,9 @@ def _public_service_dossiers() -> dict:
 # Every page of each role's work (`{truck}` is a declaration of theirs, `{ticket}` its
 # e-ticket, `{invoice}` an invoice they may see, `{run}` the what-if run).
 EVERYONE = ["/", "/border/", "/accounts/profile/", "/public-services/tracking/",
-            "/public-services/procedures/"]
+            "/public-services/procedures/", "/cho/", "/cho/?q=na+chi+lang",
+            "/cho/?category=trai-cay&ocop=3&sort=price_asc", "/cho/{shop}/",
+            "/cho/{product}/", "/cho/mo-cua-hang/"]
 PUBLIC_OFFICE = ["/public-services/console/", "/public-services/register/",
                  "/public-services/dossiers/{ps_working}/"]
 ENTERPRISE = ["/border/enterprise/", "/border/declarations/{submitted}/",
@@ -130,7 +148,11 @@ PAGES = {
     "bql": [*BOARD, *OFFICER],
     "thungan": ["/payments/cashier/", "/payments/reconciliation/", "/payments/invoices/",
                 "/payments/invoices/{invoice}/", "/border/reports/", *OFFICER],
-    "xa": [*DOCS, "/documents/outgoing/new/"],
+    "xa": [*DOCS, "/documents/outgoing/new/", "/cho/mo-ho/"],
+    "cuahang": ["/cho/ban-hang/", "/cho/ban-hang/san-pham/moi/",
+                "/cho/ban-hang/san-pham/{my_product}/"],
+    "htx": [],
+    "ketoan.htx": [],
     "motcua": [*PUBLIC_OFFICE, "/public-services/dossiers/{ps_queued}/"],
     "chuyenvien": PUBLIC_OFFICE,
     "truongphong": [*PUBLIC_OFFICE, "/public-services/statistics/"],
@@ -145,7 +167,7 @@ PAGES = {
               "/border/clearance/?agency=quarantine", "/border/clearance/?agency=border_guard",
               "/payments/cashier/", "/payments/reconciliation/", "/audit/", "/border/driver/",
               "/public-services/console/", "/public-services/statistics/",
-              "/public-services/register/",
+              "/public-services/register/", "/cho/ban-hang/", "/cho/mo-ho/",
               *DOCS, "/documents/outgoing/new/", "/documents/incoming/new/"],
 }
 
@@ -158,7 +180,8 @@ def _urls(login: str, demo: dict) -> list[tuple[str, str]]:
                   invoice=invoices["crossed"].reference,
                   their_invoice=invoices["theirs_crossed"].reference, run=demo["run"].pk,
                   ps_working=demo["public"]["working"], ps_queued=demo["public"]["queued"],
-                  ps_procedure=demo["public"]["procedure"])
+                  ps_procedure=demo["public"]["procedure"],
+                  **demo["market"])
     return [(url, url.format(**values)) for url in [*EVERYONE, *PAGES[login]]]
 
 

@@ -123,7 +123,8 @@ def test_every_page_of_every_role_is_in_words_not_codes(client, reads, settings)
             pages += 1
             found += [f"{login} {url}: {p}" for p in problems_in(response.content.decode())]
     client.logout()
-    for url in ["/", "/border/", "/accounts/login/", "/border/ticket/{}/".format(
+    for url in ["/", "/border/", "/accounts/login/", "/cho/", "/cho/mo-cua-hang/",
+                "/cho/{}/".format(reads["market"]["product"]), "/border/ticket/{}/".format(
             reads["trucks"]["booked"].ticket_token)]:
         found += [f"anonymous {url}: {p}" for p in problems_in(client.get(url).content.decode())]
     assert pages > 80

@@ -35,7 +35,7 @@ def catalogue():
 
 
 def names(rows) -> list[str]:
-    return [p.name for p in rows]
+    return [p["name"] for p in rows]
 
 
 def find(**filters):
@@ -162,12 +162,96 @@ def test_reindex_covers_bulk_writes(catalogue):
 @pytest.mark.postgres
 def test_postgres_uses_the_gin_index_for_search(catalogue):
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
+    with CaptureQueriesContext(connection) as ran:
+        found = selectors.catalogue(selectors.CatalogueFilter(q="na chi lang"), today=TODAY)
+        found.count()
+        list(found[0:20])
+    # The count reads the GIN index (the page's tiers may walk the primary key backwards
+    # instead, newest first, when the planner expects many matches: its choice).
+    counts = [q["sql"] for q in ran.captured_queries
+              if "market_product_search" in q["sql"] and "count(*)" in q["sql"]]
+    assert len(counts) == 1
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
-        sql, params = selectors.catalogue(selectors.CatalogueFilter(q="na chi lang"),
-                                          today=TODAY).query.sql_with_params()
-        cursor.execute("EXPLAIN " + sql, params)
+        cursor.execute("EXPLAIN " + counts[0])
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
-    assert "market_product_search_document" in plan
+    assert "market_product_search_document" in plan, plan
+
+
+def test_cached_answers_move_on_when_the_catalogue_changes(client, catalogue, settings):
+    settings.MARKET_SEARCH_CACHE_SECONDS = 30
+    ask = lambda: client.get("/api/v1/market/products", {"q": "thach"}).json()  # noqa: E731
+    assert [i["name"] for i in ask()["items"]] == ["Thạch đen Tràng Định"]
+    thach = catalogue["thach"]
+    thach.price_vnd = 32000
+    thach.save()
+    assert ask()["items"][0]["price"] == 32000  # not the cached 30.000 ₫
+    thach.shop.is_active = False  # the shop closes: its products leave the index
+    thach.shop.save()
+    assert ask()["items"] == []
+
+
+def test_without_the_cache_every_answer_is_computed(client, catalogue, settings):
+    settings.MARKET_SEARCH_CACHE_SECONDS = 0
+    first = client.get("/api/v1/market/products", {"q": "na chi lang"}).json()
+    Product.objects.filter(pk=catalogue["na"].pk).update(price_vnd=1000)  # no signal
+    again = client.get("/api/v1/market/products", {"q": "na chi lang"}).json()
+    assert (first["items"][0]["price"], again["items"][0]["price"]) == (45000, 1000)
+
+
+def test_count_is_capped_and_no_page_lies_beyond_it(catalogue, monkeypatch):
+    from tinhso.core import search
+
+    shop = catalogue["na"].shop
+    for n in range(6):
+        data.product(shop, f"Na dai {n}")
+    found = search.find(selectors._fetch(), "na", cap=4)
+    assert found.count() == 4 and found.capped
+    assert len(found[0:10]) == 4 and found[4:8] == []
+    exact = search.find(selectors._fetch(), "na", cap=100)
+    assert exact.count() == 8 and not exact.capped  # 6 + Na Chi Lăng + Miến dong (text)
+    names = [row["name"] for row in exact[0:100]]
+    assert names[-1] == "Miến dong"  # a description match comes after every name match
+    assert [row["name"] for row in exact[2:4]] == names[2:4]  # pages agree with the whole
+
+
+def test_the_index_follows_a_shop_and_a_category(catalogue):
+    from tinhso.market.models import Category
+
+    hoang = catalogue["na"].shop
+    hoang.is_active = False
+    hoang.save()
+    assert find(q="na chi lang") == ["Miến dong"]  # Na Chi Lăng's shop closed
+    hoang.is_active = True
+    hoang.save()
+    assert find(q="na chi lang") == ["Na Chi Lăng", "Miến dong"]
+    jelly = Category.objects.get(slug="dac-san")
+    jelly.name = "Hàng khô vùng cao"
+    jelly.save()
+    assert find(q="vung cao") == ["Miến dong", "Đường phèn", "Thạch đen Tràng Định"]
+    na = catalogue["na"]
+    na.is_active = False
+    na.save()
+    assert find(q="na chi") == ["Miến dong"]
+    assert find(category="trai-cay") == []  # its category filter is in the index too
+
+
+def test_filters_inside_the_index_match_the_table(catalogue):
+    chi_lang = catalogue["na"].shop.commune.code
+    assert find(commune=chi_lang, q="na") == ["Na Chi Lăng"]
+    assert find(specialty=True, q="na") == ["Na Chi Lăng"]
+    assert find(category="dac-san", sort="relevance") == [
+        "Miến dong", "Đường phèn", "Thạch đen Tràng Định"]  # newest first
+    assert find(category="nothing") == []
+
+
+def test_product_page_says_out_of_season_not_out_of_stock(client, catalogue):
+    na = catalogue["na"]
+    Product.objects.filter(pk=na.pk).update(season_start_month=6, season_end_month=8,
+                                            stock="12.5")
+    html = client.get(f"/cho/{na.shop.slug}/{na.slug}/").content.decode()
+    assert "Trái mùa" in html and "Hết hàng" not in html
+    assert "12,5 kg" in html and "0,5 kg" in html and "0,500" not in html

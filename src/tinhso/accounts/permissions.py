@@ -82,6 +82,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "publicservices.statistics": frozenset({R.HEAD_OF_UNIT, R.AGENCY_LEADER,
                                             R.PROVINCE_LEADER}),
     "publicservices.manage_catalogue": frozenset({R.SYSTEM_ADMIN}),
+    # Digital stores' catalogue (market.services.shops / catalogue, views_selling; the
+    # catalogue's writes also use "market.sell" above, narrowed to the shop's household):
+    # a commune officer opens a shop for a household without a smartphone.
+    "market.open_shop_for_household": frozenset({R.COMMUNE_OFFICER}),
 }
 
 
@@ -101,6 +105,12 @@ def roles_of(user) -> set[tuple[str, int]]:
 def organizations_with_role(user, roles: Iterable[str]) -> set[int]:
     wanted = set(roles)
     return {org_id for role, org_id in roles_of(user) if role in wanted}
+
+
+def organizations_with_permission(user, permission: str) -> set[int]:
+    """The organisations in which ``user`` holds a role granted ``permission``."""
+    granted = PERMISSIONS[permission]
+    return {org_id for role, org_id in roles_of(user) if role in granted}
 
 
 def has_perm(user, permission: str, organization_id: int | None = None) -> bool:

@@ -61,6 +61,19 @@ WEIGHTS = ("a", "b", "c")
 BM25_WEIGHTS = (10.0, 2.0, 0.5)
 TS_RANK_WEIGHTS = "{0, 0.05, 0.2, 1.0}"
 RANK = "search_rank"
+#: Every row of a table with keys carries this key: ``find`` without words lists them all.
+ALL_KEY = "all"
+#: ``find`` counts at most this many matches ("more than 1,000 results") and pages no
+#: further: the work of one query stays bounded however common its words are.
+COUNT_CAP = 1000
+#: In a table with keys, the words of the name (weight ``a``) are also key words with this
+#: mark ("zzna"): their own short posting lists find "every word in the name" without
+#: walking every match of the words anywhere (a column filter would).
+NAME_MARK = "zz"
+#: SQLite prefix indexes of tables with keys: a word being typed of 2–7 letters (every
+#: Vietnamese syllable), or its marked copy, is looked up like a whole word, not by merging
+#: the posting lists of every word it starts.
+FTS5_PREFIXES = "2 3 4 5 6 7 8 9"
 
 FieldPath = str | Callable[[models.Model], str | None]
 
@@ -70,14 +83,27 @@ class Searchable:
     model: type[models.Model]
     weights: dict[str, tuple[FieldPath, ...]]
     select_related: tuple[str, ...] = field(default_factory=tuple)
+    #: ``obj -> iterable of key words`` for equality filters kept in the index (see
+    #: ``find``); None: the table has no key column (created without ``keys=True``).
+    keys: Callable[[models.Model], Iterable[str]] | None = None
+    #: ``obj -> bool``: only objects that pass are in the index (what can be found).
+    where: Callable[[models.Model], bool] | None = None
 
     @property
     def table(self) -> str:
         return search_table(self.model._meta.db_table)
 
-    def columns(self, obj: models.Model) -> tuple[str, str, str]:
-        return tuple(index_text(*(_value(obj, path) for path in self.weights.get(w, ())))
-                     for w in WEIGHTS)  # type: ignore[return-value]
+    def indexed(self, obj: models.Model) -> bool:
+        return self.where is None or bool(self.where(obj))
+
+    def columns(self, obj: models.Model) -> tuple[str, ...]:
+        texts = tuple(index_text(*(_value(obj, path) for path in self.weights.get(w, ())))
+                      for w in WEIGHTS)
+        if self.keys is None:
+            return texts
+        marked = [NAME_MARK + word for word in texts[0].split()]
+        return (*texts, " ".join(dict.fromkeys(
+            [ALL_KEY, *map(key_word, self.keys(obj)), *marked])))
 
 
 _registry: dict[type[models.Model], Searchable] = {}
@@ -98,17 +124,49 @@ def _value(obj: models.Model, path: FieldPath) -> str | None:
     return str(value)
 
 
+def key_word(key: object) -> str:
+    """A key as the one word both databases index for it (``"cat-3"`` → ``"cat3"``)."""
+    word = "".join(index_text(str(key)).split())
+    if not word:
+        raise ValueError(f"empty search key {key!r}")
+    return word
+
+
 def register(model: type[models.Model], *, a: Sequence[FieldPath], b: Sequence[FieldPath] = (),
-             c: Sequence[FieldPath] = (), select_related: Sequence[str] = ()) -> Searchable:
+             c: Sequence[FieldPath] = (), select_related: Sequence[str] = (),
+             keys: Callable[[models.Model], Iterable[str]] | None = None,
+             where: Callable[[models.Model], bool] | None = None,
+             follow: dict[type[models.Model], str] | None = None) -> Searchable:
     """Declare ``model`` searchable (call it from the app's ``ready()``): the attribute
-    paths (``"name"``, ``"category.name"``) or callables whose text is indexed, by weight."""
+    paths (``"name"``, ``"category.name"``) or callables whose text is indexed, by weight.
+
+    ``keys`` (tables created with ``CreateSearchIndex(..., keys=True)``): the key words of
+    an object that ``find`` filters on inside the index (``"cat3"``, ``"commune1234"``),
+    so a filtered search never joins. ``where``: only objects passing it are indexed (a
+    withdrawn product is simply not there). ``follow``: related models whose saves reindex
+    the objects pointing at them, ``{Shop: "shop"}`` (a closed shop's products leave)."""
     spec = Searchable(model, {"a": tuple(a), "b": tuple(b), "c": tuple(c)},
-                      tuple(select_related))
+                      tuple(select_related), keys, where)
     _registry[model] = spec
     uid = f"core.search:{model._meta.label}"
     post_save.connect(_saved, sender=model, weak=False, dispatch_uid=uid)
     post_delete.connect(_deleted, sender=model, weak=False, dispatch_uid=uid)
+    for related, lookup in (follow or {}).items():
+        post_save.connect(_follower(model, lookup), sender=related, weak=False,
+                          dispatch_uid=f"{uid}:follow:{related._meta.label}")
     return spec
+
+
+def _follower(model: type[models.Model], lookup: str):
+    def changed(sender, instance, raw=False, **kwargs) -> None:
+        if raw:
+            return
+        ids = list(model._default_manager.filter(**{lookup: instance}).values_list(
+            "pk", flat=True))
+        if ids:
+            reindex(model, ids)
+
+    return changed
 
 
 def searchable(model: type[models.Model]) -> Searchable:
@@ -180,14 +238,23 @@ def _write(spec: Searchable, objects: Sequence[models.Model], using: str) -> Non
     _insert(spec, objects, using)
 
 
-def _insert(spec: Searchable, objects: Sequence[models.Model], using: str) -> None:
+def _insert(spec: Searchable, objects: Sequence[models.Model], using: str, *,
+            keys: bool | None = None) -> None:
+    """``keys``: whether the table has the key column (default: the spec says; an older
+    migration's table may not have it yet)."""
     connection = connections[using]
     quoted = connection.ops.quote_name(spec.table)
     key = "rowid" if connection.vendor == "sqlite" else "object_id"
-    rows = [(obj.pk, *spec.columns(obj)) for obj in objects]
+    keys = spec.keys is not None if keys is None else keys
+    rows = [(obj.pk, *spec.columns(obj)[:4 if keys else 3]) for obj in objects
+            if spec.indexed(obj)]
+    if not rows:
+        return
+    columns = "a, b, c, k" if keys else "a, b, c"
+    marks = ", ".join(["%s"] * len(rows[0]))
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {quoted} ({key}, a, b, c) VALUES (%s, %s, %s, %s)",  # noqa: S608
+            f"INSERT INTO {quoted} ({key}, {columns}) VALUES ({marks})",  # noqa: S608
             rows)
 
 
@@ -224,7 +291,7 @@ def search(source: models.QuerySet | type[models.Model], text: str | None, *,
     meta = queryset.model._meta
     key = f"{quote(meta.db_table)}.{quote(meta.pk.column)}"
     if connection.vendor == "postgresql":
-        tsquery = query.tsquery()
+        tsquery = query.tsquery("ABC")
         queryset = queryset.extra(
             tables=[spec.table],
             where=[f"{table}.object_id = {key}",
@@ -239,12 +306,211 @@ def search(source: models.QuerySet | type[models.Model], text: str | None, *,
         queryset = queryset.extra(
             tables=[spec.table],
             where=[f"{table} MATCH %s", f"{table}.rowid = {key}"],
-            params=[query.fts5()],
+            params=[f"{{a b c}} : ({query.fts5()})"],
             select={RANK: f"-bm25({table}, {weights})"},
         )
     else:  # pragma: no cover - the platform runs on SQLite and PostgreSQL only
         raise NotImplementedError(f"core.search does not support {connection.vendor}")
     return queryset.order_by(f"-{RANK}", "pk")
+
+
+# --- finding: bounded work per query -----------------------------------------------------
+
+
+KeyGroup = str | Sequence[str]
+
+
+class Found:
+    """What ``find`` answers: a lazy, sliceable list (for ``Paginator`` and
+    ``core.paging.page_of``) whose ``count()`` stops at ``cap`` (``capped`` tells that
+    there are more) and whose slices fetch only their own rows."""
+
+    def __init__(self, fetch: models.QuerySet, query: Query, keys: Sequence[KeyGroup], *,
+                 where: models.Q | None, order_by: Sequence[str] | None, cap: int) -> None:
+        self.fetch = fetch
+        self.model = fetch.model
+        self.spec = searchable(self.model)
+        self.query = query
+        self.keys = [(group,) if isinstance(group, str) else tuple(group) for group in keys]
+        self.where = where
+        self.order_by = tuple(order_by) if order_by else None
+        self.cap = cap
+        self.capped = False
+        self._count: int | None = None
+        self.connection = connections[fetch.db]
+        self.vendor = self.connection.vendor
+        if self.keys and self.spec.keys is None:
+            raise ValueError(f"{self.model._meta.label}'s search index has no keys")
+        if not query and self.spec.keys is None:
+            raise ValueError("find() without words needs a search index with keys")
+
+    # -- the match expressions --------------------------------------------------------------
+    #
+    # Tables with keys: the words anywhere ("every") or as marked name words ("name"), with
+    # the keys; the words are not restricted to a column (a restriction makes the database
+    # read each candidate's positions; a person typing "cat3" or "zzna" finds no secret).
+    # Tables without keys: the name tier is a column (SQLite) or weight (PostgreSQL) filter.
+
+    def _keys_fts5(self) -> list[str]:
+        groups = self.keys or ([] if self.query else [(ALL_KEY,)])
+        return ["(" + " OR ".join(f'"{key_word(key)}"' for key in group) + ")"
+                for group in groups]
+
+    def _keys_tsquery(self) -> list[str]:
+        groups = self.keys or ([] if self.query else [(ALL_KEY,)])
+        return ["(" + " | ".join(key_word(key) for key in group) + ")" for group in groups]
+
+    def _expressions(self) -> list[str]:
+        """The MATCH / tsquery of each tier, best first."""
+        keyed = self.spec.keys is not None
+        if self.vendor == "sqlite":
+            keys = self._keys_fts5()
+            if not self.query:
+                return [" AND ".join(keys)]
+            every = " AND ".join([f"({self.query.fts5()})", *keys])
+            name = f"({self.query.fts5(NAME_MARK)})" if keyed else f"a : ({self.query.fts5()})"
+            return [" AND ".join([name, *keys]), f"({every}) NOT {name}"]
+        if self.vendor == "postgresql":
+            keys = self._keys_tsquery()
+            if not self.query:
+                return [" & ".join(keys)]
+            every = " & ".join([f"({self.query.tsquery()})", *keys])
+            name = f"({self.query.tsquery(mark=NAME_MARK)})" if keyed else \
+                f"({self.query.tsquery('A')})"
+            return [" & ".join([name, *keys]), f"{every} & !{name}"]
+        raise NotImplementedError(f"core.search does not support {self.vendor}")  # pragma: no cover
+
+    def _clause(self) -> str:
+        if self.vendor == "sqlite":
+            return f"{self.connection.ops.quote_name(self.spec.table)} MATCH %s"
+        return "document @@ to_tsquery('simple', %s)"
+
+    def _tiers(self) -> list[tuple[str, list]]:
+        """(WHERE clause on the index table, params) per tier, best first."""
+        return [(self._clause(), [expression]) for expression in self._expressions()]
+
+    def _every(self) -> str:
+        if self.vendor == "sqlite":
+            parts = [f"({self.query.fts5()})"] if self.query else []
+            return " AND ".join(parts + self._keys_fts5())
+        parts = [f"({self.query.tsquery()})"] if self.query else []
+        return " & ".join(parts + self._keys_tsquery())
+
+    def _key(self) -> str:
+        return "rowid" if self.vendor == "sqlite" else "object_id"
+
+    def _matching(self) -> tuple[str, list]:
+        """SQL of the ids of every match (words and keys)."""
+        table = self.connection.ops.quote_name(self.spec.table)
+        return (f"SELECT {self._key()} FROM {table} WHERE {self._clause()}",  # noqa: S608
+                [self._every()])
+
+    # -- the filtered path: words and keys in the index, the rest by the ORM ------------
+
+    def _filtered(self) -> models.QuerySet:
+        sql, params = self._matching()
+        rows = self.model._default_manager.using(self.fetch.db).filter(
+            pk__in=models.expressions.RawSQL(sql, params))
+        if self.where is not None:
+            rows = rows.filter(self.where)
+        if self.order_by:
+            return rows.order_by(*self.order_by)
+        if not self.query:
+            return rows.order_by("-pk")
+        table = self.connection.ops.quote_name(self.spec.table)
+        name_clause, name_params = self._tiers()[0]
+        name_sql = f"SELECT {self._key()} FROM {table} WHERE {name_clause}"  # noqa: S608
+        tier = models.Case(models.When(pk__in=models.expressions.RawSQL(name_sql, name_params),
+                                       then=0), default=1,
+                           output_field=models.IntegerField())
+        return rows.annotate(search_tier=tier).order_by("search_tier", "-pk")
+
+    @property
+    def _plain(self) -> bool:
+        return self.where is None and not self.order_by
+
+    # -- the list protocol ------------------------------------------------------------------
+
+    def count(self) -> int:
+        if self._count is None:
+            if self._plain:
+                sql, params = self._matching()
+                with self.connection.cursor() as cursor:
+                    cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT %s) AS m",  # noqa: S608
+                                   [*params, self.cap + 1])
+                    found = cursor.fetchone()[0]
+            else:
+                found = self._filtered().values("pk")[: self.cap + 1].count()
+            self.capped = found > self.cap
+            self._count = min(found, self.cap)
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0:self.cap])
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            rows = self[key:key + 1]
+            if not rows:
+                raise IndexError(key)
+            return rows[0]
+        start, stop = key.start or 0, self.cap if key.stop is None else key.stop
+        start, stop = max(0, start), min(stop, self.cap)
+        if stop <= start:
+            return []
+        if not self._plain:
+            ids = list(self._filtered().values_list("pk", flat=True)[start:stop])
+        else:
+            ids = self._ids(start, stop - start)
+        by_pk = {(row["id"] if isinstance(row, dict) else row.pk): row
+                 for row in self.fetch.filter(pk__in=ids)}  # objects, or values() rows
+        return [by_pk[pk] for pk in ids if pk in by_pk]
+
+    def _ids(self, offset: int, limit: int) -> list[int]:
+        """The ids of the page, tier after tier, newest first in each: every tier stops at
+        the rows the page needs (no rank computed, no match counted beyond them)."""
+        table = self.connection.ops.quote_name(self.spec.table)
+        ids: list[int] = []
+        with self.connection.cursor() as cursor:
+            for clause, params in self._tiers():
+                cursor.execute(
+                    f"SELECT {self._key()} FROM {table} WHERE {clause} "  # noqa: S608
+                    f"ORDER BY {self._key()} DESC LIMIT %s OFFSET %s",
+                    [*params, limit - len(ids), offset])
+                got = [row[0] for row in cursor.fetchall()]
+                ids.extend(got)
+                if len(ids) >= limit:
+                    break
+                # The next tier starts where this one ended: how many of it came before.
+                if got:
+                    offset = 0
+                else:
+                    cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} "  # noqa: S608
+                                   f"WHERE {clause} LIMIT %s) AS m", [*params, offset])
+                    offset -= cursor.fetchone()[0]
+        return ids
+
+
+def find(source: models.QuerySet | type[models.Model], text: str | None = None, *,
+         keys: Sequence[KeyGroup] = (), where: models.Q | None = None,
+         order_by: Sequence[str] | None = None, prefix: bool = True,
+         cap: int = COUNT_CAP) -> Found:
+    """The bounded search of a catalogue of any size: ``text``'s words (accent-insensitive,
+    the last one a prefix) and ``keys`` (each a key word, or a sequence of alternatives)
+    matched inside the index; no rank is computed: objects whose *name* (weight ``a``)
+    holds every word come first, then the other matches, newest (highest id) first in each.
+
+    ``source`` only fetches the page's rows (``select_related``/``prefetch_related`` go
+    there, or ``values()`` with ``"id"`` for plain rows; its own filters are not used to
+    count). ``where`` (a ``Q`` on the model) and
+    ``order_by`` take the slower path through the model's table for what the index does
+    not hold (a price range); the count still stops at ``cap``."""
+    fetch = source if isinstance(source, models.QuerySet) else source._default_manager.all()
+    return Found(fetch, Query(text, prefix=prefix), keys, where=where, order_by=order_by,
+                 cap=cap)
 
 
 # --- the index table, created by the registering app's migration ---------------------------
@@ -265,11 +531,16 @@ class CreateSearchIndex(migrations.operations.base.Operation):
     reduces_to_sql = True
     reversible = True
 
-    def __init__(self, model_table: str) -> None:
+    def __init__(self, model_table: str, *, keys: bool = False, replace: bool = False) -> None:
+        """``keys``: a fourth column of key words for ``find``'s filters (and, on SQLite,
+        prefix indexes). ``replace``: drop the table first (a migration changing it)."""
         self.model_table = model_table
+        self.keys = keys
+        self.replace = replace
 
     def deconstruct(self):
-        return (self.__class__.__qualname__, [self.model_table], {})
+        kwargs = {name: True for name in ("keys", "replace") if getattr(self, name)}
+        return (self.__class__.__qualname__, [self.model_table], kwargs)
 
     def state_forwards(self, app_label, state) -> None:
         pass
@@ -278,18 +549,23 @@ class CreateSearchIndex(migrations.operations.base.Operation):
         quote = schema_editor.connection.ops.quote_name
         table = search_table(self.model_table)
         vendor = schema_editor.connection.vendor
+        if self.replace:
+            schema_editor.execute(f"DROP TABLE IF EXISTS {quote(table)}")
         if vendor == "sqlite":
+            extra = f", k, prefix = '{FTS5_PREFIXES}'" if self.keys else ""
             schema_editor.execute(
-                f"CREATE VIRTUAL TABLE {quote(table)} USING fts5(a, b, c, "
+                f"CREATE VIRTUAL TABLE {quote(table)} USING fts5(a, b, c{extra}, "
                 "tokenize = 'unicode61 remove_diacritics 2')")
         elif vendor == "postgresql":
+            columns = [("a", "A"), ("b", "B"), ("c", "C")] + ([("k", "D")] if self.keys else [])
             document = " || ".join(
                 f"setweight(to_tsvector('simple'::regconfig, tinhso_unaccent({column})), "
-                f"'{weight}')" for column, weight in (("a", "A"), ("b", "B"), ("c", "C")))
+                f"'{weight}')" for column, weight in columns)
+            key_column = "k text NOT NULL DEFAULT '', " if self.keys else ""
             schema_editor.execute(
                 f"CREATE TABLE {quote(table)} (object_id bigint PRIMARY KEY, "
                 "a text NOT NULL DEFAULT '', b text NOT NULL DEFAULT '', "
-                "c text NOT NULL DEFAULT '', "
+                f"c text NOT NULL DEFAULT '', {key_column}"
                 f"document tsvector GENERATED ALWAYS AS ({document}) STORED)")
             schema_editor.execute(
                 f"CREATE INDEX {quote(table + '_document')} ON {quote(table)} "
@@ -298,6 +574,10 @@ class CreateSearchIndex(migrations.operations.base.Operation):
             raise NotImplementedError(vendor)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if self.replace:  # back to the table before: rebuilt by that migration's own op
+            CreateSearchIndex(self.model_table, replace=True).database_forwards(
+                app_label, schema_editor, from_state, to_state)
+            return
         schema_editor.execute(
             f"DROP TABLE IF EXISTS {schema_editor.connection.ops.quote_name(search_table(self.model_table))}")
 
@@ -315,17 +595,29 @@ def populate(app_label: str, model_name: str):
         spec = searchable(live_apps.get_model(app_label, model_name))
         historical = apps.get_model(app_label, model_name)
         using = schema_editor.connection.alias
+        connection = schema_editor.connection
+        keys = _has_key_column(connection, search_table(historical._meta.db_table))
         rows = historical._default_manager.using(using).select_related(*spec.select_related)
         chunk = []
         for obj in rows.order_by("pk").iterator(chunk_size=2000):
             chunk.append(obj)
             if len(chunk) >= 2000:
-                _insert(spec, chunk, using)
+                _insert(spec, chunk, using, keys=keys)
                 chunk = []
         if chunk:
-            _insert(spec, chunk, using)
+            _insert(spec, chunk, using, keys=keys)
 
     return run
+
+
+def _has_key_column(connection, table: str) -> bool:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"PRAGMA table_info({connection.ops.quote_name(table)})")
+            return any(row[1] == "k" for row in cursor.fetchall())
+        cursor.execute("SELECT 1 FROM information_schema.columns WHERE table_name = %s "
+                       "AND column_name = 'k'", [table])
+        return cursor.fetchone() is not None
 
 
 def create_postgres_functions(apps, schema_editor) -> None:

@@ -67,16 +67,20 @@ class Query:
     def __repr__(self) -> str:
         return f"Query({self.words!r}, prefix={self.prefix})"
 
-    def fts5(self) -> str:
-        """SQLite FTS5 MATCH expression: every word, each quoted; the last as a prefix."""
-        terms = [f'"{word}"' for word in self.words]
+    def fts5(self, mark: str = "") -> str:
+        """SQLite FTS5 MATCH expression: every word, each quoted; the last as a prefix.
+        ``mark``: put before each word (the index's marked copies of the name's words)."""
+        terms = [f'"{mark}{word}"' for word in self.words]
         if self.prefix:
             terms[-1] += "*"
         return " ".join(terms)
 
-    def tsquery(self) -> str:
-        """PostgreSQL ``to_tsquery`` expression: every word; the last as a prefix."""
-        terms = list(self.words)
+    def tsquery(self, weights: str = "", mark: str = "") -> str:
+        """PostgreSQL ``to_tsquery`` expression: every word; the last as a prefix;
+        ``weights`` ("A", "ABC"): only words indexed at those weights match; ``mark`` as
+        for ``fts5``."""
+        terms = [f"{mark}{word}:{weights}" if weights else f"{mark}{word}"
+                 for word in self.words]
         if self.prefix:
-            terms[-1] += ":*"
+            terms[-1] = f"{mark}{self.words[-1]}:*{weights}"
         return " & ".join(terms)

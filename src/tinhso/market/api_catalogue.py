@@ -3,17 +3,23 @@ and product writes (the same services as the pages)."""
 
 from __future__ import annotations
 
-from django.http import Http404
+import json
+
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router
+from ninja.responses import NinjaJSONEncoder
 
 from tinhso.core.language import current_language
 from tinhso.core.paging import Page, PageIn, page_of
 from tinhso.core.schema_types import text
+from tinhso.market import catalogue_cache
 from tinhso.market import selectors_catalogue as selectors
 from tinhso.market.models import Product, Shop
-from tinhso.market.presenters_catalogue import product_out, shop_url
+from tinhso.market.presenters_catalogue import card_out, product_out, shop_url
 from tinhso.market.schemas_catalogue import (
+    CataloguePage,
     CatalogueQuery,
     ProductDetailOut,
     ProductOut,
@@ -31,15 +37,30 @@ def _filters(query: CatalogueQuery) -> selectors.CatalogueFilter:
         specialty=query.specialty, sort=query.sort)
 
 
-@router.get("/products", response=Page[ProductOut], auth=None)
+@router.get("/products", response=CataloguePage, auth=None)
 def list_products(request, filters: Query[CatalogueQuery], page: Query[PageIn]):
     """Public catalogue search: accent-insensitive (“na chi lang” finds “Na Chi Lăng”),
-    best match first unless another ``sort`` is asked; filters by category, commune,
-    OCOP stars (valid certificates only) and price."""
+    products whose name holds every word first, then the other matches, newest first in
+    each, unless another ``sort`` is asked; filters by category, commune, OCOP stars (valid
+    certificates only) and price. ``count`` stops at 1,000 (``count_capped`` is then
+    true: “more than 1,000 results”) and no page lies beyond it."""
     today = timezone.localdate()
     language = current_language()
-    products = selectors.catalogue(_filters(filters), today=today)
-    return page_of(products, page, lambda p: product_out(p, today=today, language=language))
+    chosen = _filters(filters)
+    lifetime = catalogue_cache.seconds()
+    key = catalogue_cache.key(chosen, page.limit, page.offset, language=language,
+                              today=today) if lifetime else None
+    body = cache.get(key) if key else None
+    if body is None:
+        products = selectors.catalogue(chosen, today=today)
+        out = page_of(products, page, lambda p: card_out(p, today=today, language=language))
+        out["count_capped"] = products.capped
+        # The rows are already shaped by card_out (the schema above documents them):
+        # rendered as they are, not validated again field by field.
+        body = json.dumps(out, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
+        if key:
+            cache.set(key, body, lifetime)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 def product_detail_out(product: Product, *, today, language: str) -> dict:
@@ -91,9 +112,11 @@ def get_shop(request, shop_slug: Slug):
 def list_shop_products(request, shop_slug: Slug, page: Query[PageIn]):
     today = timezone.localdate()
     language = current_language()
-    products = selectors.catalogue(selectors.CatalogueFilter(sort="name"), today=today)
-    return page_of(products.filter(shop__slug=shop_slug), page,
-                   lambda p: product_out(p, today=today, language=language))
+    shop = Shop.objects.filter(slug=shop_slug, is_active=True).first()
+    if shop is None:
+        raise Http404
+    return page_of(selectors.shop_products(shop), page,
+                   lambda p: card_out(p, today=today, language=language))
 
 
 # --- writes: the same services as the pages -------------------------------------------------

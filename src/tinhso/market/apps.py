@@ -12,6 +12,7 @@ class MarketConfig(AppConfig):
 
         register_payable()
 
-        from tinhso.market import search_index
+        from tinhso.market import catalogue_cache, search_index
 
         search_index.register()
+        catalogue_cache.connect()

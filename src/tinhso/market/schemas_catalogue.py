@@ -46,6 +46,16 @@ class ProductOut(Schema):
     url: str
 
 
+class CataloguePage(Schema):
+    """One page of the catalogue: ``count`` stops at 1,000 (then ``count_capped``)."""
+
+    count: int
+    count_capped: bool = Field(description="there are more matches than ``count``")
+    limit: int
+    offset: int
+    items: list[ProductOut]
+
+
 class OcopOut(Schema):
     stars: int
     certificate_no: str

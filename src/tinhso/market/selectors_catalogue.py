@@ -5,17 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from tinhso.core import search
 from tinhso.market.models import Category, Product, ProductPhoto, Shop
+from tinhso.market.presenters_catalogue import CARD_FIELDS
+from tinhso.market.search_index import (
+    SPECIALTY_KEY,
+    category_key,
+    commune_key,
+    ocop_key,
+    shop_key,
+)
 
 SORTS = {
-    # code -> ORM ordering; "relevance" keeps the search rank (newest first without a query)
+    # code -> ORM ordering; "relevance": name matches first, then the others, newest first
+    # in each (core.search.find); without words, newest first
     "relevance": None,
     "price_asc": ("price_vnd", "pk"),
     "price_desc": ("-price_vnd", "pk"),
-    "newest": ("-created_at", "-pk"),
+    "newest": ("-pk",),  # ids grow with time; the primary key orders without a sort
     "name": ("name", "pk"),
 }
 
@@ -41,31 +50,51 @@ def valid_ocop(today: date) -> Q:
     return Q(ocop_stars__isnull=False, ocop_issued_on__lte=today, ocop_expires_on__gte=today)
 
 
-def catalogue(filters: CatalogueFilter, *, today: date) -> QuerySet[Product]:
+def catalogue(filters: CatalogueFilter, *, today: date) -> search.Found:
     """The catalogue page and ``GET /api/v1/market/products``: searched in the database
-    (accent-insensitive, ``core.search``), filtered, sorted; the first photo prefetched."""
-    products = on_sale()
+    (accent-insensitive, ``core.search.find``): words, category, commune, speciality and
+    OCOP stars are matched inside the search index (which holds only what is on sale in an
+    open shop); a price range, a valid OCOP certificate or another sort than relevance go
+    through the product table. Counted up to ``search.COUNT_CAP``; each page fetches its
+    own rows as plain values (``presenters_catalogue.card_out``)."""
+    keys: list = []
     if filters.category:
-        products = products.filter(category__slug=filters.category)
+        found = Category.objects.filter(slug=filters.category).values_list("pk", flat=True)
+        keys.append(category_key(found[0] if found else 0))
     if filters.commune:
-        products = products.filter(Q(shop__commune__code=filters.commune)
-                                   | Q(origin_commune__code=filters.commune))
-    if filters.ocop_min_stars:
-        products = products.filter(valid_ocop(today), ocop_stars__gte=filters.ocop_min_stars)
-    if filters.price_min is not None:
-        products = products.filter(price_vnd__gte=filters.price_min)
-    if filters.price_max is not None:
-        products = products.filter(price_vnd__lte=filters.price_max)
+        keys.append(commune_key(filters.commune))
     if filters.specialty:
-        products = products.filter(is_specialty=True)
-    searched = search.search(products, filters.q)
-    ordering = SORTS.get(filters.sort)
-    if ordering:
-        searched = searched.order_by(*ordering)
-    elif searched is products:  # no query: newest first
-        searched = searched.order_by(*SORTS["newest"])
-    return searched.select_related("shop", "category").prefetch_related(
-        Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "id")))
+        keys.append(SPECIALTY_KEY)
+    where = Q()
+    if filters.ocop_min_stars:
+        keys.append([ocop_key(stars) for stars in range(filters.ocop_min_stars, 6)])
+        where &= valid_ocop(today)
+    if filters.price_min is not None:
+        where &= Q(price_vnd__gte=filters.price_min)
+    if filters.price_max is not None:
+        where &= Q(price_vnd__lte=filters.price_max)
+    return search.find(_fetch(), filters.q, keys=keys, where=where or None,
+                       order_by=SORTS.get(filters.sort))
+
+
+def shop_products(shop: Shop) -> search.Found:
+    """A shop's products on sale, by name (its public page)."""
+    return search.find(_fetch(), keys=[shop_key(shop.pk)], order_by=SORTS["name"])
+
+
+def _fetch() -> QuerySet:
+    """A page's rows as plain values (``presenters_catalogue.card_out``): one query, the
+    first photo's id by a subquery, no model instances. Built once per process: a search
+    only clones it with the page's ids (compiling it was a fifth of a search's time)."""
+    global _FETCH
+    if _FETCH is None:
+        first_photo = ProductPhoto.objects.filter(product=OuterRef("pk")).order_by(
+            "position", "id").values("pk")[:1]
+        _FETCH = on_sale().annotate(photo_id=Subquery(first_photo)).values(*CARD_FIELDS)
+    return _FETCH.all()
+
+
+_FETCH: QuerySet | None = None
 
 
 def product_page(shop_slug: str, slug: str) -> Product:

@@ -18,10 +18,12 @@ from tinhso.core.models import AdministrativeUnit
 from tinhso.market import selectors_catalogue as selectors
 from tinhso.market.models import Product, ProductPhoto, Shop
 from tinhso.market.presenters_catalogue import (
+    card_out,
     first_photo,
     photo_url,
     product_out,
     product_url,
+    quantity_text,
     unit_label,
 )
 
@@ -56,15 +58,18 @@ def filters_from(params) -> selectors.CatalogueFilter:
 def catalogue(request):
     today = timezone.localdate()
     chosen = filters_from(request.GET)
-    paginator = Paginator(selectors.catalogue(chosen, today=today), PAGE_SIZE)
+    found = selectors.catalogue(chosen, today=today)
+    paginator = Paginator(found, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     language = current_language()
     query = request.GET.copy()
     query.pop("page", None)
     communes = AdministrativeUnit.objects.exclude(kind=AdministrativeUnit.Kind.PROVINCE)
     context = {
-        "filters": chosen, "page": page,
-        "cards": [product_out(p, today=today, language=language) for p in page.object_list],
+        "filters": chosen, "page": page, "count": paginator.count,
+        "count_capped": found.capped,
+        "count_label": f"{paginator.count:,}".replace(",", "." if language == "vi" else ","),
+        "cards": [card_out(p, today=today, language=language) for p in page.object_list],
         "categories": selectors.categories(), "communes": communes,
         "stars": (3, 4, 5), "query": query.urlencode(),
     }
@@ -86,9 +91,11 @@ def product(request, shop_slug: str, slug: str):
         raise Http404 from None
     today = timezone.localdate()
     absolute = request.build_absolute_uri
+    language = current_language()
     photo = first_photo(item)
     image = absolute(photo_url(photo, "large")) if photo else None
-    in_stock = item.stock >= item.min_quantity and item.in_season(today.month)
+    in_season = item.in_season(today.month)
+    in_stock = item.stock >= item.min_quantity and in_season
     structured = {
         "@context": "https://schema.org", "@type": "Product", "name": item.name,
         "description": item.description[:500], "sku": f"{item.shop.slug}/{item.slug}",
@@ -104,8 +111,12 @@ def product(request, shop_slug: str, slug: str):
     if image:
         structured["image"] = [image]
     return render(request, "market/product.html", {
-        "product": item, "card": product_out(item, today=today, language=current_language()),
+        "product": item, "card": product_out(item, today=today, language=language),
         "ocop_valid": item.ocop_valid_on(today), "in_stock": in_stock,
+        "in_season": in_season, "enough_stock": item.stock >= item.min_quantity,
+        "step": quantity_text(item.quantity_step, language),
+        "minimum": quantity_text(item.min_quantity, language),
+        "stock": quantity_text(item.stock, language),
         "photos": [(photo_url(p, "large"), photo_url(p, "thumbnail")) for p in item.photos.all()],
         "json_ld": json_ld(structured), "og_image": image,
         "og_url": absolute(product_url(item)), "unit": unit_label(item.unit),
@@ -120,11 +131,10 @@ def shop(request, slug: str):
         raise Http404 from None
     today = timezone.localdate()
     language = current_language()
-    products = selectors.catalogue(selectors.CatalogueFilter(sort="name"), today=today)
-    page = Paginator(products.filter(shop=store), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.shop_products(store), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "market/shop.html", {
         "shop": store, "page": page,
-        "cards": [product_out(p, today=today, language=language) for p in page.object_list],
+        "cards": [card_out(p, today=today, language=language) for p in page.object_list],
     })
 
 
@@ -137,11 +147,10 @@ def photo(request, pk: int, size: str):
     item = get_object_or_404(ProductPhoto.objects.select_related("product__shop"), pk=pk)
     visible = item.product.is_active and item.product.shop.is_active
     if not visible:
-        from tinhso.accounts.models import Role
-        from tinhso.accounts.permissions import organizations_with_role
+        from tinhso.accounts.permissions import has_perm
 
-        visible = item.product.shop.organization_id in organizations_with_role(
-            request.user, [Role.SHOP_OWNER])
+        visible = has_perm(request.user, "market.sell",
+                           organization_id=item.product.shop.organization_id)
     name = getattr(item, column) or item.original
     if not visible or not name:
         raise Http404

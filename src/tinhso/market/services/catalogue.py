@@ -14,8 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from tinhso.accounts.models import Role
-from tinhso.accounts.permissions import organizations_with_role
+from tinhso.accounts.permissions import has_perm
 from tinhso.core import audit, files
 from tinhso.core.errors import FieldCollector, InvalidInput
 from tinhso.core.models import AdministrativeUnit
@@ -70,7 +69,7 @@ def require_seller(actor, shop: Shop) -> None:
     """Only the shop's own people edit it; anyone else gets the 404 of a missing shop."""
     if getattr(actor, "is_superuser", False):
         return
-    if shop.organization_id not in organizations_with_role(actor, [Role.SHOP_OWNER]):
+    if not has_perm(actor, "market.sell", organization_id=shop.organization_id):
         raise catalogue_error(E.NOT_YOURS)
 
 

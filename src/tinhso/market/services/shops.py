@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tinhso.accounts.models import Membership, Organization, OrganizationKind, Role, User
-from tinhso.accounts.permissions import organizations_with_role
+from tinhso.accounts.permissions import has_perm, organizations_with_permission
 from tinhso.core import audit
 from tinhso.core.errors import FieldCollector, InvalidInput
 from tinhso.core.models import AdministrativeUnit
@@ -122,19 +122,27 @@ def _account(number: str) -> str:
     return cleaned
 
 
+#: Fixed paths under /cho/ that a shop's address must never take (the selling pages, the
+#: photos, and the cart and order pages).
+RESERVED_SLUGS = frozenset({
+    "anh", "ban-hang", "mo-cua-hang", "mo-ho", "gio-hang", "dat-hang", "don-hang",
+    "thanh-toan", "tra-cuu", "htx", "kenh-ban", "quan-ly", "api", "admin",
+})
+
+
 def unique_slug(name: str, taken) -> str:
     """A readable address from the name ("Na Chi Lăng nhà Hoàng" → "na-chi-lang-nha-hoang"),
-    with -2, -3… when taken."""
+    with -2, -3… when taken (or reserved for a page of the site)."""
     base = slugify(fold(name))[:60].strip("-") or "cua-hang"
     slug, n = base, 1
-    while taken(slug):
+    while slug in RESERVED_SLUGS or taken(slug):
         n += 1
         slug = f"{base}-{n}"
     return slug
 
 
 def may_open_on_behalf(user) -> bool:
-    return bool(organizations_with_role(user, [Role.COMMUNE_OFFICER])) or \
+    return has_perm(user, "market.open_shop_for_household") or \
         bool(getattr(user, "is_superuser", False))
 
 
@@ -194,6 +202,6 @@ def register_shop(*, actor, form: ShopForm, on_behalf: bool = False) -> Shop:
 
 
 def shops_of(user):
-    """The shops ``user`` runs (as shop owner)."""
-    return Shop.objects.filter(
-        organization_id__in=organizations_with_role(user, [Role.SHOP_OWNER]))
+    """The shops ``user`` sells in (``market.sell`` in the shop's household)."""
+    return Shop.objects.filter(organization_id__in=organizations_with_permission(
+        user, "market.sell"))

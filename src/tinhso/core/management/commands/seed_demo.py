@@ -11,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from tinhso.border.demo import seed_border
         from tinhso.documents.demo import STAFF, seed_documents
+        from tinhso.market.demo import MARKET_LOGINS, seed_market
         from tinhso.payments.demo import seed_payments
         from tinhso.publicservices.demo import SAMPLE_OFFICERS, seed_public_services
 
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         # Documents are signed with the demo CA as they are issued: outside the big
         # transaction (a hundred signatures), idempotent on its own.
         documents = seed_documents(count=settings.DEMO_DOCUMENTS, password=demo.DEMO_PASSWORD)
+        market = seed_market(demo.DEMO_PASSWORD)
         logins += [(role.label, email, phone) for email, phone, _n, _o, role in SAMPLE_OFFICERS]
+        logins += [(role.label, email, phone) for email, phone, role in MARKET_LOGINS]
         for prefix, _name, role in STAFF:
             logins.append((f"{role.label} (văn bản)", f"{prefix}@ubnd-lang-son.langson.gov.vn",
                            ""))
@@ -35,3 +38,7 @@ class Command(BaseCommand):
                           f"outgoing, {documents['incoming']} đến / incoming")
         self.stdout.write(f"Thủ tục mẫu / Sample procedures: {len(catalogue.created)} mới / new, "
                           f"{len(catalogue.updated) + len(catalogue.unchanged)} đã có / existing")
+        if market:
+            self.stdout.write(f"Cửa hàng số / Digital stores: {market['shops']} cửa hàng / "
+                              f"shops, {market['products']} sản phẩm / products "
+                              f"({market['photos_drawn']} ảnh mới vẽ / photos drawn)")
