@@ -52,6 +52,21 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "publicservices.statistics": frozenset({R.HEAD_OF_UNIT, R.AGENCY_LEADER,
                                             R.PROVINCE_LEADER}),
     "publicservices.manage_catalogue": frozenset({R.SYSTEM_ADMIN}),
+    # Online meetings. Which meetings a user sees is Meeting.objects.visible_to (its
+    # organising agency, the agencies of its points, and those with view_all).
+    "meetings.schedule": frozenset({R.SPECIALIST, R.HEAD_OF_UNIT, R.AGENCY_LEADER,
+                                    R.PROVINCE_LEADER}),
+    "meetings.view_all": frozenset({R.PROVINCE_LEADER}),
+    # A point's technician or officer: connection check and attendance of the point.
+    "meetings.operate_point": frozenset({R.COMMUNE_OFFICER, R.SPECIALIST, R.HEAD_OF_UNIT}),
+    # The secretary records minutes and conclusions; agencies report on their tasks.
+    "meetings.minutes": frozenset({R.SPECIALIST, R.HEAD_OF_UNIT, R.AGENCY_LEADER,
+                                   R.PROVINCE_LEADER}),
+    "meetings.report_task": frozenset({R.COMMUNE_OFFICER, R.SPECIALIST, R.HEAD_OF_UNIT,
+                                       R.AGENCY_LEADER}),
+    # The province office's follow-up list and the statistics.
+    "meetings.follow_up": frozenset({R.PROVINCE_LEADER, R.AGENCY_LEADER, R.HEAD_OF_UNIT}),
+    "meetings.manage_points": frozenset({R.SYSTEM_ADMIN}),
 }
 
 

@@ -9,6 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from tinhso.border.demo import seed_border
+        from tinhso.meetings.demo import seed_meetings
         from tinhso.payments.demo import seed_payments
         from tinhso.publicservices.demo import SAMPLE_OFFICERS, seed_public_services
 
@@ -18,7 +19,9 @@ class Command(BaseCommand):
             seed_border()
             seed_payments()
             catalogue = seed_public_services()
+            meeting_logins = seed_meetings()
         logins += [(role.label, email, phone) for email, phone, _n, _o, role in SAMPLE_OFFICERS]
+        logins += meeting_logins
         self.stdout.write("Tài khoản thử nghiệm / Demo logins "
                           f"(mật khẩu / password: {demo.DEMO_PASSWORD})")
         for role, email, phone in logins:
