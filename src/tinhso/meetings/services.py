@@ -148,9 +148,12 @@ def _conflict_rows(busy_conflicts: list[Conflict], room: Room) -> list[dict]:
 # ---------------------------------------------------------------------------
 
 def _lock(room_id: int, point_ids: list[int]) -> tuple[Room, list[ConferencePoint]]:
-    room = Room.objects.select_for_update().select_related("point").get(pk=room_id)
-    points = list(ConferencePoint.objects.select_for_update().filter(pk__in=point_ids)
-                  .order_by("pk"))
+    """Lock the room, then the points with the room's own point among them, in primary-key
+    order: every scheduler takes its locks in the same order, so none waits in a circle."""
+    host_point = Room.objects.values_list("point_id", flat=True).get(pk=room_id)
+    room = Room.objects.select_for_update(no_key=True).get(pk=room_id)
+    points = list(ConferencePoint.objects.select_for_update(no_key=True)
+                  .filter(pk__in={*point_ids, host_point}).order_by("pk"))
     return room, points
 
 
@@ -237,9 +240,7 @@ def schedule_meeting(*, actor, organizer: Organization, request: MeetingRequest,
     now = now or timezone.now()
     cleaned, point_ids = _clean_request(request, now)
     with transaction.atomic():
-        room, points = _lock(request.host_room_id, sorted({*point_ids}))
-        if room.point_id not in {p.pk for p in points}:
-            room, points = _lock(request.host_room_id, sorted({*point_ids, room.point_id}))
+        room, points = _lock(request.host_room_id, point_ids)
         return _book(actor=actor, organizer=organizer, title=cleaned["title"],
                      level=request.level, room=room, points=points, starts_at=request.starts_at,
                      ends_at=request.ends_at, buffer_minutes=request.buffer_minutes,
@@ -260,8 +261,7 @@ def schedule_series(*, actor, organizer: Organization, request: MeetingRequest, 
                                      duration=request.ends_at - request.starts_at, count=count,
                                      tz=zone, exceptions=exceptions)
     with transaction.atomic():
-        room = Room.objects.get(pk=request.host_room_id)
-        room, points = _lock(room.pk, sorted({*point_ids, room.point_id}))
+        room, points = _lock(request.host_room_id, point_ids)
         series = Series.objects.create(title=cleaned["title"], weekday=local.weekday(),
                                        exceptions=sorted(d.isoformat() for d in exceptions))
         for starts_at, ends_at in occurrences:
@@ -312,9 +312,11 @@ def reschedule_meeting(*, actor, meeting: Meeting, starts_at: datetime, ends_at:
         meeting.starts_at, meeting.ends_at = starts_at, ends_at
         meeting.ics_sequence += 1
         meeting.save(update_fields=["starts_at", "ends_at", "ics_sequence"])
-        for model in (PointBooking, RoomBooking):
-            model.objects.filter(meeting=meeting, active=True).update(
-                held_from=held_from, held_until=held_until)
+        RoomBooking.objects.filter(meeting=meeting, active=True).update(
+            held_from=held_from, held_until=held_until)
+        # A new time needs a new acknowledgement from every point.
+        PointBooking.objects.filter(meeting=meeting, active=True).update(
+            held_from=held_from, held_until=held_until, acknowledged_at=None)
         audit.record(actor=actor, action="meeting.reschedule", obj=meeting, before=before,
                      after={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()})
         _after_commit_invite(meeting.pk)
@@ -395,8 +397,6 @@ def send_invitations(meeting_id: int) -> int:
             recipient=phone, kind=kind, message_vi=vi, message_en=en,
             link=_point_link(booking)))
         sent += 1
-    if not cancelled and meeting.ics_sequence:
-        PointBooking.objects.filter(meeting=meeting).update(acknowledged_at=None)
     return sent
 
 

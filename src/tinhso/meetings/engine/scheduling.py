@@ -127,8 +127,8 @@ def nearest_free_windows(
     step: timedelta = timedelta(minutes=15),
     limit: int = 3,
 ) -> list[tuple[datetime, datetime]]:
-    """Up to ``limit`` meeting windows (start, end) of ``duration``, nearest to ``start``
-    first, inside ``hours``, starting on the ``step`` grid, not before ``not_before``, in
+    """Up to ``limit`` meeting windows (start, end) of ``duration``, one per free stretch
+    (the stretch's start nearest to the one asked for), nearest to ``start`` first, inside ``hours``, starting on the ``step`` grid, not before ``not_before``, in
     which the held interval (window plus ``buffer`` each side) touches none of ``busy``
     (the held intervals of the requested points' other bookings, any order)."""
     lo = max(start - horizon, not_before)
@@ -140,6 +140,9 @@ def nearest_free_windows(
             if b - a >= duration + 2 * buffer]
     candidates: list[tuple[timedelta, datetime]] = []
     spans = _day_spans(lo, hi, hours, tz)
+    # The grid of proposed starts is the clock's (quarter hours from local midnight).
+    local = start.astimezone(tz)
+    origin = local.replace(hour=0, minute=0, second=0, microsecond=0)
     for g_start, g_end in gaps:
         for d_start, d_end in spans:
             s, e = max(g_start, d_start, lo), min(g_end, d_end, hi)
@@ -147,15 +150,13 @@ def nearest_free_windows(
                 continue
             # Earliest and latest grid starts in [s, e - duration]: the nearest to `start`
             # in this stretch is one of them, or `start` itself rounded to the grid.
-            first = _ceil_to(s, step, start)
-            last = _floor_to(e - duration, step, start)
+            first = _ceil_to(s, step, origin)
+            last = _floor_to(e - duration, step, origin)
             if first > last:
                 continue
+            # One proposal per free stretch: its grid start nearest to the one asked for.
             near = min(max(start, first), last)
-            near = _floor_to(near, step, start) if near != last else near
-            for option in {first, last, near}:
-                if first <= option <= last:
-                    candidates.append((abs(option - start), option))
+            candidates.append((abs(near - start), near))
     seen, result = set(), []
     for _distance, option in sorted(candidates):
         if option in seen:
