@@ -81,11 +81,13 @@ def _mount_routers() -> None:
     from tinhso.accounts.api import router as accounts_router
     from tinhso.border.api import router as border_router
     from tinhso.market.api_catalogue import router as market_catalogue_router
+    from tinhso.meetings.api import router as meetings_router
     from tinhso.payments.api import router as payments_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/border", border_router)
     api.add_router("/market", market_catalogue_router)
+    api.add_router("/meetings", meetings_router)
     api.add_router("/payments", payments_router)
 
 

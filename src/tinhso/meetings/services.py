@@ -247,6 +247,22 @@ def schedule_meeting(*, actor, organizer: Organization, request: MeetingRequest,
                      agenda=cleaned["agenda"], provider=request.provider, now=now)
 
 
+def check_meeting(*, request: MeetingRequest, now: datetime | None = None,
+                  exclude_meeting: int | None = None) -> None:
+    """Raise BookingConflict (conflicts + nearest free windows) if the request would not
+    fit now; book nothing. The same validation as `schedule_meeting`."""
+    now = now or timezone.now()
+    _cleaned, point_ids = _clean_request(request, now)
+    host_point = Room.objects.values_list("point_id", flat=True).get(pk=request.host_room_id)
+    room = Room(pk=request.host_room_id, point_id=host_point)
+    room.name = Room.objects.values_list("name", flat=True).get(pk=room.pk)
+    buffer = timedelta(minutes=request.buffer_minutes)
+    held_from, held_until = held_interval(request.starts_at, request.ends_at, buffer)
+    _check_free(room=room, point_ids=sorted({*point_ids, host_point}), held_from=held_from,
+                held_until=held_until, starts_at=request.starts_at, ends_at=request.ends_at,
+                buffer=buffer, now=now, exclude_meeting=exclude_meeting)
+
+
 def schedule_series(*, actor, organizer: Organization, request: MeetingRequest, count: int,
                     exceptions: list[date], now: datetime | None = None) -> Series:
     """A weekly series: every occurrence booked in one transaction, or none. The occurrence
