@@ -12,6 +12,7 @@ urlpatterns = [
     path("border/", include("tinhso.border.urls")),
     path("payments/", include("tinhso.payments.urls")),
     path("cho/", include("tinhso.market.urls_catalogue")),
+    path("meetings/", include("tinhso.meetings.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

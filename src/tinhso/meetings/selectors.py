@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, F, Q
 
 from tinhso.meetings.engine.scheduling import Busy, DayHours, nearest_free_windows
@@ -31,14 +32,24 @@ def tz() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
+def _overlapping(rows, held_from: datetime, held_until: datetime):
+    """Bookings whose held interval overlaps [held_from, held_until). On PostgreSQL as a
+    range overlap, which the GiST index of migration 0002 answers without a scan."""
+    if connection.vendor == "postgresql":
+        return rows.extra(  # noqa: S610 - fixed SQL, values as parameters
+            where=["tstzrange(held_from, held_until, '[)') && tstzrange(%s, %s, '[)')"],
+            params=[held_from, held_until])
+    return rows.filter(held_from__lt=held_until, held_until__gt=held_from)
+
+
 def busy_of(*, point_ids, room_id: int | None, held_from: datetime, held_until: datetime,
             exclude_meeting: int | None = None) -> list[Busy]:
     """Active bookings of these points (resource = point id) and this room (resource = -room
     id) overlapping [held_from, held_until)."""
-    points = PointBooking.objects.filter(point_id__in=list(point_ids), active=True,
-                                         held_from__lt=held_until, held_until__gt=held_from)
-    rooms = RoomBooking.objects.filter(room_id=room_id, active=True, held_from__lt=held_until,
-                                       held_until__gt=held_from) if room_id else None
+    points = _overlapping(PointBooking.objects.filter(point_id__in=list(point_ids), active=True),
+                          held_from, held_until)
+    rooms = _overlapping(RoomBooking.objects.filter(room_id=room_id, active=True), held_from,
+                         held_until) if room_id else None
     if exclude_meeting:
         points = points.exclude(meeting_id=exclude_meeting)
         rooms = rooms.exclude(meeting_id=exclude_meeting) if rooms is not None else None

@@ -12,6 +12,7 @@ migration 0002 back the rule in the database.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -47,6 +48,24 @@ from tinhso.meetings.models import (
 MAX_HOURS = 12
 MAX_BUFFER_MINUTES = 120
 MAX_POINTS = 500
+
+
+def _suggest(error: BookingConflict) -> BookingConflict:
+    search = getattr(error, "search", None)
+    if search and not error.suggestions:
+        error.suggestions = selectors.free_windows(**search)
+    return error
+
+
+def _suggesting(function):
+    """Fill a refused booking's free windows once the transaction is over."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except BookingConflict as error:
+            raise _suggest(error) from None
+    return wrapper
 
 
 class BookingConflict(DomainError):
@@ -165,10 +184,13 @@ def _check_free(*, room: Room, point_ids: list[int], held_from: datetime, held_u
     conflicts = find_conflicts(held_from, held_until, [*point_ids, -room.pk], busy,
                                exclude_meeting=exclude_meeting)
     if conflicts:
-        suggestions = selectors.free_windows(point_ids=point_ids, room_id=room.pk,
-                                             starts_at=starts_at, ends_at=ends_at, buffer=buffer,
-                                             now=now, exclude_meeting=exclude_meeting)
-        raise BookingConflict(_conflict_rows(conflicts, room), suggestions)
+        error = BookingConflict(_conflict_rows(conflicts, room), [])
+        # The free windows are searched after the rollback (`_suggest`), not while the
+        # request holds the locks of every point it asked for.
+        error.search = {"point_ids": point_ids, "room_id": room.pk, "starts_at": starts_at,
+                        "ends_at": ends_at, "buffer": buffer, "now": now,
+                        "exclude_meeting": exclude_meeting}
+        raise error
 
 
 def _book(*, actor, organizer: Organization, title: str, level: str, room: Room,
@@ -239,12 +261,16 @@ def schedule_meeting(*, actor, organizer: Organization, request: MeetingRequest,
     """Book the host room and the points for one meeting, or refuse with the conflicts."""
     now = now or timezone.now()
     cleaned, point_ids = _clean_request(request, now)
-    with transaction.atomic():
-        room, points = _lock(request.host_room_id, point_ids)
-        return _book(actor=actor, organizer=organizer, title=cleaned["title"],
-                     level=request.level, room=room, points=points, starts_at=request.starts_at,
-                     ends_at=request.ends_at, buffer_minutes=request.buffer_minutes,
-                     agenda=cleaned["agenda"], provider=request.provider, now=now)
+    try:
+        with transaction.atomic():
+            room, points = _lock(request.host_room_id, point_ids)
+            return _book(actor=actor, organizer=organizer, title=cleaned["title"],
+                         level=request.level, room=room, points=points,
+                         starts_at=request.starts_at, ends_at=request.ends_at,
+                         buffer_minutes=request.buffer_minutes, agenda=cleaned["agenda"],
+                         provider=request.provider, now=now)
+    except BookingConflict as error:
+        raise _suggest(error) from None
 
 
 def check_meeting(*, request: MeetingRequest, now: datetime | None = None,
@@ -258,11 +284,16 @@ def check_meeting(*, request: MeetingRequest, now: datetime | None = None,
     room.name = Room.objects.values_list("name", flat=True).get(pk=room.pk)
     buffer = timedelta(minutes=request.buffer_minutes)
     held_from, held_until = held_interval(request.starts_at, request.ends_at, buffer)
-    _check_free(room=room, point_ids=sorted({*point_ids, host_point}), held_from=held_from,
-                held_until=held_until, starts_at=request.starts_at, ends_at=request.ends_at,
-                buffer=buffer, now=now, exclude_meeting=exclude_meeting)
+    try:
+        _check_free(room=room, point_ids=sorted({*point_ids, host_point}), held_from=held_from,
+                    held_until=held_until, starts_at=request.starts_at,
+                    ends_at=request.ends_at, buffer=buffer, now=now,
+                    exclude_meeting=exclude_meeting)
+    except BookingConflict as error:
+        raise _suggest(error) from None
 
 
+@_suggesting
 def schedule_series(*, actor, organizer: Organization, request: MeetingRequest, count: int,
                     exceptions: list[date], now: datetime | None = None) -> Series:
     """A weekly series: every occurrence booked in one transaction, or none. The occurrence
@@ -304,6 +335,7 @@ def skip_occurrence(*, actor, meeting: Meeting, now: datetime | None = None) -> 
     return meeting
 
 
+@_suggesting
 def reschedule_meeting(*, actor, meeting: Meeting, starts_at: datetime, ends_at: datetime,
                        now: datetime | None = None) -> Meeting:
     """Move a meeting: the same points and room, checked again; invitations updated with the

@@ -21,6 +21,12 @@ def add(apps, schema_editor):
             f"ALTER TABLE {table} ADD CONSTRAINT {name} EXCLUDE USING gist "
             f"({column} WITH =, tstzrange(held_from, held_until, '[)') WITH &&) "
             f"WHERE (active)")
+        # The conflict check of a meeting of many points asks "which active bookings
+        # overlap this window" whatever the point: a GiST index on the range alone answers
+        # it in a fraction of a millisecond (bench/meetings.py).
+        schema_editor.execute(
+            f"CREATE INDEX {table}_active_range ON {table} USING gist "
+            f"(tstzrange(held_from, held_until, '[)')) WHERE active")
 
 
 def remove(apps, schema_editor):
@@ -28,6 +34,7 @@ def remove(apps, schema_editor):
         return
     for table, _column, name in CONSTRAINTS:
         schema_editor.execute(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")
+        schema_editor.execute(f"DROP INDEX IF EXISTS {table}_active_range")
 
 
 class Migration(migrations.Migration):
