@@ -66,7 +66,41 @@ def demo_day(border, settings):  # noqa: F811
     run = WhatIfRun.objects.create(scenario="normal-day", capacity_change=-20, policy="all",
                                    seed=1, steps_total=len(whatif._policies("all")) + 1)
     whatif.run(run.pk)
-    return {"trucks": trucks, "invoices": invoices, "run": WhatIfRun.objects.get(pk=run.pk)}
+    return {"trucks": trucks, "invoices": invoices, "run": WhatIfRun.objects.get(pk=run.pk),
+            "meetings": meetings_demo()}
+
+
+def meetings_demo() -> dict:
+    """The 213 conference points and a meeting of this morning with the Đồng Đăng commune's
+    point (checked ready, with attendance), minutes and a task for the commune."""
+    from tinhso.accounts.models import User
+    from tinhso.meetings import services
+    from tinhso.meetings.demo import seed_points, seed_secretary
+    from tinhso.meetings.models import ConferencePoint, Room
+
+    seed_points()
+    seed_secretary()
+    secretary = User.objects.get(email="hoinghi@demo.tinhso.vn")
+    dong_dang = ConferencePoint.objects.get(organization__code="xa-dong-dang")
+    now = timezone.now()
+    meeting = services.schedule_meeting(
+        actor=secretary, organizer=Organization.objects.get(code="ubnd-lang-son"),
+        now=now - timedelta(hours=1), request=services.MeetingRequest(
+            title="Hội nghị trực tuyến sơ kết chuyển đổi số", level="province",
+            host_room_id=Room.objects.get(point__code="ubnd-tinh",
+                                          name="Phòng họp trực tuyến").pk,
+            starts_at=now - timedelta(minutes=30), ends_at=now + timedelta(hours=2),
+            point_codes=[dong_dang.code, "so-y-te"], groups=["former:Văn Lãng"],
+            agenda=[("Báo cáo kết quả", "12/BC-UBND")]))
+    booking = meeting.point_bookings.get(point=dong_dang)
+    services.confirm_readiness(actor=None, booking=booking, status="ok")
+    services.record_attendance(actor=None, booking=booking, count=4,
+                               people=[("Chu Văn Long", "Cán bộ văn phòng")])
+    services.record_minutes(actor=secretary, meeting=meeting, text="Hội nghị thống nhất.",
+                            conclusions=[services.ConclusionIn("Rà soát thiết bị điểm cầu",
+                                                               "xa-dong-dang", 5)])
+    return {"meeting": meeting.pk, "point": booking.token, "checkin": meeting.checkin_token,
+            "point_code": dong_dang.code}
 
 
 # Every page of each role's work (`{truck}` is a declaration of theirs, `{ticket}` its
@@ -78,6 +112,10 @@ ENTERPRISE = ["/border/enterprise/", "/border/declarations/{submitted}/",
               "/border/declarations/{submitted}/edit/", "/border/declarations/{in_yard}/edit/",
               "/border/ticket/{ticket}/", "/payments/invoices/", "/payments/invoices/{invoice}/"]
 OFFICER = ["/border/declarations/{in_yard}/", "/border/declarations/{held}/"]
+MEETINGS = ["/meetings/", "/meetings/points/", "/meetings/tasks/", "/meetings/{meeting}/"]
+ORGANISER = [*MEETINGS, "/meetings/new/", "/meetings/{meeting}/console/",
+             "/meetings/{meeting}/minutes/", "/meetings/{meeting}/cancel/"]
+POINT = ["/meetings/p/{point}/", "/meetings/checkin/{checkin}/{point_code}/"]
 BOARD = ["/border/dashboard/", "/border/notices/", "/border/reports/", "/border/what-if/",
          "/border/what-if/{run}/", "/border/gate/", "/border/gate/?gate=tan-thanh",
          "/border/gates/", "/border/gates/huu-nghi/", "/border/gates/huu-nghi/yards/new/",
@@ -98,13 +136,16 @@ PAGES = {
     "bql": [*BOARD, *OFFICER],
     "thungan": ["/payments/cashier/", "/payments/reconciliation/", "/payments/invoices/",
                 "/payments/invoices/{invoice}/", "/border/reports/", *OFFICER],
-    "xa": [],
-    "lanhdao": ["/border/dashboard/", "/border/reports/", "/border/what-if/",
+    "xa": [*MEETINGS, *POINT],
+    "hoinghi": [*ORGANISER, "/meetings/p/{point}/"],
+    "lanhdao": [*ORGANISER, "/meetings/statistics/",
+                "/border/dashboard/", "/border/reports/", "/border/what-if/",
                 "/border/what-if/{run}/", "/payments/invoices/", "/payments/invoices/{invoice}/",
                 *OFFICER],
     "admin": [*ENTERPRISE, *BOARD, "/border/yard/", "/border/clearance/?agency=customs",
               "/border/clearance/?agency=quarantine", "/border/clearance/?agency=border_guard",
-              "/payments/cashier/", "/payments/reconciliation/", "/audit/", "/border/driver/"],
+              "/payments/cashier/", "/payments/reconciliation/", "/audit/", "/border/driver/",
+              *ORGANISER, "/meetings/statistics/", *POINT],
 }
 
 
@@ -114,7 +155,8 @@ def _urls(login: str, demo: dict) -> list[tuple[str, str]]:
     values.update(ticket=trucks["booked"].ticket_token,
                   in_yard_ticket=trucks["in_yard"].ticket_token,
                   invoice=invoices["crossed"].reference,
-                  their_invoice=invoices["theirs_crossed"].reference, run=demo["run"].pk)
+                  their_invoice=invoices["theirs_crossed"].reference, run=demo["run"].pk,
+                  **demo["meetings"])
     return [(url, url.format(**values)) for url in [*EVERYONE, *PAGES[login]]]
 
 
