@@ -112,11 +112,8 @@ def new_meeting(request):
         errors["starts_at"] = _("Give the day and the start time.")
     if ends_at is None:
         errors["ends_at"] = _("Give the end time.")
-    try:
-        room = int(data.get("host_room") or 0)
-        buffer = int(data.get("buffer_minutes") or 15)
-    except ValueError:
-        room, buffer = 0, -1
+    room = _int(data.get("host_room"))
+    buffer = _int(data.get("buffer_minutes") or "15", -1)
     if errors:
         return render(request, "meetings/new.html", _form_context(request, data, errors=errors),
                       status=422)
@@ -215,10 +212,7 @@ def minutes(request, pk: int):
         body = (data.get(f"c{n}_text") or "").strip()[:2000]
         if not body:
             continue
-        try:
-            days = int(data.get(f"c{n}_days") or 0) or None
-        except ValueError:
-            days = 0
+        days = _int(data.get(f"c{n}_days")) or None
         conclusions.append(services.ConclusionIn(body, (data.get(f"c{n}_assignee") or "")[:40],
                                                  days))
     try:
