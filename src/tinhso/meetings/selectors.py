@@ -46,6 +46,9 @@ def busy_of(*, point_ids, room_id: int | None, held_from: datetime, held_until: 
             exclude_meeting: int | None = None) -> list[Busy]:
     """Active bookings of these points (resource = point id) and this room (resource = -room
     id) overlapping [held_from, held_until)."""
+    if connection.vendor == "postgresql":
+        return _busy_of_postgresql(list(point_ids), room_id, held_from, held_until,
+                                   exclude_meeting)
     points = _overlapping(PointBooking.objects.filter(point_id__in=list(point_ids), active=True),
                           held_from, held_until)
     rooms = _overlapping(RoomBooking.objects.filter(room_id=room_id, active=True), held_from,
@@ -59,6 +62,29 @@ def busy_of(*, point_ids, room_id: int | None, held_from: datetime, held_until: 
         found += [Busy(-room_id, s, e, m) for s, e, m in rooms.values_list(
             "held_from", "held_until", "meeting_id")]
     return found
+
+
+_BUSY_SQL = """
+    SELECT point_id, held_from, held_until, meeting_id FROM meetings_pointbooking
+     WHERE active AND point_id = ANY(%(points)s) AND meeting_id <> %(exclude)s
+       AND tstzrange(held_from, held_until, '[)') && tstzrange(%(lo)s, %(hi)s, '[)')
+    UNION ALL
+    SELECT -room_id, held_from, held_until, meeting_id FROM meetings_roombooking
+     WHERE active AND room_id = %(room)s AND meeting_id <> %(exclude)s
+       AND tstzrange(held_from, held_until, '[)') && tstzrange(%(lo)s, %(hi)s, '[)')
+"""
+
+
+def _busy_of_postgresql(point_ids: list[int], room_id: int | None, held_from: datetime,
+                        held_until: datetime, exclude_meeting: int | None) -> list[Busy]:
+    """One round trip, the ids as one array parameter (a 213-item IN list costs more to plan
+    than the query costs to run), both range overlaps answered by the GiST indexes."""
+    with connection.cursor() as cursor:
+        cursor.execute(_BUSY_SQL, {"points": point_ids, "room": room_id or 0,
+                                   "exclude": exclude_meeting or 0, "lo": held_from,
+                                   "hi": held_until})
+        return [Busy(resource, start, end, meeting)
+                for resource, start, end, meeting in cursor.fetchall()]
 
 
 def free_windows(*, point_ids, room_id: int | None, starts_at: datetime, ends_at: datetime,
