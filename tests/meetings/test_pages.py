@@ -128,3 +128,23 @@ def test_minutes_pdf_and_statistics_excel(client, meeting):
     _login(client, "xa")
     response = client.get("/meetings/tasks/")
     assert "Rà soát thiết bị" in response.content.decode()
+
+
+def test_moving_from_the_page_resends_the_invitation_or_names_the_conflict(
+        client, meeting, secretary, province, small_room):
+    _login(client, "hoinghi")
+    response = client.post(f"/meetings/{meeting.pk}/move/", {"day": "2026-12-03",
+                                                             "start": "15:00", "end": "16:00"})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.starts_at == at(1, 15) and meeting.ics_sequence == 1
+    book(secretary, province, small_room, at(1, 9), at(1, 10), point_codes=["so-y-te"])
+    client.post(f"/meetings/{meeting.pk}/move/", {"day": "2026-12-03", "start": "09:00",
+                                                  "end": "10:00"}, follow=False)
+    meeting.refresh_from_db()
+    assert meeting.starts_at == at(1, 15)
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "Sở Y tế" in page and "Còn trống" in page
+    _login(client, "xa")
+    assert client.post(f"/meetings/{meeting.pk}/move/", {"day": "2026-12-03", "start": "08:00",
+                                                         "end": "09:00"}).status_code == 403

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/console/", views.console, name="console"),
     path("<int:pk>/remind/", views.remind, name="remind"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("<int:pk>/move/", views.move, name="move"),
     path("<int:pk>/minutes/", views.minutes, name="minutes"),
     path("<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
     path("p/<str:token>/", views.point_page, name="point_page"),

@@ -182,6 +182,36 @@ def remind(request, pk: int):
 
 
 @login_required
+@require_POST
+def move(request, pk: int):
+    """Move a meeting (same points and room): checked again, invitations re-sent with the
+    same UID; a conflict names the taken points and the nearest free windows."""
+    meeting = managed_meeting(request.user, pk)
+    day = _parse_day(request.POST.get("day"))
+    start, end = _parse_time(request.POST.get("start")), _parse_time(request.POST.get("end"))
+    if not (day and start and end):
+        messages.error(request, _("Give the day and the start time."))
+        return redirect("meetings:detail", pk=pk)
+    try:
+        services.reschedule_meeting(actor=request.user, meeting=meeting,
+                                    starts_at=services.local_moment(day, start),
+                                    ends_at=services.local_moment(day, end))
+    except services.BookingConflict as conflict:
+        windows = ", ".join(f"{s.astimezone(selectors.tz()):%H:%M %d/%m}"
+                            for s, _e in conflict.suggestions)
+        free = _("Free")
+        messages.error(request, conflict.message(current_language())
+                       + (f" {free}: {windows}" if windows else ""))
+    except InvalidInput as error:
+        messages.error(request, " ".join(_errors(error).values()))
+    except DomainError as error:
+        messages.error(request, error.message(current_language()))
+    else:
+        messages.success(request, _("Meeting moved; the points have been told."))
+    return redirect("meetings:detail", pk=pk)
+
+
+@login_required
 def cancel(request, pk: int):
     """Cancelling asks first (no JavaScript needed): the GET is the confirmation page."""
     meeting = managed_meeting(request.user, pk)
