@@ -148,3 +148,12 @@ def test_moving_from_the_page_resends_the_invitation_or_names_the_conflict(
     _login(client, "xa")
     assert client.post(f"/meetings/{meeting.pk}/move/", {"day": "2026-12-03", "start": "08:00",
                                                          "end": "09:00"}).status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/meetings/", "/meetings/points/", "/meetings/tasks/",
+                                 "/api/v1/meetings/points", "/api/v1/meetings/rooms",
+                                 "/api/v1/meetings", "/api/v1/meetings/tasks"])
+def test_people_outside_the_agencies_see_no_meetings_pages(client, points, url):
+    _login(client, "doanhnghiep")
+    assert client.get(url).status_code == 403
+    assert "/meetings/" not in client.get("/").content.decode().split("<main")[0]

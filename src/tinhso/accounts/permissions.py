@@ -57,6 +57,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "meetings.schedule": frozenset({R.SPECIALIST, R.HEAD_OF_UNIT, R.AGENCY_LEADER,
                                     R.PROVINCE_LEADER}),
     "meetings.view_all": frozenset({R.PROVINCE_LEADER}),
+    # Opening the meetings pages at all (schedule, points, tasks): the agencies' staff.
+    "meetings.use": frozenset({R.SPECIALIST, R.HEAD_OF_UNIT, R.AGENCY_LEADER,
+                               R.PROVINCE_LEADER, R.COMMUNE_OFFICER}),
     # A point's technician or officer: connection check and attendance of the point.
     "meetings.operate_point": frozenset({R.COMMUNE_OFFICER, R.SPECIALIST, R.HEAD_OF_UNIT}),
     # The secretary records minutes and conclusions; agencies report on their tasks.

@@ -97,6 +97,7 @@ def _request_of(payload: MeetingIn) -> services.MeetingRequest:
 @router.get("/points", response=Page[PointOut], auth=session_auth)
 def list_points(request, page: Query[PageIn], kind: Code = "", former_district: Code = ""):
     """The conference points (213 in the demo, marked as sample)."""
+    require(request.user, "meetings.use")
     rows = ConferencePoint.objects.select_related("unit").order_by("kind", "name")
     if kind:
         rows = rows.filter(kind=kind)
@@ -123,12 +124,14 @@ def set_point_state(request, code: Code, payload: PointStateIn):
 
 @router.get("/rooms", response=list[RoomOut], auth=session_auth)
 def list_rooms(request):
+    require(request.user, "meetings.use")
     return [{"id": r.pk, "name": r.name, "capacity": r.capacity, "point": r.point.code}
             for r in Room.objects.select_related("point").order_by("point__kind", "point__name")]
 
 
 @router.get("", response=Page[MeetingOut], auth=session_auth)
 def list_meetings(request, page: Query[PageIn]):
+    require(request.user, "meetings.use")
     rows = selectors.meetings_in(user=request.user).prefetch_related("agenda")
     return page_of(rows.order_by("-starts_at"), page, meeting_out)
 
@@ -170,6 +173,7 @@ def schedule_series(request, payload: SeriesIn):
 @router.get("/tasks", response=Page[TaskOut], auth=session_auth)
 def list_tasks(request, page: Query[PageIn], overdue: bool = False):
     """Conclusions assigned as tasks: the user's agencies', or all for the province office."""
+    require(request.user, "meetings.use")
     today = _today()
     rows = selectors.tasks_for(request.user, today=today, overdue_only=overdue)
     return page_of(rows, page, lambda c: task_out(c, today=today))

@@ -68,6 +68,7 @@ def _moment(value: str | None) -> datetime | None:
 @login_required
 def schedule(request):
     """Upcoming meetings the user may see (and those of the last day)."""
+    require(request.user, "meetings.use")
     today = timezone.localdate()
     rows = selectors.meetings_in(user=request.user, day_from=today - timedelta(days=1))
     return render(request, "meetings/schedule.html", {
@@ -285,6 +286,7 @@ def minutes_pdf(request, pk: int):
 
 @login_required
 def tasks(request):
+    require(request.user, "meetings.use")
     today = timezone.localdate()
     overdue = request.GET.get("overdue") == "1"
     rows = selectors.tasks_for(request.user, today=today, overdue_only=overdue)
@@ -314,6 +316,7 @@ def _int(value, default: int = 0) -> int:
 
 @login_required
 def points(request):
+    require(request.user, "meetings.use")
     rows = ConferencePoint.objects.select_related("unit", "organization").order_by("kind", "name")
     state = request.GET.get("state", "")
     if state in ConferencePoint.State.values:
