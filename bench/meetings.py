@@ -274,6 +274,8 @@ def main() -> None:
         from django.db import connection
 
         connection.close()
+    result["load_avg_1m"] = round(os.getloadavg()[0], 2)
+    result["cpus"] = os.cpu_count()
     result["target_met"] = result["conflict_check_p99_ms"] < 50 and result["double_booked"] == 0
     width = max(len(k) for k in result)
     for key, value in result.items():

@@ -87,14 +87,40 @@ def _busy_of_postgresql(point_ids: list[int], room_id: int | None, held_from: da
                 for resource, start, end, meeting in cursor.fetchall()]
 
 
+_MERGED_SQL = """
+    SELECT lower(r), upper(r) FROM (SELECT unnest(range_agg(held)) AS r FROM (
+        SELECT tstzrange(held_from, held_until, '[)') AS held FROM meetings_pointbooking
+         WHERE active AND point_id = ANY(%(points)s) AND meeting_id <> %(exclude)s
+           AND tstzrange(held_from, held_until, '[)') && tstzrange(%(lo)s, %(hi)s, '[)')
+        UNION ALL
+        SELECT tstzrange(held_from, held_until, '[)') FROM meetings_roombooking
+         WHERE active AND room_id = %(room)s AND meeting_id <> %(exclude)s
+           AND tstzrange(held_from, held_until, '[)') && tstzrange(%(lo)s, %(hi)s, '[)')
+    ) AS busy) AS merged
+"""
+
+
+def _merged_busy_postgresql(point_ids: list[int], room_id: int | None, lo: datetime,
+                            hi: datetime, exclude_meeting: int | None):
+    """The union of every busy interval of the points and the room, merged by PostgreSQL
+    (``range_agg``, a multirange): a few intervals a day instead of every booking."""
+    with connection.cursor() as cursor:
+        cursor.execute(_MERGED_SQL, {"points": point_ids, "room": room_id or 0,
+                                     "exclude": exclude_meeting or 0, "lo": lo, "hi": hi})
+        return list(cursor.fetchall())
+
+
 def free_windows(*, point_ids, room_id: int | None, starts_at: datetime, ends_at: datetime,
                  buffer: timedelta, now: datetime, exclude_meeting: int | None = None,
                  limit: int = 3) -> list[tuple[datetime, datetime]]:
     """The nearest windows of the same length in which every point and the room are free."""
     lo, hi = starts_at - SEARCH_HORIZON - buffer, ends_at + SEARCH_HORIZON + buffer
-    busy = [(b.start, b.end) for b in busy_of(point_ids=point_ids, room_id=room_id,
-                                              held_from=lo, held_until=hi,
-                                              exclude_meeting=exclude_meeting)]
+    if connection.vendor == "postgresql":
+        busy = _merged_busy_postgresql(list(point_ids), room_id, lo, hi, exclude_meeting)
+    else:
+        busy = [(b.start, b.end) for b in busy_of(point_ids=point_ids, room_id=room_id,
+                                                  held_from=lo, held_until=hi,
+                                                  exclude_meeting=exclude_meeting)]
     return nearest_free_windows(start=starts_at, duration=ends_at - starts_at, buffer=buffer,
                                 busy=busy, hours=DayHours(), tz=tz(), not_before=now,
                                 horizon=SEARCH_HORIZON, limit=limit)
