@@ -101,7 +101,8 @@ def test_the_scheduler_enqueues_each_periodic_task_once_per_period(db, database_
     first = scheduler.tick()
     assert set(first) == {"border.mark_no_shows", "border.refresh_advisories",
                           "core.retry_notifications", "core.prune",
-                          "publicservices.warn_due_dossiers"}
+                          "publicservices.warn_due_dossiers", "market.remind_ocop_expiring",
+                          "meetings.flag_overdue_conclusions"}
     assert scheduler.tick() == []  # same period: nothing again
     clock.move_to(timezone.now() + timedelta(minutes=2))
     assert set(scheduler.tick()) == {"border.mark_no_shows", "core.retry_notifications"}
