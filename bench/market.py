@@ -203,8 +203,24 @@ def _fold(text: str) -> str:
     return fold(text)
 
 
+def section_checkout(port: int, args, seeded: dict) -> dict:
+    """16 buyers (threads, each its own database connection) racing for one product's last
+    kilos through the checkout service (``bench/market_checkout.py``): orders/s and the
+    quantity sold beyond the stock, which must be 0."""
+    sys.path.insert(0, str(ROOT))
+    from bench.market_checkout import checkout_race
+
+    race = checkout_race(buyers=16, stock=200)
+    print(f"checkout: {race['checkout_orders']} orders by {race['checkout_buyers']} buyers in "
+          f"{race['checkout_seconds']} s = {race['checkout_per_s']}/s, oversold "
+          f"{race['oversold']}, stock consistent {race['stock_consistent']}, refused clearly "
+          f"{race['refused_clearly']}, unclearly {race['refused_unclearly']}")
+    return {key: race[key] for key in ("checkout_per_s", "oversold", "checkout_orders",
+                                       "stock_consistent", "refused_unclearly")}
+
+
 #: Sections measured in one run against the same server; each returns keys of the last line.
-SECTIONS = [section_search]
+SECTIONS = [section_search, section_checkout]
 
 
 def main() -> None:

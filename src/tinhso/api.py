@@ -80,15 +80,23 @@ def on_database_unavailable(request, exc):
 def _mount_routers() -> None:
     from tinhso.accounts.api import router as accounts_router
     from tinhso.border.api import router as border_router
+    from tinhso.documents.api import router as documents_router
     from tinhso.market.api_catalogue import router as market_catalogue_router
+    from tinhso.market.api_hubs import router as market_hubs_router
+    from tinhso.market.api_orders import router as market_orders_router
     from tinhso.meetings.api import router as meetings_router
     from tinhso.payments.api import router as payments_router
+    from tinhso.publicservices.api import router as public_services_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/border", border_router)
+    api.add_router("/documents", documents_router)
     api.add_router("/market", market_catalogue_router)
     api.add_router("/meetings", meetings_router)
     api.add_router("/payments", payments_router)
+    api.add_router("/public-services", public_services_router)
+    api.add_router("/market", market_hubs_router)
+    api.add_router("/market", market_orders_router)
 
 
 _mount_routers()

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tinhso.border",
     "tinhso.market",
     "tinhso.publicservices",
+    "tinhso.documents",
     "tinhso.meetings",
 ]
 
@@ -229,8 +230,20 @@ PERIODIC_TASKS = {
                                   "every": 300},
     "core.retry_notifications": {"task": "tinhso.core.tasks.retry_notifications", "every": 120},
     "core.prune": {"task": "tinhso.core.tasks.prune", "every": 86400},
+    "market.expire_unpaid_orders": {"task": "tinhso.market.tasks.expire_unpaid_orders",
+                                    "every": 60},
+    "market.complete_delivered_orders": {
+        "task": "tinhso.market.tasks.complete_delivered_orders", "every": 3600},
+    "documents.retry_exchange": {"task": "tinhso.documents.tasks.retry_exchange",
+                                 "every": 120},
+    "documents.remind_due": {"task": "tinhso.documents.tasks.remind_due", "every": 86400},
     "publicservices.warn_due_dossiers": {
         "task": "tinhso.publicservices.tasks.warn_due_dossiers", "every": 900},
+    "publicservices.retry_portal_updates": {
+        "task": "tinhso.publicservices.tasks.retry_portal_updates", "every": 120},
+    "publicservices.pull_portal_dossiers": {
+        "task": "tinhso.publicservices.tasks.pull_portal_dossiers",
+        "every": int(os.environ.get("PORTAL_PULL_EVERY_S", "300"))},
     # Sellers are told (once per certificate) when an OCOP certificate nears its expiry.
     "market.remind_ocop_expiring": {"task": "tinhso.market.tasks_catalogue.remind_ocop_expiring",
                                     "every": 86400},
@@ -238,6 +251,48 @@ PERIODIC_TASKS = {
     "meetings.flag_overdue_conclusions": {
         "task": "tinhso.meetings.tasks.flag_overdue_conclusions", "every": 3600},
 }
+
+# The national public service portal (publicservices.portal): empty PORTAL_URL = no sync
+# (state changes still queue their updates, sent once a URL is set). `tinhso
+# portal_simulator --port 8765` is a local portal: PORTAL_URL=http://127.0.0.1:8765.
+PORTAL_URL = os.environ.get("PORTAL_URL", "")
+PORTAL_TOKEN = os.environ.get("PORTAL_TOKEN", "")
+PORTAL_TIMEOUT_S = float(os.environ.get("PORTAL_TIMEOUT_S", "10"))
+#: Attempts before an update is left failed: at the one-hour backoff cap, about two weeks.
+PORTAL_MAX_ATTEMPTS = int(os.environ.get("PORTAL_MAX_ATTEMPTS", "340"))
+# VNeID login (publicservices.vneid): empty VNEID_URL = the local simulator of this site.
+VNEID_URL = os.environ.get("VNEID_URL", "")
+VNEID_CLIENT_ID = os.environ.get("VNEID_CLIENT_ID", "tinhso")
+VNEID_CLIENT_SECRET = os.environ.get("VNEID_CLIENT_SECRET", "")
+#: The simulator's pages are served (demo, tests) unless a real VNeID is configured.
+VNEID_SIMULATOR = env_bool("VNEID_SIMULATOR", not VNEID_URL)
+# Public tracking of a dossier (code + phone or last ID digits): lookups per client address
+# and failed lookups per code within the window, then 429.
+TRACKING_WINDOW_S = int(os.environ.get("TRACKING_WINDOW_S", "600"))
+TRACKING_PER_ADDRESS = int(os.environ.get("TRACKING_PER_ADDRESS", "30"))
+TRACKING_FAILURES_PER_CODE = int(os.environ.get("TRACKING_FAILURES_PER_CODE", "10"))
+
+# Market orders: an order to pay by VietQR that is not paid within this time expires and
+# gives its stock back; a delivered order completes this many days after delivery; the
+# market's collection account (a payments.PayeeAccount code) receives what no hub does.
+MARKET_QR_ORDER_TTL_MINUTES = int(os.environ.get("MARKET_QR_ORDER_TTL_MINUTES", "30"))
+MARKET_COMPLETE_AFTER_DAYS = int(os.environ.get("MARKET_COMPLETE_AFTER_DAYS", "3"))
+MARKET_PAYEE_CODE = os.environ.get("MARKET_PAYEE_CODE", "cho-tinh-so")
+# Signing: without a credential registered for a signer (a token, a remote signing
+# service), the platform issues one from its local demo CA. Turn it off (0) where real
+# certificates are registered: signing without one is then refused.
+SIGNING_DEMO_CREDENTIALS = env_bool("SIGNING_DEMO_CREDENTIALS", True)
+
+# Official documents: the national exchange axis adapter ("simulator" or a dotted path to
+# an `ExchangeAxis`), where the simulator keeps its messages, and how often a message is
+# tried before it is left failed.
+DOCUMENT_AXIS_BACKEND = os.environ.get("DOCUMENT_AXIS_BACKEND", "simulator")
+DOCUMENT_AXIS_DIR = Path(os.environ.get("DOCUMENT_AXIS_DIR", VAR_DIR / "exchange-axis"))
+DOCUMENT_AXIS_MAX_ATTEMPTS = int(os.environ.get("DOCUMENT_AXIS_MAX_ATTEMPTS", "8"))
+#: How many sample documents `seed_demo` drafts (half of them issued, each signed twice and
+#: validated on arrival): a dozen under the tests; `tinhso seed_documents --count N` adds
+#: a bigger set.
+DEMO_DOCUMENTS = int(os.environ.get("DEMO_DOCUMENTS", "12" if TESTING else "36"))
 
 # Locked down: login throttling (django-axes) and the browser's security headers.
 # Failed logins are counted per account (whichever spelling of the email or mobile number

@@ -11,6 +11,11 @@ urlpatterns = [
     path("accounts/", include("tinhso.accounts.urls")),
     path("border/", include("tinhso.border.urls")),
     path("payments/", include("tinhso.payments.urls")),
+    path("public-services/", include("tinhso.publicservices.urls")),
+    path("market/", include("tinhso.market.urls_hubs")),
+    # The order pages' fixed paths (gio-hang/, don-hang/…) come before the shops' slugs.
+    path("cho/", include("tinhso.market.urls")),
+    path("documents/", include("tinhso.documents.urls")),
     path("cho/", include("tinhso.market.urls_catalogue")),
     path("meetings/", include("tinhso.meetings.urls")),
     path("api/v1/", api.urls),

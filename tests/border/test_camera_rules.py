@@ -239,3 +239,14 @@ def test_the_slot_window_uses_the_gates_late_grace():
     # Outside the grace no slot is now: still the earliest trip due, said so.
     assert decide(read(), strict, trips, now=NOW, yard_places_left=1) \
         == chosen("in_yard", 1, "trip_next")
+
+
+def test_a_yard_exit_camera_lets_out_only_the_called_trucks_of_its_own_yard():
+    exit_of_yard_1 = CameraSetup(position="yard_exit", min_confidence=0.8, yard_id=1)
+    called_in_yard_2 = Candidate(declaration_id=1, plate_key=plate_key(PLATE), state="called",
+                                 yard_id=2)
+    assert decide(read(), exit_of_yard_1, [called_in_yard_2], now=NOW) \
+        == Decision("exception", "hold", "other_yard", 1, 100.0, None, NOW)
+    called_in_yard_1 = Candidate(declaration_id=1, plate_key=plate_key(PLATE), state="called",
+                                 yard_id=1)
+    assert decide(read(), exit_of_yard_1, [called_in_yard_1], now=NOW) == moved("at_gate")

@@ -396,3 +396,39 @@ def test_gate_settings_on_a_390_px_phone(live_server, settings, border, browser)
     page.goto(f"{live_server.url}/border/cameras/{YARD_CAMERA}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=f"{SHOTS}/border_camera_form_phone.png", full_page=True)
+
+
+def test_new_hours_leave_bookings_outside_the_board_is_warned_and_enterprises_told(
+        border, enterprise_user, settings, django_capture_on_commit_callbacks):
+    truck = declare(enterprise_user, expected_arrival=hour_today(15).isoformat())
+    services.book_slot(actor=enterprise_user, declaration=truck, starts_at=hour_today(15))
+    inside = declare(enterprise_user, plate="12C-456.78",
+                     expected_arrival=hour_today(10).isoformat())
+    services.book_slot(actor=enterprise_user, declaration=inside, starts_at=hour_today(10))
+    board = logged_in("bql")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = board.post("/border/gates/huu-nghi/", gate_form(
+            border, opens_at="06:00", closes_at="14:00"), follow=True)
+    html = response.content.decode()
+    # The flash messages, in the board's language (gettext), then the lasting warning.
+    assert "Đã lưu cấu hình Cửa khẩu quốc tế Hữu Nghị" in html
+    assert "1 xe đã đặt khung giờ ngoài giờ làm việc mới" in html
+    card = html[html.index('id="gate-huu-nghi"'):]
+    card = card[:card.index("</section>")]
+    assert re.search(r'data-field="outside_hours">1 xe đã đặt khung giờ ngoài giờ', card)
+    # The booking is kept, and only its enterprise's truck is named in a notification.
+    assert Declaration.objects.get(pk=truck.pk).state == "booked"
+    notes = settings.NOTIFY_FILE.read_text(encoding="utf-8")
+    assert notes.count('"kind": "gate_hours_changed"') == 1
+    assert truck.reference in notes and inside.reference not in notes
+    assert "06:00–14:00" in notes
+    # Once the enterprise moves it, the warning is gone.
+    services.book_slot(actor=enterprise_user, declaration=truck, starts_at=hour_today(13))
+    card = board.get("/border/gates/").content.decode()
+    assert 'data-field="outside_hours"' not in card
+    # Other saves say so in Vietnamese too.
+    yard = Yard.objects.select_related("operator").get(code="yard-huu-nghi-1")
+    saved = board.post("/border/yards/yard-huu-nghi-1/", {
+        "name": yard.name, "capacity": str(yard.capacity), "operator": yard.operator.code},
+        follow=True)
+    assert "Đã lưu bãi xe Bãi xe Hữu Nghị 1." in saved.content.decode()

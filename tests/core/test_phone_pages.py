@@ -43,8 +43,8 @@ def demo_day(border, settings):  # noqa: F811
     mine = Organization.objects.get(code="dn-nong-san-xu-lang")
     theirs = Organization.objects.get(code="dn-logistics-huu-nghi")
     trucks = {state: DeclarationFactory(enterprise=mine, gate=border, **{state: True})
-              for state in ("submitted", "booked", "in_yard", "held", "called", "crossed",
-                            "rejected", "cancelled")}
+              for state in ("submitted", "booked", "in_yard", "held", "called", "cleared",
+                            "crossed", "rejected", "cancelled")}
     trucks["perishable"] = DeclarationFactory(enterprise=mine, gate=border, booked=True,
                                               perishable=True)
     trucks["theirs"] = DeclarationFactory(enterprise=theirs, gate=border, in_yard=True,
@@ -63,11 +63,12 @@ def demo_day(border, settings):  # noqa: F811
         starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=1, hours=6),
         capacity_pct=50, reason_vi="Phía bạn tăng cường kiểm tra hàng hóa nông sản",
         reason_en="Stricter produce inspection on the other side")
+    public = _public_service_dossiers()
     run = WhatIfRun.objects.create(scenario="normal-day", capacity_change=-20, policy="all",
                                    seed=1, steps_total=len(whatif._policies("all")) + 1)
     whatif.run(run.pk)
     return {"trucks": trucks, "invoices": invoices, "run": WhatIfRun.objects.get(pk=run.pk),
-            "meetings": meetings_demo()}
+            "public": public, "meetings": meetings_demo()}
 
 
 def meetings_demo() -> dict:
@@ -103,9 +104,36 @@ def meetings_demo() -> dict:
             "point_code": dong_dang.code}
 
 
+def _public_service_dossiers() -> dict:
+    """The sample catalogue and officers, a dossier at each desk of the commune: one
+    waiting for reception (from the national portal), one being appraised."""
+    from tinhso.accounts.models import User
+    from tinhso.publicservices import services
+    from tinhso.publicservices.demo import seed_public_services
+    from tinhso.publicservices.models import Agency, Channel, Procedure
+
+    seed_public_services()
+    commune = Agency.objects.get(code="H20.51")
+    birth = Procedure.objects.filter(level="commune", name="Đăng ký khai sinh").first()
+    desk = User.objects.get(email="motcua@demo.tinhso.vn")
+    queued = services.submit_dossier(
+        actor=None, procedure=birth, agency=commune, channel=Channel.PORTAL,
+        applicant={"name": "Hoàng Thị Lan", "phone": "0987000111"},
+        code="H20.51-261202-990001", external_id="QG-DEMO-1")
+    working = services.receive_at_desk(actor=desk, procedure=birth, agency=commune,
+                                       applicant={"name": "Lục Văn Phúc",
+                                                  "phone": "0987000222"})
+    services.hand_over(actor=desk, dossier=working,
+                       assignee=User.objects.get(email="chuyenvien@demo.tinhso.vn"))
+    return {"queued": queued.pk, "working": working.pk, "procedure": birth.code}
+
+
 # Every page of each role's work (`{truck}` is a declaration of theirs, `{ticket}` its
 # e-ticket, `{invoice}` an invoice they may see, `{run}` the what-if run).
-EVERYONE = ["/", "/border/", "/accounts/profile/"]
+EVERYONE = ["/", "/border/", "/accounts/profile/", "/public-services/tracking/",
+            "/public-services/procedures/"]
+PUBLIC_OFFICE = ["/public-services/console/", "/public-services/register/",
+                 "/public-services/dossiers/{ps_working}/"]
 ENTERPRISE = ["/border/enterprise/", "/border/declarations/{submitted}/",
               "/border/declarations/{booked}/", "/border/declarations/{in_yard}/",
               "/border/declarations/{crossed}/", "/border/declarations/{rejected}/",
@@ -122,6 +150,8 @@ BOARD = ["/border/dashboard/", "/border/notices/", "/border/reports/", "/border/
          "/border/gates/huu-nghi/cameras/new/", "/border/yards/yard-huu-nghi-1/",
          "/border/cameras/cam-yard-huu-nghi-1-in/",
          "/payments/invoices/", "/payments/invoices/{invoice}/"]
+# Official documents: the desk and both lists for everyone whose role works with documents.
+DOCS = ["/documents/", "/documents/incoming/", "/documents/outgoing/"]
 PAGES = {
     "doanhnghiep": ENTERPRISE,
     "doanhnghiep2": ["/border/enterprise/", "/border/declarations/{theirs}/",
@@ -129,22 +159,35 @@ PAGES = {
                      "/payments/invoices/{their_invoice}/"],
     "laixe": ["/border/driver/", "/border/ticket/{ticket}/", "/border/ticket/{in_yard_ticket}/"],
     "baixe": ["/border/yard/", *OFFICER],
-    "cuakhau": ["/border/gate/", "/border/gate/?gate=tan-thanh", *OFFICER],
+    "cuakhau": ["/border/gate/", "/border/gate/?gate=tan-thanh", "/border/gate/manual/",
+                "/border/gate/manual/{cleared}/", *OFFICER],
     "haiquan": ["/border/clearance/", *OFFICER],
     "kiemdich": ["/border/clearance/", *OFFICER],
     "bienphong": ["/border/clearance/", *OFFICER],
     "bql": [*BOARD, *OFFICER],
     "thungan": ["/payments/cashier/", "/payments/reconciliation/", "/payments/invoices/",
                 "/payments/invoices/{invoice}/", "/border/reports/", *OFFICER],
-    "xa": [*MEETINGS, *POINT],
+    "xa": [*DOCS, "/documents/outgoing/new/", *MEETINGS, *POINT],
     "hoinghi": [*ORGANISER, "/meetings/p/{point}/"],
+    "motcua": [*PUBLIC_OFFICE, "/public-services/dossiers/{ps_queued}/"],
+    "chuyenvien": [*PUBLIC_OFFICE, *MEETINGS, "/meetings/new/"],
+    "truongphong": [*PUBLIC_OFFICE, "/public-services/statistics/", *MEETINGS,
+                    "/meetings/new/", "/meetings/statistics/"],
+    "chutichxa": [*PUBLIC_OFFICE, "/public-services/statistics/",
+                  "/public-services/statistics/?by=month", *MEETINGS, "/meetings/new/",
+                  "/meetings/statistics/"],
+    "congdan": ["/public-services/my/", "/public-services/procedures/{ps_procedure}/apply/"],
     "lanhdao": [*ORGANISER, "/meetings/statistics/",
+                "/public-services/statistics/", "/public-services/statistics/?by=field",
                 "/border/dashboard/", "/border/reports/", "/border/what-if/",
                 "/border/what-if/{run}/", "/payments/invoices/", "/payments/invoices/{invoice}/",
-                *OFFICER],
+                *OFFICER, *DOCS],
     "admin": [*ENTERPRISE, *BOARD, "/border/yard/", "/border/clearance/?agency=customs",
               "/border/clearance/?agency=quarantine", "/border/clearance/?agency=border_guard",
               "/payments/cashier/", "/payments/reconciliation/", "/audit/", "/border/driver/",
+              "/public-services/console/", "/public-services/statistics/",
+              "/public-services/register/",
+              *DOCS, "/documents/outgoing/new/", "/documents/incoming/new/",
               *ORGANISER, "/meetings/statistics/", *POINT],
 }
 
@@ -156,7 +199,8 @@ def _urls(login: str, demo: dict) -> list[tuple[str, str]]:
                   in_yard_ticket=trucks["in_yard"].ticket_token,
                   invoice=invoices["crossed"].reference,
                   their_invoice=invoices["theirs_crossed"].reference, run=demo["run"].pk,
-                  **demo["meetings"])
+                  ps_working=demo["public"]["working"], ps_queued=demo["public"]["queued"],
+                  ps_procedure=demo["public"]["procedure"], **demo["meetings"])
     return [(url, url.format(**values)) for url in [*EVERYONE, *PAGES[login]]]
 
 

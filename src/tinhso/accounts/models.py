@@ -150,6 +150,7 @@ class ApiScope(models.TextChoices):
     BORDER_READ = "border:read", _("Read border data")
     BORDER_WRITE = "border:write", _("Declare and book")
     PAYMENTS_WEBHOOK = "payments:webhook", _("Bank payment notifications")
+    MARKET_KPIS = "market:kpis", _("Read the digital stores' commune KPIs")
 
 
 class ApiKeyQuerySet(models.QuerySet):

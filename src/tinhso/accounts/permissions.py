@@ -33,6 +33,36 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "payments.cashier": frozenset({R.FEE_CASHIER}),
     # The cashier's supervisor: undoes a cash confirmation made in error (with a reason).
     "payments.reverse_cash": frozenset({R.GATE_BOARD}),
+    # Market payouts, reviews and KPIs (market.services.hubs / reviews / kpis): a hub's
+    # staff make its payout statements, its accountant marks them paid; the market's own
+    # statements (independent shops) are the administrator's.
+    "market.hub_payouts": frozenset({R.HUB_MANAGER, R.HUB_ACCOUNTANT}),
+    "market.pay_out": frozenset({R.HUB_ACCOUNTANT, R.SYSTEM_ADMIN}),
+    "market.market_payouts": frozenset({R.SYSTEM_ADMIN}),
+    "market.moderate_reviews": frozenset({R.SYSTEM_ADMIN}),
+    "market.kpis": frozenset({R.COMMUNE_OFFICER, R.PROVINCE_LEADER, R.SYSTEM_ADMIN}),
+    "market.kpis_province": frozenset({R.PROVINCE_LEADER, R.SYSTEM_ADMIN}),
+    "market.household_counts": frozenset({R.SYSTEM_ADMIN}),
+    # Market orders: a seller handles its shop's orders; a hub's staff oversee the orders
+    # going through the hub; its accountant (or the administrator) records refunds.
+    "market.sell": frozenset({R.SHOP_OWNER}),
+    "market.hub_orders": frozenset({R.HUB_MANAGER, R.HUB_ACCOUNTANT}),
+    "market.refund": frozenset({R.HUB_ACCOUNTANT, R.SYSTEM_ADMIN}),
+    # Official documents. The clerk (văn thư) registers incoming documents, issues and
+    # sends outgoing ones; no dedicated role exists yet, so the one-stop desk officer of a
+    # state agency holds the clerk's desk.
+    "documents.draft": frozenset({R.SPECIALIST, R.HEAD_OF_UNIT, R.AGENCY_LEADER,
+                                  R.COMMUNE_OFFICER}),
+    "documents.review": frozenset({R.HEAD_OF_UNIT, R.AGENCY_LEADER}),
+    "documents.sign": frozenset({R.AGENCY_LEADER, R.PROVINCE_LEADER}),
+    "documents.clerk": frozenset({R.ONE_STOP_OFFICER}),
+    "documents.assign": frozenset({R.HEAD_OF_UNIT, R.AGENCY_LEADER}),
+    "documents.handle": frozenset({R.SPECIALIST, R.HEAD_OF_UNIT, R.AGENCY_LEADER,
+                                   R.COMMUNE_OFFICER}),
+    # Secret documents: the agency's leader and its clerk see every one; others only
+    # those they draft, review, sign or handle.
+    "documents.secret": frozenset({R.AGENCY_LEADER, R.ONE_STOP_OFFICER}),
+    "documents.reports": frozenset({R.AGENCY_LEADER, R.PROVINCE_LEADER, R.ONE_STOP_OFFICER}),
     # One-stop public services. Row-level access (which dossiers) is publicservices/access.py;
     # these say which actions a role may take on the dossiers it can see.
     "publicservices.submit": frozenset({R.CITIZEN}),

@@ -46,6 +46,8 @@ PIPELINE_STATES = frozenset({"in_yard", "called", "at_gate", "cleared"})
 IN_PIPELINE = "trip_in_pipeline"  # the trip already in the yard or at the gate
 SLOT_NOW = "trip_slot_now"  # the booked trip whose slot (with the late grace) is now
 NEXT_TRIP = "trip_next"  # no slot is now: the earliest trip due
+#: A yard's exit camera read a called truck that is checked into another yard.
+OTHER_YARD = "other_yard"
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class CameraSetup:
     #: The gate's late_grace_minutes: how long after its slot ends a booked truck still
     #: arrives "in its slot" when the camera chooses among trips of one plate.
     late_grace: timedelta = timedelta(minutes=60)
+    #: The camera's yard (None for the border gate's camera).
+    yard_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,9 @@ class Candidate:
     held_from: str = ""
     #: ``platematch.vehicle_id`` of the declared plate: equal for trips of one truck.
     vehicle: str = ""
+    #: The yard the truck is in (None before it checks in): a yard's exit camera lets
+    #: out only the trucks of its own yard.
+    yard_id: int | None = None
 
     @property
     def in_pipeline(self) -> bool:
@@ -178,6 +185,11 @@ def decide(read: Read, camera: CameraSetup, candidates: Sequence[Candidate], *,
     proposal = truck.declaration_id if truck is not None else None
     if held:
         return Decision(EXCEPTION, HOLD, held, proposal, score, None, at)
+    if (camera.position == "yard_exit" and truck.state in STEPS["yard_exit"].acts_on
+            and truck.yard_id != camera.yard_id):
+        # Called from another yard: the plate read here is not the truck we think it is,
+        # or the truck is not where the system has it. A person looks.
+        return Decision(EXCEPTION, HOLD, OTHER_YARD, proposal, score, None, at)
     target, reason = step(camera.position, truck.state, yard_places_left)
     return Decision(MATCHED, OPEN if target else HOLD, reason or why, proposal, score, target,
                     at)

@@ -25,6 +25,7 @@ class BorderError(StrEnum):
     PLATE_IN_PIPELINE = "border.plate_in_pipeline"
     DESK_CAMERA = "border.desk_camera"
     NOT_YOUR_YARD = "border.yard_owner"
+    NOT_YOUR_GATE = "border.gate_operator"
     YARD_FULL = "border.yard_full"
     # Field errors of the declaration and notice forms (border_invalid, always a 422).
     TOO_LONG = "too_long"
@@ -40,6 +41,8 @@ class BorderError(StrEnum):
     LOADING_ORDER = "loaded_at.order"
     FROZEN_IN_YARD = "frozen"
     PLATE_ACTIVE_TRIP = "plate.active_trip"
+    SLOT_BEFORE_EARLIER_TRIP = "slot.earlier_trip"
+    TRIP_AFTER_LATER = "plate.later_trip"
     MANUAL_REASON = "manual.reason"
     NOTICE_ORDER = "notice.order"
     NOTICE_CAPACITY = "notice.capacity"
@@ -97,6 +100,9 @@ MESSAGES: dict[BorderError, tuple[str, int]] = {
     BorderError.DESK_CAMERA: (
         gettext_noop("Reads of camera “{code}” are resolved by its {role}."), 403),
     BorderError.NOT_YOUR_YARD: (gettext_noop("You do not operate {yard}."), 403),
+    BorderError.NOT_YOUR_GATE: (
+        gettext_noop("Only the gate operator of {gate} may record its crossings by hand."),
+        403),
     BorderError.YARD_FULL: (gettext_noop("{yard} is full."), 409),
     BorderError.TOO_LONG: (gettext_noop("At most {max_length} characters."), 422),
     BorderError.INTEGER: (gettext_noop("Must be a whole number."), 422),
@@ -122,6 +128,14 @@ MESSAGES: dict[BorderError, tuple[str, int]] = {
         gettext_noop("This vehicle already has a trip under way until {until}: a second "
                      "declaration must be for a later trip (expected arrival after that)."),
         422),
+    # {other}: the declaration code of the earlier trip; {until}: when it ends.
+    BorderError.SLOT_BEFORE_EARLIER_TRIP: (
+        gettext_noop("This vehicle's earlier trip {other} takes it until {until}: this later "
+                     "trip's slot must start then or after."), 422),
+    # {other}: the declaration code of the later trip; {due}: when it is due.
+    BorderError.TRIP_AFTER_LATER: (
+        gettext_noop("This vehicle's later trip {other} is due at {due}: this trip must end "
+                     "before then (or cancel that one first)."), 422),
     BorderError.MANUAL_REASON: (
         gettext_noop("Say why the truck is checked by hand (e.g. camera broken, plate dirty)."),
         422),

@@ -158,6 +158,17 @@ class GoodsCategory(models.Model):
         return self.name
 
 
+class VehicleLock(models.Model):
+    """One row per vehicle (``platematch.vehicle_id`` of its plate), locked while a trip of
+    the vehicle is declared, moved or booked: two first declarations of one truck sent at
+    the same moment are checked one after the other, so only one is its first trip."""
+
+    vehicle = models.CharField(max_length=40, unique=True)
+
+    def __str__(self) -> str:
+        return self.vehicle
+
+
 class SavedVehicle(models.Model):
     enterprise = models.ForeignKey(
         "accounts.Organization", on_delete=models.CASCADE, related_name="saved_vehicles"
@@ -408,6 +419,14 @@ class HoldReason(models.TextChoices):
     INSPECTION = "inspection", _("Inspection needed")
     DOCUMENTS_MISSING = "documents_missing", _("Documents missing")
     SAMPLE = "sample", _("Sample taken for testing")
+    OTHER = "other", _("Other reason")
+
+
+class ManualCrossingReason(models.TextChoices):
+    """Why a gate operator records a crossing by hand instead of the gate camera."""
+
+    CAMERA_DOWN = "camera_down", _("Gate camera out of order")
+    PLATE_UNREADABLE = "plate_unreadable", _("Plate dirty or unreadable")
     OTHER = "other", _("Other reason")
 
 

@@ -266,7 +266,7 @@ def declarations_for_agency(user, agency: str):
     trucks = (
         Declaration.objects.visible_to(user)
         .filter(state__in=AGENCY_WORK_STATES)
-        .select_related("goods", "gate", "enterprise")
+        .select_related("goods", "gate", "enterprise", "slot")
         .order_by("-goods__perishable", "expected_arrival")
     )
     if agency == "quarantine":
@@ -326,6 +326,33 @@ def desk_choices(user, gate_ids):
             .filter(gate_id__in=gate_ids, state__in=ACTIVE_STATES)
             .select_related("slot", "goods", "enterprise")
             .order_by("plate", "expected_arrival"))
+
+
+def bookings_outside_hours(gate: Gate, now: datetime) -> list[Declaration]:
+    """Bookings of hours not yet over that the gate's (changed) hours no longer cover:
+    kept, but the board and the enterprises must know."""
+    booked = Declaration.objects.filter(
+        gate=gate, state=S.BOOKED, slot__starts_at__gt=now - timedelta(hours=1),
+    ).select_related("slot").order_by("slot__starts_at")
+    return [d for d in booked if not gate.works_at(timezone.localtime(d.slot.starts_at).time())]
+
+
+def gates_crossed_by_hand(user):
+    """The gates whose crossings this user may record by hand (the gate camera is down):
+    those whose gate camera is operated by an organisation where the user is a gate
+    operator."""
+    gates = Gate.objects.filter(is_active=True).order_by("name")
+    if user.is_superuser:
+        return gates
+    orgs = organizations_with_role(user, [Role.GATE_OPERATOR])
+    return gates.filter(pk__in=Camera.objects.filter(
+        position="gate", operator_id__in=orgs).values("gate_id"))
+
+
+def manual_crossing_choices(user, gate: Gate):
+    """The trucks a gate operator may let cross by hand: cleared at this gate."""
+    return (Declaration.objects.visible_to(user).filter(gate=gate, state=S.CLEARED)
+            .select_related("slot", "goods", "enterprise").order_by("cleared_at", "pk"))
 
 
 def manual_step_choices(user, yard: Yard, step: str):

@@ -33,12 +33,14 @@ from tinhso.border.models import (
     Gate,
     GateNotice,
     GoodsCategory,
+    ManualCrossingReason,
     SavedDriver,
     SavedVehicle,
     Verdict,
     Yard,
 )
 from tinhso.border.services.common import not_allowed
+from tinhso.border.services.trips import trip_bounds, trip_end
 from tinhso.border.validation import parse_datetime_field, parse_int_field, parse_text_field
 from tinhso.border.workflow import (
     ACTIVE_STATES,
@@ -178,9 +180,13 @@ def declaration(request, pk: int):
                    declaration=declaration).order_by("-created_at"),
                **_gate_hours(declaration.gate)}
     if context["can_book"]:
-        context["alternatives"] = services.nearest_free_slots(
-            declaration.gate, declaration.direction, declaration.expected_arrival,
-            perishable=declaration.goods.perishable, limit=6)
+        # Only hours the trip may take: never before, or over, another trip of the truck.
+        bounds = trip_bounds(declaration.plate, declaration.pk)
+        context["alternatives"] = [
+            slot for slot in services.nearest_free_slots(
+                declaration.gate, declaration.direction, declaration.expected_arrival,
+                perishable=declaration.goods.perishable, limit=12)
+            if bounds.allows(slot.starts_at, trip_end(slot.starts_at))][:6]
     return render(request, "border/declaration.html", context)
 
 
@@ -196,6 +202,9 @@ def book(request, pk: int):
         messages.error(request, full.error.message(current_language()))
     except (DomainError, InvalidValue) as error:
         messages.error(request, error.message(current_language()))
+    except InvalidInput as error:
+        for message in _field_errors(error).values():
+            messages.error(request, message)
     return redirect("border:declaration", pk=pk)
 
 
@@ -385,6 +394,71 @@ def yard_manual(request):
     return redirect("border:yard_console")
 
 
+def _manual_gates(user):
+    """The gates whose crossings this user records by hand; 403 for whoever is no gate
+    operator at all."""
+    if not (user.is_superuser or organizations_with_role(user, [Role.GATE_OPERATOR])):
+        raise PermissionDenied
+    return selectors.gates_crossed_by_hand(user)
+
+
+@login_required
+def gate_manual(request):
+    """The gate camera is down (or cannot read a plate): the cleared trucks of the gate,
+    each with the button that records its crossing by hand."""
+    gates = _manual_gates(request.user)
+    code = request.GET.get("gate")
+    # Without a choice, the gate where a cleared truck waits (the camera there is down).
+    gate = (get_object_or_404(gates, code=code) if code else
+            gates.filter(pk__in=Declaration.objects.filter(state=S.CLEARED).values("gate_id"))
+            .first() or gates.first())
+    if gate is None:
+        raise Http404
+    return render(request, "border/gate_manual.html", {
+        "gates": gates, "gate": gate,
+        "choices": selectors.manual_crossing_choices(request.user, gate)})
+
+
+@login_required
+def gate_manual_confirm(request, pk: int):
+    """GET: the confirmation page (nothing changes). POST from it, with a reason: the
+    crossing is recorded, as the gate camera would have, and marked manual."""
+    gates = _manual_gates(request.user)
+    declaration = _visible_or_404(request.user, pk)
+    gate = get_object_or_404(gates, pk=declaration.gate_id)
+    back = f"{reverse('border:gate_manual')}?gate={gate.code}"
+    if not _confirmed(request):
+        if request.method == "POST":
+            return redirect("border:gate_manual_confirm", pk=pk)
+        if declaration.state != S.CLEARED:
+            messages.error(request, not_allowed(declaration, Action.move_to(
+                S.CROSSED.label)).message(current_language()))
+            return redirect(back)
+    page = {"d": declaration,
+            "heading": _("Record the crossing of %(plate)s by hand?") % {
+                "plate": declaration.plate},
+            "consequence": _("The truck is recorded as crossed at %(gate)s now, with your "
+                             "name and the reason, and its fee invoice is issued. This cannot "
+                             "be undone: check the plate and the papers first.") % {
+                                 "gate": gate.name},
+            "action": request.path, "hidden": [], "reasons": ManualCrossingReason,
+            "submit": _("Record the crossing"), "back": back}
+    if request.method == "GET":
+        return _reason_page(request, **page)
+    data = {"reason": request.POST.get("reason", ""), "note": request.POST.get("note", "")}
+    try:
+        services.manual_crossing(actor=request.user, declaration=declaration, gate=gate, **data)
+    except DomainError as error:
+        if error.field in ("reason", "note"):
+            return _reason_page(request, **page, data=data, status=422,
+                                errors={error.field: error.message(current_language())})
+        messages.error(request, error.message(current_language()))
+        return redirect(back)
+    messages.success(request, _("%(plate)s (%(ref)s): crossing recorded by hand.") % {
+        "plate": declaration.plate, "ref": declaration.reference})
+    return redirect(back)
+
+
 @login_required
 def gate_console(request):
     require(request.user, "border.gate_console")
@@ -419,6 +493,8 @@ def gate_console(request):
         "gates": gates, "gate": gate, "rows": rows, "in_pipeline": in_pipeline,
         "room": selectors.gate_room_now(gate, timezone.now()), **_gate_hours(gate),
         "can_desk": selectors.has_exception_desk(request.user),
+        "can_cross_by_hand": selectors.gates_crossed_by_hand(request.user).filter(
+            pk=gate.pk).exists(),
         "desk_count": selectors.exception_desk(request.user).count(),
     })
 

@@ -12,7 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tinhso.accounts.models import Organization, OrganizationKind
 from tinhso.accounts.permissions import require
@@ -85,8 +87,8 @@ def _errors(error: InvalidInput) -> dict:
     return found
 
 
-def _saved(request, vi: str, en: str) -> None:
-    messages.success(request, format_html('{} <small lang="en">{}</small>', vi, en))
+def _saved(request, message: str) -> None:
+    messages.success(request, message)
 
 
 def _hours(gate: Gate) -> str:
@@ -100,13 +102,14 @@ def gates(request):
     """Every gate with its settings, yards (with occupancy) and cameras."""
     require(request.user, PERMISSION)
     cameras = Camera.objects.select_related("operator", "yard").order_by("position", "code")
-    rows = []
+    rows, now = [], timezone.now()
     for gate in Gate.objects.order_by("-is_active", "name").prefetch_related(
             Prefetch("yards", Yard.objects.select_related("operator").order_by("code")),
             Prefetch("cameras", cameras)):
         yards = [{"yard": y, "occupancy": selectors.yard_occupancy(y)} for y in gate.yards.all()]
         cams = [{"camera": c, "position": POSITION_LABELS[c.position]} for c in gate.cameras.all()]
-        rows.append({"gate": gate, "hours": _hours(gate), "yards": yards, "cameras": cams})
+        rows.append({"gate": gate, "hours": _hours(gate), "yards": yards, "cameras": cams,
+                     "outside_hours": len(selectors.bookings_outside_hours(gate, now))})
     return render(request, "border/gates.html", {"rows": rows})
 
 
@@ -125,19 +128,20 @@ def gate_edit(request, code: str):
             errors = _errors(error)
         else:
             if outcome.changed:
-                _saved(request, f"Đã lưu cấu hình {gate.name}: {outcome.slots_refitted} khung "
-                       "giờ sắp tới đã theo công suất mới.",
-                       f"{gate.name} saved: {outcome.slots_refitted} coming slots follow the "
-                       "new capacity.")
+                _saved(request, ngettext(
+                    "%(gate)s saved: %(count)d coming slot follows the new capacity.",
+                    "%(gate)s saved: %(count)d coming slots follow the new capacity.",
+                    outcome.slots_refitted) % {"gate": gate.name,
+                                               "count": outcome.slots_refitted})
             else:
-                _saved(request, "Không có gì thay đổi.", "Nothing changed.")
+                _saved(request, _("Nothing changed."))
             if outcome.bookings_outside_hours:
-                messages.warning(request, format_html(
-                    '{} <small lang="en">{}</small>',
-                    f"{outcome.bookings_outside_hours} xe đã đặt khung giờ ngoài giờ làm việc "
-                    "mới: các lượt đặt được giữ nguyên, hãy thông báo cho doanh nghiệp.",
-                    f"{outcome.bookings_outside_hours} bookings fall outside the new hours: "
-                    "they are kept; tell their enterprises."))
+                messages.warning(request, ngettext(
+                    "%(count)d booking falls outside the new hours: it is kept, and its "
+                    "enterprise has been told.",
+                    "%(count)d bookings fall outside the new hours: they are kept, and their "
+                    "enterprises have been told.",
+                    outcome.bookings_outside_hours) % {"count": outcome.bookings_outside_hours})
             return redirect(reverse("border:gates") + f"#gate-{gate.code}")
     sections = [{"vi": vi, "en": en, "fields": [
         {"name": name, "vi": label_vi, "en": label_en, "kind": kind,
@@ -181,7 +185,7 @@ def _yard_form(request, gate: Gate, yard: Yard | None):
         except InvalidInput as error:
             errors = _errors(error)
         else:
-            _saved(request, f"Đã lưu bãi xe {saved.name}.", f"Yard {saved.name} saved.")
+            _saved(request, _("Yard %(name)s saved.") % {"name": saved.name})
             return redirect(reverse("border:gates") + f"#gate-{gate.code}")
     return render(request, "border/yard_form.html", {
         "gate": gate, "yard": yard, "data": data, "errors": errors,
@@ -217,7 +221,7 @@ def _camera_form(request, gate: Gate, camera: Camera | None):
         except InvalidInput as error:
             errors = _errors(error)
         else:
-            _saved(request, f"Đã lưu camera {saved.code}.", f"Camera {saved.code} saved.")
+            _saved(request, _("Camera %(code)s saved.") % {"code": saved.code})
             return redirect(reverse("border:gates") + f"#gate-{saved.gate.code}")
     return render(request, "border/camera_form.html", {
         "gate": gate, "camera": camera, "data": data, "errors": errors,

@@ -10,6 +10,8 @@ from tinhso.core.models import (
     OutboxState,
     OutgoingNotification,
     PeriodicRun,
+    SigningCredential,
+    TrustedRoot,
 )
 
 
@@ -92,3 +94,51 @@ class OutgoingNotificationAdmin(ReadOnlyAdmin):
 @admin.register(PeriodicRun)
 class PeriodicRunAdmin(ReadOnlyAdmin):
     list_display = ["name", "period_start", "enqueued_at", "task_id"]
+
+
+@admin.register(TrustedRoot)
+class TrustedRootAdmin(admin.ModelAdmin):
+    """The roots received signatures must chain to. Adding one goes through the audited
+    service; a root is switched off, never deleted (past validations name it)."""
+
+    list_display = ["name", "fingerprint", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    readonly_fields = ["fingerprint", "created_at"]
+    fields = ["name", "certificate_pem", "is_active", "fingerprint", "created_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from django.db import transaction
+
+        from tinhso.core import audit, credentials
+
+        if not change:
+            try:
+                saved = credentials.add_trusted_root(
+                    actor=request.user, name=obj.name,
+                    certificate_pem=obj.certificate_pem.encode())
+            except ValueError:
+                self.message_user(request, _("This is not a PEM certificate."),
+                                  messages.ERROR)
+                return
+            obj.pk, obj.fingerprint = saved.pk, saved.fingerprint
+            return
+        with transaction.atomic():
+            TrustedRoot.objects.filter(pk=obj.pk).update(name=obj.name, is_active=obj.is_active)
+            audit.record(actor=request.user, action="signing.root_changed", obj=obj,
+                         after={"is_active": obj.is_active})
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "certificate_pem"] if obj else self.readonly_fields
+
+
+@admin.register(SigningCredential)
+class SigningCredentialAdmin(ReadOnlyAdmin):
+    """Certificates the platform signs with (keys are never shown)."""
+
+    list_display = ["label", "user", "organization", "is_authority", "not_after", "is_active"]
+    list_filter = ["is_authority", "is_active"]
+    fields = ["label", "user", "organization", "is_authority", "certificate_pem",
+              "fingerprint", "not_after", "is_active", "created_at"]

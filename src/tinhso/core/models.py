@@ -194,3 +194,59 @@ class SequenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.period}: {self.last}"
+
+
+class TrustedRoot(models.Model):
+    """A root certificate whose chain an administrator trusts for validating received
+    signatures (`core.signing.validate_pdf`): the national root CA in production, the
+    local demo CA in the demo. Only active roots count."""
+
+    name = models.CharField(_("name"), max_length=200)
+    certificate_pem = models.TextField(_("certificate (PEM)"))
+    fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("trusted root certificate")
+        verbose_name_plural = _("trusted root certificates")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SigningCredential(models.Model):
+    """A signing key and certificate held by the platform for a person or an organisation
+    (remote signing), the key encrypted at rest with a key derived from SECRET_KEY
+    (`core.credentials`). ``is_authority`` marks the local demo CA itself."""
+
+    label = models.CharField(_("label"), max_length=200)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="signing_credentials")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="signing_credentials")
+    is_authority = models.BooleanField(_("certificate authority"), default=False)
+    certificate_pem = models.TextField(_("certificate (PEM)"))
+    chain_pem = models.TextField(_("chain (PEM)"), blank=True)
+    encrypted_key = models.TextField(_("encrypted private key"))
+    fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True)
+    not_after = models.DateTimeField(_("valid until"))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("signing credential")
+        verbose_name_plural = _("signing credentials")
+        ordering = ["label"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(is_active=True),
+                                    name="signing_credential_one_active_per_user"),
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(is_active=True, user__isnull=True, is_authority=False),
+                name="signing_credential_one_active_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label

@@ -503,3 +503,242 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_state} → {self.to_state}"
+
+
+# ---------------------------------------------------------------- payouts, reviews, KPIs
+#
+# How a paid order's money is split between the members and the hub (or the market): the
+# pure rule is ``market/payouts.py``; statements per period are written by
+# ``services.hubs``. Reviews: ``services.reviews``. Commune KPIs: ``services.kpis``.
+
+
+class PayoutState(models.TextChoices):
+    DUE = "due", _("Due")
+    PAID = "paid", _("Paid out")
+
+
+class PayoutStatement(models.Model):
+    """What one payer owes one shop for one period: the hub that received the buyers'
+    money (``hub``), or the market's collection account (``hub`` empty, no commission).
+    Its lines are the completed shop orders of the period, each in one statement only."""
+
+    code = models.CharField(_("statement code"), max_length=25, unique=True)
+    hub = models.ForeignKey(Hub, null=True, blank=True, on_delete=models.PROTECT,
+                            related_name="payout_statements", verbose_name=_("hub"))
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="payout_statements",
+                             verbose_name=_("shop"))
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    items_total_vnd = models.PositiveBigIntegerField(_("goods (VND)"), default=0)
+    delivery_total_vnd = models.PositiveBigIntegerField(_("delivery (VND)"), default=0)
+    commission_vnd = models.PositiveBigIntegerField(_("commission (VND)"), default=0)
+    amount_vnd = models.PositiveBigIntegerField(_("payout (VND)"), default=0)
+    state = models.CharField(_("state"), max_length=10, choices=PayoutState.choices,
+                             default=PayoutState.DUE)
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("marked paid by"))
+    paid_reference = models.CharField(_("transfer reference"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("payout statement")
+        verbose_name_plural = _("payout statements")
+        ordering = ["-period_start", "shop__name", "id"]
+        indexes = [models.Index(fields=["hub", "period_start"]),
+                   models.Index(fields=["shop", "period_start"])]
+        constraints = [
+            models.UniqueConstraint(fields=["hub", "shop", "period_start", "period_end"],
+                                    condition=Q(hub__isnull=False),
+                                    name="payout_statement_per_hub_shop_period"),
+            models.UniqueConstraint(fields=["shop", "period_start", "period_end"],
+                                    condition=Q(hub__isnull=True),
+                                    name="payout_statement_per_market_shop_period"),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")),
+                                   name="payout_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(amount_vnd=F("items_total_vnd") + F("delivery_total_vnd")
+                            - F("commission_vnd")),
+                name="payout_amount_is_total_minus_commission"),
+            models.CheckConstraint(
+                condition=Q(state="due", paid_at__isnull=True)
+                | Q(state="paid", paid_at__isnull=False),
+                name="payout_paid_has_moment"),
+            moment_in_window("created_at", "payout_created_at_in_window"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class PayoutLine(models.Model):
+    """One completed shop order in a statement, with its split as computed then. A shop
+    order is paid out once: the unique key on ``shop_order`` forbids a second statement."""
+
+    statement = models.ForeignKey(PayoutStatement, on_delete=models.CASCADE,
+                                  related_name="lines")
+    shop_order = models.OneToOneField(ShopOrder, on_delete=models.PROTECT,
+                                      related_name="payout_line")
+    order_code = models.CharField(_("order code"), max_length=20)
+    items_total_vnd = models.PositiveBigIntegerField(_("goods (VND)"))
+    delivery_fee_vnd = models.PositiveBigIntegerField(_("delivery (VND)"))
+    commission_vnd = models.PositiveBigIntegerField(_("commission (VND)"))
+    payout_vnd = models.PositiveBigIntegerField(_("payout (VND)"))
+
+    class Meta:
+        verbose_name = _("payout line")
+        verbose_name_plural = _("payout lines")
+        ordering = ["statement", "id"]
+        constraints = [models.CheckConstraint(
+            condition=Q(payout_vnd=F("items_total_vnd") + F("delivery_fee_vnd")
+                        - F("commission_vnd")),
+            name="payout_line_is_total_minus_commission")]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id}/{self.order_code}"
+
+
+class HideReason(models.TextChoices):
+    ABUSIVE = "abusive", _("Abusive or insulting language")
+    PERSONAL_DATA = "personal_data", _("Contains personal data")
+    ADVERTISING = "advertising", _("Advertising or spam")
+    OFF_TOPIC = "off_topic", _("Not about the product")
+    OTHER = "other", _("Other reason")
+
+
+class ReviewQuerySet(models.QuerySet):
+    def shown(self):
+        """What product pages and averages count: reviews no moderator hid."""
+        return self.filter(hidden_at__isnull=True)
+
+
+class Review(models.Model):
+    """A buyer's review of a product they received: one per order line. The seller may
+    reply once; a moderator may hide it with a reason (it then disappears from the
+    product's page and average, and stays here for the record)."""
+
+    order_line = models.OneToOneField(OrderLine, on_delete=models.PROTECT,
+                                      related_name="review", verbose_name=_("order line"))
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="reviews",
+                                verbose_name=_("product"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="market_reviews", verbose_name=_("author"))
+    author_name = models.CharField(_("shown name"), max_length=120)
+    stars = models.PositiveSmallIntegerField(_("stars"))
+    text = models.TextField(_("review"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("written at"))
+    reply = models.TextField(_("seller's reply"), max_length=2000, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("replied by"))
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("hidden by"))
+    hidden_reason = models.CharField(_("reason"), max_length=20, choices=HideReason.choices,
+                                     blank=True)
+    hidden_note = models.CharField(_("note"), max_length=1000, blank=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["product", "hidden_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=5),
+                                   name="review_stars_1_to_5"),
+            models.CheckConstraint(condition=Q(replied_at__isnull=True) | ~Q(reply=""),
+                                   name="review_reply_has_text"),
+            models.CheckConstraint(condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
+                                   name="review_hidden_has_reason"),
+            moment_in_window("created_at", "review_created_at_in_window"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.stars}★"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class CommuneOffice(models.Model):
+    """Which commune an organisation governs (its people's committee): its commune
+    officers read that commune's KPIs."""
+
+    organization = models.OneToOneField("accounts.Organization", on_delete=models.CASCADE,
+                                        related_name="market_commune_office",
+                                        verbose_name=_("organisation"))
+    commune = models.ForeignKey("core.AdministrativeUnit", on_delete=models.PROTECT,
+                                related_name="+", verbose_name=_("commune"))
+
+    class Meta:
+        verbose_name = _("commune office")
+        verbose_name_plural = _("commune offices")
+
+    def __str__(self) -> str:
+        return f"{self.organization} → {self.commune}"
+
+
+class HouseholdCount(models.Model):
+    """How many households a commune has in a year, as an administrator entered it from a
+    named source (statistics office, commune report): the denominator of the KPIs."""
+
+    commune = models.ForeignKey("core.AdministrativeUnit", on_delete=models.PROTECT,
+                                related_name="+", verbose_name=_("commune"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    households = models.PositiveIntegerField(_("households"))
+    source = models.CharField(_("source"), max_length=255)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("entered by"))
+    entered_at = models.DateTimeField(_("entered at"))
+
+    class Meta:
+        verbose_name = _("household count")
+        verbose_name_plural = _("household counts")
+        ordering = ["commune", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "year"],
+                                    name="household_count_per_commune_year"),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2099),
+                                   name="household_count_year_range"),
+            models.CheckConstraint(condition=Q(households__gt=0),
+                                   name="household_count_positive"),
+            models.CheckConstraint(condition=~Q(source=""), name="household_count_has_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune} {self.year}: {self.households}"
+
+
+class KpiTarget(models.Model):
+    """The province's target for a year: the share of households with a digital store
+    and with an electronic payment account (50 % by 2025, 80 % by 2030)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    shop_pct = models.PositiveSmallIntegerField(_("households with a shop (%)"))
+    payment_account_pct = models.PositiveSmallIntegerField(
+        _("households with a payment account (%)"))
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("KPI target")
+        verbose_name_plural = _("KPI targets")
+        ordering = ["year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2099),
+                                   name="kpi_target_year_range"),
+            models.CheckConstraint(condition=Q(shop_pct__lte=100, payment_account_pct__lte=100),
+                                   name="kpi_target_pct_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.shop_pct} % / {self.payment_account_pct} %"

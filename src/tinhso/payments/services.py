@@ -19,7 +19,7 @@ from tinhso.core import audit
 from tinhso.core.errors import DomainError
 from tinhso.core.money import format_vnd
 from tinhso.core.reasons import clean_reason, reason_text
-from tinhso.payments import feecalc
+from tinhso.payments import feecalc, payables
 from tinhso.payments.errors import PaymentError, payment_error
 from tinhso.payments.models import (
     BankTransaction,
@@ -227,55 +227,93 @@ def reverse_cash_payment(*, actor, invoice: Invoice, reason: str, note: str = ""
     return reversal
 
 
+def _compact(description: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", description.upper())
+
+
 def find_reference(description: str) -> str:
-    """The invoice reference inside a transfer description; banks may drop spaces, change
-    case or add their own text around it."""
-    compact = re.sub(r"[^0-9A-Z]", "", description.upper())
+    """The invoice reference (or, failing one, the reference of a registered payable such
+    as a market order: :mod:`tinhso.payments.payables`) inside a transfer description;
+    banks may drop spaces, change case or add their own text around it."""
+    compact = _compact(description)
     match = REFERENCE_RE.search(compact)
-    return match.group(0) if match else ""
+    if match:
+        return match.group(0)
+    return payables.find(compact)[1]
 
 
-def _match(credit: BankCredit) -> tuple[Invoice | None, str, str]:
-    """(invoice locked, outcome, reason) for a credit."""
+@dataclass(slots=True)
+class _Match:
+    outcome: str
+    reason: str
+    invoice: Invoice | None = None
+    kind: payables.PayableKind | None = None
+    due: payables.Due | None = None
+
+
+def _check(reference_amount: int, account: str, payable: bool, credit: BankCredit) -> tuple:
     M = BankTransaction.Outcome
     R = BankTransaction.Reason
-    reference = find_reference(credit.description)
-    if not reference:
-        return None, M.MISMATCHED, R.NO_REFERENCE
-    invoice = Invoice.objects.select_for_update().filter(reference=reference).first()
+    if credit.account and credit.account != account:
+        return M.MISMATCHED, R.WRONG_ACCOUNT
+    if not payable:
+        return M.MISMATCHED, R.NOT_PAYABLE
+    if credit.amount_vnd != reference_amount:
+        return M.MISMATCHED, R.WRONG_AMOUNT
+    return M.MATCHED, R.NONE
+
+
+def _match(credit: BankCredit) -> _Match:
+    """What a credit pays (locked), and whether it pays it: an invoice by its reference,
+    else a registered payable (a market order…) by its own."""
+    M = BankTransaction.Outcome
+    R = BankTransaction.Reason
+    compact = _compact(credit.description)
+    found = REFERENCE_RE.search(compact)
+    if found is None:
+        kind, reference = payables.find(compact)
+        if kind is None:
+            return _Match(M.MISMATCHED, R.NO_REFERENCE)
+        due = kind.lock(reference)
+        if due is None:
+            return _Match(M.MISMATCHED, R.UNKNOWN_REFERENCE)
+        outcome, reason = _check(due.amount_vnd, due.account_number, due.payable, credit)
+        return _Match(outcome, reason, kind=kind, due=due)
+    invoice = Invoice.objects.select_for_update().filter(reference=found.group(0)).first()
     if invoice is None:
-        return None, M.MISMATCHED, R.UNKNOWN_REFERENCE
-    if credit.account and credit.account != invoice.payee.account_number:
-        return invoice, M.MISMATCHED, R.WRONG_ACCOUNT
-    if invoice.status != InvoiceStatus.UNPAID:
-        return invoice, M.MISMATCHED, R.NOT_PAYABLE
-    if credit.amount_vnd != invoice.amount_vnd:
-        return invoice, M.MISMATCHED, R.WRONG_AMOUNT
-    return invoice, M.MATCHED, R.NONE
+        return _Match(M.MISMATCHED, R.UNKNOWN_REFERENCE)
+    outcome, reason = _check(invoice.amount_vnd, invoice.payee.account_number,
+                             invoice.status == InvoiceStatus.UNPAID, credit)
+    return _Match(outcome, reason, invoice=invoice)
 
 
 def record_bank_credit(*, provider: str, credit: BankCredit) -> tuple[BankTransaction, bool]:
-    """Record a bank credit once and pay its invoice if reference and amount match.
-    Returns (transaction, created); a repeated transaction id changes nothing."""
+    """Record a bank credit once and pay its invoice (or registered payable: a market
+    order) if reference and amount match. Returns (transaction, created); a repeated
+    transaction id changes nothing."""
     existing = BankTransaction.objects.filter(provider=provider,
                                               transaction_id=credit.transaction_id).first()
     if existing is not None:
         return existing, False
     try:
         with transaction.atomic():
-            invoice, outcome, reason = _match(credit)
+            match = _match(credit)
+            invoice, outcome, reason = match.invoice, match.outcome, match.reason
             bank_tx = BankTransaction.objects.create(
                 provider=provider, transaction_id=credit.transaction_id,
                 amount_vnd=credit.amount_vnd, description=credit.description,
                 account=credit.account, reference=find_reference(credit.description),
                 credited_at=credit.credited_at, invoice=invoice, outcome=outcome,
                 reason=reason, raw=credit.raw)
-            payer = invoice.payer if invoice else None
+            payer = invoice.payer if invoice else (match.due.organization if match.due
+                                                   else None)
             audit.record(actor=None, action=f"bank_transaction.{outcome}", obj=bank_tx,
                          organization=payer,
                          after={"amount_vnd": credit.amount_vnd, "reason": reason,
-                                "invoice": invoice.reference if invoice else None})
-            if outcome == BankTransaction.Outcome.MATCHED:
+                                "invoice": invoice.reference if invoice else None,
+                                **({match.kind.name: match.due.reference} if match.due
+                                   else {})})
+            if outcome == BankTransaction.Outcome.MATCHED and invoice is not None:
                 before = _snapshot(invoice)
                 invoice.status, invoice.paid_via = InvoiceStatus.PAID, PaidVia.BANK
                 invoice.paid_at = credit.credited_at or timezone.now()
@@ -283,6 +321,9 @@ def record_bank_credit(*, provider: str, credit: BankCredit) -> tuple[BankTransa
                 audit.record(actor=None, action="invoice.paid", obj=invoice, organization=payer,
                              before=before, after=_snapshot(invoice),
                              note=f"bank {provider}:{credit.transaction_id}")
+            elif outcome == BankTransaction.Outcome.MATCHED:
+                match.kind.mark_paid(match.due, bank_transaction=bank_tx,
+                                     paid_at=credit.credited_at or timezone.now())
             return bank_tx, True
     except IntegrityError:  # the same notification, delivered twice at once
         return BankTransaction.objects.get(provider=provider,

@@ -29,7 +29,13 @@ def agencies_of(user, roles: Iterable[str] = OFFICER_ROLES) -> set[int]:
     orgs = organizations_with_role(user, roles)
     if not orgs:
         return set()
-    return set(Agency.objects.filter(organization_id__in=orgs).values_list("pk", flat=True))
+    # Cached on the user for the request, like its roles (a console asks several times).
+    cache = user.__dict__.setdefault("_tinhso_agencies", {})
+    key = frozenset(orgs)
+    if key not in cache:
+        cache[key] = set(Agency.objects.filter(organization_id__in=orgs)
+                         .values_list("pk", flat=True))
+    return set(cache[key])
 
 
 def dossier_filter_for(user) -> Q:

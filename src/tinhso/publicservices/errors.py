@@ -28,6 +28,13 @@ class PublicServiceError(StrEnum):
     IMPORT_HEADER = "publicservices.import_header"
     IMPORT_VALUE = "publicservices.import_value"
     IMPORT_FILE = "publicservices.import_file"
+    # Part B: rating, tracking, consoles.
+    RATING_STATE = "publicservices.rating_state"
+    RATING_ONCE = "publicservices.rating_once"
+    RATING_LEVEL = "publicservices.rating_level"
+    TRACKING_LIMIT = "publicservices.tracking_limit"
+    YEAR_RANGE = "publicservices.year_range"
+    PAPER_MISSING = "publicservices.paper_missing"
 
 
 MESSAGES: dict[PublicServiceError, tuple[str, int]] = {
@@ -69,6 +76,17 @@ MESSAGES: dict[PublicServiceError, tuple[str, int]] = {
         gettext_noop("Row {row}, column “{column}”: “{value}” is not valid."), 422),
     PublicServiceError.IMPORT_FILE: (
         gettext_noop("The file cannot be read as Excel (.xlsx) or CSV."), 422),
+    PublicServiceError.RATING_STATE: (
+        gettext_noop("A dossier can be rated once its result is ready."), 409),
+    PublicServiceError.RATING_ONCE: (gettext_noop("This dossier has already been rated."), 409),
+    PublicServiceError.RATING_LEVEL: (
+        gettext_noop("Choose one of the three levels for this criterion."), 422),
+    PublicServiceError.TRACKING_LIMIT: (
+        gettext_noop("Too many lookups from here. Try again in a few minutes."), 429),
+    PublicServiceError.PAPER_MISSING: (
+        gettext_noop("Attach the paper “{paper}”: it is required."), 422),
+    PublicServiceError.YEAR_RANGE: (gettext_noop("The year must be between {low} and {high}."),
+                                    422),
 }
 
 public_service_error = coded_error(MESSAGES)

@@ -466,3 +466,8 @@ class RefusalReason(models.TextChoices):
     INVALID_PAPERS = "invalid_papers", _("Papers invalid or forged")
     NOT_SUPPLEMENTED = "not_supplemented", _("The requested supplement was not provided")
     OTHER = "other", _("Other reason")
+
+
+# Tables of part B (national-portal sync, satisfaction), kept in their own modules.
+from tinhso.publicservices.portal.models import PortalCursor, PortalUpdate  # noqa: E402,F401
+from tinhso.publicservices.ratings import SatisfactionRating  # noqa: E402,F401

@@ -20,6 +20,7 @@ from tinhso.border.services.cameras import (
     EventAnswer,
     check_manual_reason,
     ingest_plate_event,
+    manual_crossing,
     manual_yard_step,
     require_exception_desk,
     resolve_plate_event,
@@ -43,6 +44,6 @@ __all__ = [
     "book_slot", "call_next", "can_act_for_agency", "cancel_declaration", "create_declaration",
     "ingest_plate_event", "mark_no_shows", "nearest_free_slots", "record_clearance",
     "refresh_advisories", "required_agencies", "resolve_plate_event", "save_camera",
-    "manual_yard_step", "check_manual_reason", "require_exception_desk",
+    "manual_crossing", "manual_yard_step", "check_manual_reason", "require_exception_desk",
     "save_yard", "submit_declaration", "transition", "update_declaration", "update_gate",
 ]

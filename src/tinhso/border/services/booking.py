@@ -33,6 +33,7 @@ from tinhso.border.services.common import (
     require_enterprise,
     transition,
 )
+from tinhso.border.services.trips import check_trip_order, lock_vehicle
 from tinhso.border.workflow import ARRIVING_STATES
 from tinhso.core import audit
 from tinhso.core.errors import FieldCollector
@@ -161,6 +162,10 @@ def book_slot(*, actor, declaration: Declaration, starts_at: datetime) -> Declar
                                opens=f"{gate.opens_at:%H:%M}", closes=f"{gate.closes_at:%H:%M}")
         if declaration.slot_id and declaration.slot.starts_at == hour:
             return declaration
+        # A later trip of the truck is never booked before, or over, an earlier one.
+        lock_vehicle(declaration.plate)
+        check_trip_order(plate=declaration.plate, trip_id=declaration.pk, starts=hour,
+                         field="starts_at")
         slot = ensure_slot(gate, declaration.direction, hour)
         if not take_place(slot.pk, declaration.goods.perishable):
             raise SlotFull(

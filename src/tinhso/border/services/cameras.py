@@ -15,12 +15,21 @@ from tinhso.accounts.models import ApiKey, Role
 from tinhso.accounts.permissions import organizations_with_role
 from tinhso.border import camera_rules, selectors
 from tinhso.border.errors import Action, BorderError, border_error, border_invalid
-from tinhso.border.models import Camera, Declaration, DeclarationState, PlateEvent, Yard
+from tinhso.border.models import (
+    Camera,
+    Declaration,
+    DeclarationState,
+    Gate,
+    ManualCrossingReason,
+    PlateEvent,
+    Yard,
+)
 from tinhso.border.platematch import plate_key, vehicle_id
 from tinhso.border.services.clearance import clear_if_complete
 from tinhso.border.services.common import locked, not_allowed, relocked, transition
 from tinhso.core import audit
 from tinhso.core.errors import FieldCollector
+from tinhso.core.reasons import clean_reason, reason_text
 
 S = DeclarationState
 
@@ -88,7 +97,7 @@ def _candidate(truck: Declaration, key: str | None = None) -> camera_rules.Candi
         truck.pk, truck.plate_key if key is None else key, truck.state,
         slot_starts_at=truck.slot.starts_at if truck.slot_id else None,
         expected_arrival=truck.expected_arrival, held_from=truck.state_before_hold,
-        vehicle=vehicle_id(truck.plate))
+        vehicle=vehicle_id(truck.plate), yard_id=truck.yard_id)
 
 
 def _record_read(actor, camera: Camera, event_id: str, plate: str, read: camera_rules.Read,
@@ -133,16 +142,16 @@ def _record_read(actor, camera: Camera, event_id: str, plate: str, read: camera_
 def _setup(camera: Camera) -> camera_rules.CameraSetup:
     return camera_rules.CameraSetup(
         position=camera.position, min_confidence=camera.min_confidence,
-        late_grace=timedelta(minutes=camera.gate.late_grace_minutes))
+        late_grace=timedelta(minutes=camera.gate.late_grace_minutes), yard_id=camera.yard_id)
 
 
 def _advance(actor, yard, declaration: Declaration, target: str, at: datetime, *,
-             note: str) -> None:
+             note: str, details: dict | None = None) -> None:
     also: tuple[str, ...] = ()
     if target == S.IN_YARD:
         _check_in(declaration, yard, at)
         also = ("yard", "lost_booking_priority")
-    transition(declaration, target, actor=actor, at=at, note=note, also=also)
+    transition(declaration, target, actor=actor, at=at, note=note, also=also, details=details)
     if target == S.AT_GATE:
         clear_if_complete(declaration, actor=actor)
     elif target == S.CROSSED:
@@ -271,4 +280,30 @@ def manual_yard_step(*, actor, declaration: Declaration, yard: Yard, step: str,
         audit.record(actor=actor, action=f"declaration.manual_{step}", obj=truck, before=before,
                      after={"state": truck.state, "yard": yard.pk, "manual": True,
                             "reason": reason})
+    return truck
+
+
+def manual_crossing(*, actor, declaration: Declaration, gate: Gate, reason: str,
+                    note: str = "") -> Declaration:
+    """The gate operator records a cleared truck's crossing by hand (gate camera down,
+    plate unreadable): the step the gate camera would take, through the same path (the
+    fee invoice is issued in the same transaction), recorded as manual with the operator,
+    the reason (a ``ManualCrossingReason`` code; "other" needs a note) and the note in
+    the crossing's audit entry. Only a gate operator of an organisation that operates
+    this gate's camera may do it."""
+    reason, note = clean_reason(ManualCrossingReason, reason, note)
+    if not selectors.gates_crossed_by_hand(actor).filter(pk=gate.pk).exists():
+        raise border_error(BorderError.NOT_YOUR_GATE, gate=gate.name)
+    action = Action.move_to(S.CROSSED.label)
+    with transaction.atomic():
+        truck = locked(declaration)
+        if truck.gate_id != gate.pk:
+            raise not_allowed(truck, action)
+        target, _why = camera_rules.step("gate", truck.state, None)
+        if target is None:
+            raise not_allowed(truck, action)
+        text = reason_text(ManualCrossingReason, reason, note, "en")
+        _advance(actor, None, truck, target, timezone.now(),
+                 note=f"manual crossing at {gate.code} by {actor}: {text}",
+                 details={"manual": True, "reason": reason, "note": note})
     return truck

@@ -7,10 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from tinhso.border import selectors
-from tinhso.border.errors import Action, BorderError, border_invalid
+from tinhso.border.errors import Action
 from tinhso.border.models import (
     CancelReason,
     Declaration,
@@ -21,8 +20,9 @@ from tinhso.border.models import (
 from tinhso.border.platematch import plate_key
 from tinhso.border.services.booking import recount_load_kind, release_slot
 from tinhso.border.services.common import locked, not_allowed, require_enterprise, transition
+from tinhso.border.services.trips import check_trip_order, lock_vehicle
 from tinhso.border.validation import clean_declaration, frozen_in_yard
-from tinhso.border.workflow import CHECKED_IN_STATES, EDITABLE_STATES
+from tinhso.border.workflow import CHECKED_IN_STATES, EDITABLE_STATES, in_yard_pipeline
 from tinhso.core import audit
 from tinhso.core.errors import FieldCollector
 from tinhso.core.reasons import clean_reason, reason_text
@@ -45,7 +45,9 @@ def create_declaration(*, actor, enterprise_id: int, data: Mapping[str, Any],
     cleaned = clean_declaration(data)
     key = plate_key(cleaned["plate"])
     with transaction.atomic():
-        _refuse_overlapping_trip(cleaned["plate"], cleaned["expected_arrival"])
+        lock_vehicle(cleaned["plate"])
+        check_trip_order(plate=cleaned["plate"], trip_id=None,
+                         starts=cleaned["expected_arrival"], field="expected_arrival")
         declaration = Declaration.objects.create(
             enterprise_id=enterprise_id, created_by=actor, plate_key=key, **cleaned,
         )
@@ -55,20 +57,6 @@ def create_declaration(*, actor, enterprise_id: int, data: Mapping[str, Any],
         if submit:
             transition(declaration, S.SUBMITTED, actor=actor)
     return declaration
-
-
-def _refuse_overlapping_trip(plate: str, arrival: datetime) -> None:
-    """A vehicle makes one trip at a time: a second active declaration of its plate is
-    only for a later trip, expected after the current one's slot (or arrival) ends, so
-    the cameras always know which trip a read is (``camera_rules.choose_trip``)."""
-    now = timezone.now()
-    busy = max((selectors.trip_busy_until(t, now) for t in selectors.active_trips_of(plate)),
-               default=None)
-    if busy is not None and arrival <= busy:
-        check = FieldCollector()
-        check.fail(border_invalid(BorderError.PLATE_ACTIVE_TRIP, field="expected_arrival",
-                                  until=timezone.localtime(busy).strftime("%H:%M %d/%m/%Y")))
-        check.raise_if_invalid()
 
 
 def _remember_vehicle_and_driver(enterprise_id: int, cleaned: Mapping[str, Any]) -> None:
@@ -97,7 +85,8 @@ def update_declaration(*, actor, declaration: Declaration, data: Mapping[str, An
         if declaration.state in CHECKED_IN_STATES:
             _refuse_route_changes(declaration, cleaned)
         before = _snapshot(declaration)
-        arrival_hour = selectors.hour_of(declaration.expected_arrival)
+        old_arrival = declaration.expected_arrival
+        arrival_hour = selectors.hour_of(old_arrival)
         was_perishable = declaration.goods.perishable
         for field, value in cleaned.items():
             setattr(declaration, field, value)
@@ -107,6 +96,17 @@ def update_declaration(*, actor, declaration: Declaration, data: Mapping[str, An
             or before["direction"] != declaration.direction
             or selectors.hour_of(declaration.expected_arrival) != arrival_hour
         )
+        releases_slot = bool(moved) and declaration.state == S.BOOKED
+        if (before["plate"] != declaration.plate or releases_slot
+                or old_arrival != declaration.expected_arrival):
+            # The trip moved, or is now another vehicle's: it keeps its place among the
+            # vehicle's trips (a booked trip keeps its slot unless the move releases it).
+            lock_vehicle(declaration.plate)
+            keeps_slot = declaration.slot_id and not releases_slot
+            check_trip_order(
+                plate=declaration.plate, trip_id=declaration.pk, field="expected_arrival",
+                starts=declaration.slot.starts_at if keeps_slot else declaration.expected_arrival,
+                in_pipeline=in_yard_pipeline(declaration.state, declaration.state_before_hold))
         declaration.save()
         after = _snapshot(declaration)
         changed = {k: v for k, v in after.items() if before[k] != v}

@@ -34,13 +34,13 @@ from tinhso.border.models import (
     Camera,
     CameraPosition,
     Declaration,
-    DeclarationState,
     Direction,
     Gate,
     Slot,
     Yard,
 )
 from tinhso.border.services.booking import fit_slot, slot_capacity
+from tinhso.border.services.common import notify_enterprise_later
 from tinhso.border.validation import parse_int_field
 from tinhso.core import audit
 from tinhso.core.errors import FieldCollector
@@ -301,7 +301,9 @@ def update_gate(*, actor, gate: Gate, data: Mapping[str, Any],
         if directions:
             outcome.slots_refitted = refit_future_slots(gate, directions, now)
         if outcome.changed.keys() & {"opens_at", "closes_at"}:
-            outcome.bookings_outside_hours = _bookings_outside_hours(gate, now)
+            outside = selectors.bookings_outside_hours(gate, now)
+            outcome.bookings_outside_hours = len(outside)
+            _tell_enterprises_outside_hours(gate, outside)
         _record(actor, "gate.configure", gate, outcome.changed, created=False, note=(
             f"{outcome.slots_refitted} future slots refitted; "
             f"{outcome.bookings_outside_hours} bookings outside the new hours"))
@@ -328,11 +330,21 @@ def refit_future_slots(gate: Gate, directions: Iterable[str], now: datetime) -> 
     return len(changed)
 
 
-def _bookings_outside_hours(gate: Gate, now: datetime) -> int:
-    hours = Declaration.objects.filter(
-        gate=gate, state=DeclarationState.BOOKED, slot__starts_at__gt=now - timedelta(hours=1),
-    ).values_list("slot__starts_at", flat=True)
-    return sum(1 for hour in hours if not gate.works_at(timezone.localtime(hour).time()))
+def _tell_enterprises_outside_hours(gate: Gate, bookings: list[Declaration]) -> None:
+    """Each enterprise whose booking the new hours leave outside is told, after the commit:
+    the booking is kept (the board decides), and the enterprise may move it."""
+    hours = ("24/24" if gate.open_around_the_clock
+             else f"{gate.opens_at:%H:%M}–{gate.closes_at:%H:%M}")
+    for truck in bookings:
+        slot = timezone.localtime(truck.slot.starts_at).strftime("%H:%M %d/%m/%Y")
+        notify_enterprise_later(
+            truck, "gate_hours_changed",
+            f"Xe {truck.plate} ({truck.reference}): {gate.name} đổi giờ làm việc thành "
+            f"{hours}; khung giờ đã đặt {slot} nằm ngoài giờ mới. Lượt đặt vẫn được giữ; "
+            "vui lòng đặt khung giờ khác nếu cần.",
+            f"Truck {truck.plate} ({truck.reference}): {gate.name} now works {hours}; the "
+            f"booked slot {slot} is outside the new hours. The booking is kept; please book "
+            "another slot if needed.")
 
 
 # ---------------------------------------------------------------- yards

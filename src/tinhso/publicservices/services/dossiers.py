@@ -65,6 +65,7 @@ from tinhso.publicservices.models import (
     SupplementRequest,
     Timeliness,
 )
+from tinhso.publicservices.portal import sync as portal_sync
 from tinhso.publicservices.workflow import OPEN_STATES, TRANSITIONS, can_transition
 
 S = DossierState
@@ -144,6 +145,9 @@ def transition(dossier: Dossier, target: str, *, actor, note: str = "",
         dossier=dossier, from_state=current, to_state=target, at=at,
         actor=actor if _is_user(actor) else None,
         actor_label=str(actor)[:200] if actor is not None else "system", note=note[:NOTE_MAX])
+    portal_sync.record_change(dossier, from_state=current, to_state=target, at=at,
+                              actor_label=str(actor)[:200] if actor is not None else "",
+                              note=note[:NOTE_MAX])
     audit.record(actor=actor, action=f"dossier.{target}", obj=dossier,
                  organization=dossier.agency.organization if actor is None else None,
                  before={"state": current}, after={"state": target, **(details or {})},

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -9,6 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from tinhso.border.demo import seed_border
+        from tinhso.documents.demo import STAFF, seed_documents
         from tinhso.meetings.demo import seed_meetings
         from tinhso.payments.demo import seed_payments
         from tinhso.publicservices.demo import SAMPLE_OFFICERS, seed_public_services
@@ -20,11 +22,19 @@ class Command(BaseCommand):
             seed_payments()
             catalogue = seed_public_services()
             meeting_logins = seed_meetings()
+        # Documents are signed with the demo CA as they are issued: outside the big
+        # transaction (a hundred signatures), idempotent on its own.
+        documents = seed_documents(count=settings.DEMO_DOCUMENTS, password=demo.DEMO_PASSWORD)
         logins += [(role.label, email, phone) for email, phone, _n, _o, role in SAMPLE_OFFICERS]
+        for prefix, _name, role in STAFF:
+            logins.append((f"{role.label} (văn bản)", f"{prefix}@ubnd-lang-son.langson.gov.vn",
+                           ""))
         logins += meeting_logins
         self.stdout.write("Tài khoản thử nghiệm / Demo logins "
                           f"(mật khẩu / password: {demo.DEMO_PASSWORD})")
         for role, email, phone in logins:
             self.stdout.write(f"  {role:<34} {email:<32} {phone}")
+        self.stdout.write(f"Văn bản mẫu / Sample documents: {documents['outgoing']} đi / "
+                          f"outgoing, {documents['incoming']} đến / incoming")
         self.stdout.write(f"Thủ tục mẫu / Sample procedures: {len(catalogue.created)} mới / new, "
                           f"{len(catalogue.updated) + len(catalogue.unchanged)} đã có / existing")

@@ -1,0 +1,177 @@
+"""Reads of the documents app. Every list starts from ``visible_to(user)`` (access.py), so
+confidentiality holds in lists, search results and downloads alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from tinhso.core import search
+from tinhso.documents.models import (
+    Agency,
+    Assignment,
+    AssignmentState,
+    IncomingDocument,
+    IncomingState,
+    OutgoingDocument,
+    OutgoingState,
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    q: str = ""
+    doc_type: str = ""
+    agency: int | None = None      # the user's agency (receiver / issuer)
+    sender: str = ""               # issuing agency's name, for incoming
+    register: int | None = None
+    state: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def incoming(user, f: Filters = Filters()) -> QuerySet[IncomingDocument]:
+    rows = IncomingDocument.objects.visible_to(user).select_related("agency", "register")
+    if f.doc_type:
+        rows = rows.filter(doc_type=f.doc_type)
+    if f.agency:
+        rows = rows.filter(agency_id=f.agency)
+    if f.sender:
+        rows = rows.filter(sender_name__icontains=f.sender)
+    if f.register:
+        rows = rows.filter(register_id=f.register)
+    if f.state:
+        rows = rows.filter(state=f.state)
+    if f.date_from:
+        rows = rows.filter(arrived_at__date__gte=f.date_from)
+    if f.date_to:
+        rows = rows.filter(arrived_at__date__lte=f.date_to)
+    if f.q:
+        # Newest first, like the register: a common word matches tens of thousands of
+        # documents, and ranking them all costs more than the clerk gains from it.
+        return search.search(rows, f.q).order_by("-arrived_at", "-id")
+    return rows.order_by("-arrived_at", "-id")
+
+
+def outgoing(user, f: Filters = Filters()) -> QuerySet[OutgoingDocument]:
+    rows = OutgoingDocument.objects.visible_to(user).select_related("agency", "signer",
+                                                                     "register")
+    if f.doc_type:
+        rows = rows.filter(doc_type=f.doc_type)
+    if f.agency:
+        rows = rows.filter(agency_id=f.agency)
+    if f.register:
+        rows = rows.filter(register_id=f.register)
+    if f.state:
+        rows = rows.filter(state=f.state)
+    if f.date_from:
+        rows = rows.filter(Q(issued_at__date__gte=f.date_from)
+                           | Q(issued_at__isnull=True, created_at__date__gte=f.date_from))
+    if f.date_to:
+        rows = rows.filter(Q(issued_at__date__lte=f.date_to)
+                           | Q(issued_at__isnull=True, created_at__date__lte=f.date_to))
+    if f.q:
+        return search.search(rows, f.q).order_by("-created_at", "-id")
+    return rows.order_by("-created_at", "-id")
+
+
+def incoming_detail(user, pk: int) -> IncomingDocument:
+    return get_object_or_404(IncomingDocument.objects.visible_to(user)
+                             .select_related("agency", "register", "reply"), pk=pk)
+
+
+def outgoing_detail(user, pk: int) -> OutgoingDocument:
+    return get_object_or_404(OutgoingDocument.objects.visible_to(user)
+                             .select_related("agency", "signer", "drafter", "unit"), pk=pk)
+
+
+def my_assignments(user, *, today: date | None = None) -> dict[str, list[Assignment]]:
+    """The handler's desk: what is overdue, due within two days, and the rest."""
+    today = today or timezone.localdate()
+    rows = list(Assignment.objects.filter(assignee=user, state=AssignmentState.ACTIVE,
+                                          document__in=IncomingDocument.objects
+                                          .visible_to(user))
+                .select_related("document").order_by("deadline"))
+    from tinhso.core.selectors import working_calendar
+
+    soon = working_calendar().add_working_days(today, 2)
+    return {
+        "overdue": [a for a in rows if a.deadline < today],
+        "due_soon": [a for a in rows if today <= a.deadline <= soon],
+        "later": [a for a in rows if a.deadline > soon],
+    }
+
+
+def waiting_for(user, action: str) -> QuerySet[OutgoingDocument]:
+    """Drafts waiting for this person: to approve (signer) or to issue (clerk)."""
+    rows = OutgoingDocument.objects.visible_to(user)
+    if action == "approve":
+        return rows.filter(state=OutgoingState.IN_REVIEW, signer=user)
+    if action == "review":
+        return rows.filter(state=OutgoingState.IN_REVIEW)
+    if action == "issue":
+        return rows.filter(state=OutgoingState.APPROVED)
+    return rows.none()
+
+
+def statistics(user, *, agency: Agency, date_from: date, date_to: date) -> dict:
+    """For the operations dashboard: counts per issuing agency and the on-time handling
+    rate of the period's closed documents."""
+    rows = incoming(user, Filters(agency=agency.pk, date_from=date_from, date_to=date_to))
+    rows = rows.exclude(state=IncomingState.RECEIVED)
+    per_sender = list(rows.values("sender_name").annotate(count=Count("id"))
+                      .order_by("-count", "sender_name")[:50])
+    closed = rows.filter(state=IncomingState.CLOSED, due_date__isnull=False)
+    closed_total = closed.count()
+    on_time = sum(1 for closed_at, due in closed.values_list("closed_at", "due_date")
+                  if timezone.localtime(closed_at).date() <= due)
+    out = outgoing(user, Filters(agency=agency.pk, date_from=date_from, date_to=date_to,
+                                 state=OutgoingState.ISSUED))
+    return {
+        "agency": agency.name,
+        "date_from": date_from.isoformat(),
+        "date_to": date_to.isoformat(),
+        "incoming": rows.count(),
+        "outgoing_issued": out.count(),
+        "per_sender": per_sender,
+        "closed_with_deadline": closed_total,
+        "closed_on_time": on_time,
+        "on_time_rate": round(on_time / closed_total, 4) if closed_total else None,
+        "open_overdue": rows.filter(state=IncomingState.ASSIGNED,
+                                    due_date__lt=timezone.localdate()).count(),
+    }
+
+
+def available_actions(user, doc: OutgoingDocument) -> list[str]:
+    """The workflow edges this person may take on this draft now (the service decides
+    again when it is taken)."""
+    from tinhso.accounts.permissions import has_perm
+    from tinhso.documents import workflow
+
+    org = doc.agency.organization_id
+    actions = []
+    for name, edge in workflow.EDGES.items():
+        if doc.state not in edge.source:
+            continue
+        allowed = has_perm(user, edge.permission, org) or (
+            name in ("submit", "cancel") and user.pk == doc.drafter_id)
+        if name == "approve":
+            allowed = allowed and (user.pk == doc.signer_id or user.is_superuser)
+        if allowed:
+            actions.append(name)
+    return actions
+
+
+def staff_choices(agency: Agency, permission: str):
+    """People of the agency holding a permission (signers, handlers)."""
+    from tinhso.accounts.models import User
+    from tinhso.accounts.permissions import PERMISSIONS
+
+    return (User.objects.filter(is_active=True, memberships__organization_id=agency
+                                .organization_id,
+                                memberships__role__in=PERMISSIONS[permission])
+            .distinct().order_by("full_name"))

@@ -1,0 +1,80 @@
+"""Reads of the officer consoles and the tracking register (BM.06): every list goes
+through the one row-level rule (`Dossier.objects.visible_to`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from tinhso.accounts.models import Role
+from tinhso.core.workdays import WorkingCalendar
+from tinhso.publicservices.access import agencies_of
+from tinhso.publicservices.models import Dossier, DossierState, StepKind
+from tinhso.publicservices.workflow import OPEN_STATES
+
+S = DossierState
+#: "Due soon": the due moment is within this many half working days (one working day).
+DUE_SOON_HALF_DAYS = 2
+
+
+def _base(user) -> QuerySet:
+    return (Dossier.objects.visible_to(user)
+            .select_related("procedure", "agency", "receiving_agency", "current_step"))
+
+
+def my_dossiers(user) -> QuerySet:
+    """The open dossiers whose current step is the user's, soonest due first."""
+    return _base(user).filter(assignee=user, state__in=list(OPEN_STATES)).order_by(
+        "due_at", "id")
+
+
+def agency_open_dossiers(user) -> QuerySet:
+    """Open dossiers of the agencies where the user heads a unit or leads (to assign)."""
+    heads = agencies_of(user, {Role.HEAD_OF_UNIT, Role.AGENCY_LEADER})
+    return _base(user).filter(agency_id__in=heads, state__in=list(OPEN_STATES)).order_by(
+        "due_at", "id")
+
+
+def reception_queue(user) -> QuerySet:
+    """The desk's queue: dossiers waiting for reception (oldest first)."""
+    desks = agencies_of(user, {Role.ONE_STOP_OFFICER})
+    return _base(user).filter(agency_id__in=desks, state=S.SUBMITTED).order_by(
+        "submitted_at", "id")
+
+
+def results_to_return(user) -> QuerySet:
+    desks = agencies_of(user, {Role.ONE_STOP_OFFICER})
+    return _base(user).filter(receiving_agency_id__in=desks, state=S.RESOLVED).order_by(
+        "resolved_at", "id")
+
+
+def approval_list(user) -> QuerySet:
+    """The leader's list: open dossiers at the approval step of the leader's agencies."""
+    leads = agencies_of(user, {Role.AGENCY_LEADER})
+    return _base(user).filter(agency_id__in=leads, state=S.PROCESSING,
+                              current_step__kind=StepKind.APPROVAL).order_by("due_at", "id")
+
+
+def register(user, low: datetime, high: datetime) -> QuerySet:
+    """The tracking register (sổ theo dõi hồ sơ, BM.06): dossiers received in the period,
+    in order of reception."""
+    return _base(user).filter(
+        Q(received_at__gte=low, received_at__lt=high)).order_by("received_at", "id")
+
+
+def due_class(dossier: Dossier, now: datetime, soon_limit: datetime) -> str:
+    """``overdue`` / ``due-soon`` / ``""`` for the colour of a line (a paused clock is
+    never overdue)."""
+    due = dossier.effective_due_at
+    if dossier.state not in OPEN_STATES or due is None or dossier.state == S.SUPPLEMENT:
+        return ""
+    if due < now:
+        return "overdue"
+    if due <= soon_limit:
+        return "due-soon"
+    return ""
+
+
+def soon_limit(calendar: WorkingCalendar, now: datetime) -> datetime:
+    return calendar.add_half_days(now, DUE_SOON_HALF_DAYS)
