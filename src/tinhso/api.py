@@ -84,6 +84,7 @@ def _mount_routers() -> None:
     from tinhso.market.api_catalogue import router as market_catalogue_router
     from tinhso.market.api_hubs import router as market_hubs_router
     from tinhso.market.api_orders import router as market_orders_router
+    from tinhso.meetings.api import router as meetings_router
     from tinhso.payments.api import router as payments_router
     from tinhso.publicservices.api import router as public_services_router
 
@@ -91,6 +92,7 @@ def _mount_routers() -> None:
     api.add_router("/border", border_router)
     api.add_router("/documents", documents_router)
     api.add_router("/market", market_catalogue_router)
+    api.add_router("/meetings", meetings_router)
     api.add_router("/payments", payments_router)
     api.add_router("/public-services", public_services_router)
     api.add_router("/market", market_hubs_router)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tinhso.market",
     "tinhso.publicservices",
     "tinhso.documents",
+    "tinhso.meetings",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +250,9 @@ PERIODIC_TASKS = {
     # Sellers are told (once per certificate) when an OCOP certificate nears its expiry.
     "market.remind_ocop_expiring": {"task": "tinhso.market.tasks_catalogue.remind_ocop_expiring",
                                     "every": 86400},
+    # Overdue meeting conclusions are flagged to their agency (once per conclusion).
+    "meetings.flag_overdue_conclusions": {
+        "task": "tinhso.meetings.tasks.flag_overdue_conclusions", "every": 3600},
 }
 
 # The national public service portal (publicservices.portal): empty PORTAL_URL = no sync
@@ -349,6 +353,23 @@ WORKING_HOURS = os.environ.get("WORKING_HOURS", "07:30-11:30,13:30-17:00")
 #: The two digits between the date and the daily sequence of a dossier code
 #: (<agency e-ID>-YYMMDD-<2 digits><sequence>, Circular 04/2025/TT-VPCP); the province's choice.
 DOSSIER_CODE_INFIX = os.environ.get("DOSSIER_CODE_INFIX", "01")
+# Online meetings: the conferencing engines (meetings/conferencing). MEETINGS_PROVIDER is the
+# engine new meetings use; "simulator" is the platform's own BigBlueButton-speaking engine.
+MEETINGS_PROVIDER = os.environ.get("MEETINGS_PROVIDER", "simulator")
+MEETINGS_PROVIDERS = {
+    "simulator": {"api_url": os.environ.get("MEETINGS_SIMULATOR_URL", ""),
+                  "secret": os.environ.get("MEETINGS_SIMULATOR_SECRET", "local-simulator")},
+    "jitsi": {"domain": os.environ.get("JITSI_DOMAIN", "meet.langson.gov.vn"),
+              "app_id": os.environ.get("JITSI_APP_ID", "tinhso"),
+              "secret": os.environ.get("JITSI_APP_SECRET", "")},
+    "bigbluebutton": {"api_url": os.environ.get("BBB_API_URL",
+                                                "https://bbb.langson.gov.vn/bigbluebutton/api"),
+                      "secret": os.environ.get("BBB_SECRET", "")},
+}
+# Join links open this long before the start; the connection check opens this long before.
+MEETINGS_LINK_OPENS_MINUTES = int(os.environ.get("MEETINGS_LINK_OPENS_MINUTES", "60"))
+MEETINGS_READINESS_OPENS_MINUTES = int(os.environ.get("MEETINGS_READINESS_OPENS_MINUTES", "120"))
+MEETINGS_LATE_AFTER_MINUTES = int(os.environ.get("MEETINGS_LATE_AFTER_MINUTES", "10"))
 PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Tỉnh Số Lạng Sơn")
 
 LOGGING = {

@@ -68,7 +68,8 @@ def demo_day(border, settings):  # noqa: F811
                                    seed=1, steps_total=len(whatif._policies("all")) + 1)
     whatif.run(run.pk)
     return {"trucks": trucks, "invoices": invoices, "run": WhatIfRun.objects.get(pk=run.pk),
-            "public": public, "market": _market()}
+            "public": public, "market": _market(),
+            "meetings": meetings_demo()}
 
 
 def _market() -> dict:
@@ -85,6 +86,39 @@ def _market() -> dict:
     mine = Product.objects.filter(shop__organization__memberships__user__email=SELLER_EMAIL)
     return {"shop": ocop.shop.slug, "product": f"{ocop.shop.slug}/{ocop.slug}",
             "my_product": mine.order_by("id").first().pk}
+
+
+def meetings_demo() -> dict:
+    """The 213 conference points and a meeting of this morning with the Đồng Đăng commune's
+    point (checked ready, with attendance), minutes and a task for the commune."""
+    from tinhso.accounts.models import User
+    from tinhso.meetings import services
+    from tinhso.meetings.demo import seed_points, seed_secretary
+    from tinhso.meetings.models import ConferencePoint, Room
+
+    seed_points()
+    seed_secretary()
+    secretary = User.objects.get(email="hoinghi@demo.tinhso.vn")
+    dong_dang = ConferencePoint.objects.get(organization__code="xa-dong-dang")
+    now = timezone.now()
+    meeting = services.schedule_meeting(
+        actor=secretary, organizer=Organization.objects.get(code="ubnd-lang-son"),
+        now=now - timedelta(hours=1), request=services.MeetingRequest(
+            title="Hội nghị trực tuyến sơ kết chuyển đổi số", level="province",
+            host_room_id=Room.objects.get(point__code="ubnd-tinh",
+                                          name="Phòng họp trực tuyến").pk,
+            starts_at=now - timedelta(minutes=30), ends_at=now + timedelta(hours=2),
+            point_codes=[dong_dang.code, "so-y-te"], groups=["former:Văn Lãng"],
+            agenda=[("Báo cáo kết quả", "12/BC-UBND")]))
+    booking = meeting.point_bookings.get(point=dong_dang)
+    services.confirm_readiness(actor=None, booking=booking, status="ok")
+    services.record_attendance(actor=None, booking=booking, count=4,
+                               people=[("Chu Văn Long", "Cán bộ văn phòng")])
+    services.record_minutes(actor=secretary, meeting=meeting, text="Hội nghị thống nhất.",
+                            conclusions=[services.ConclusionIn("Rà soát thiết bị điểm cầu",
+                                                               "xa-dong-dang", 5)])
+    return {"meeting": meeting.pk, "point": booking.token, "checkin": meeting.checkin_token,
+            "point_code": dong_dang.code}
 
 
 def _public_service_dossiers() -> dict:
@@ -125,6 +159,10 @@ ENTERPRISE = ["/border/enterprise/", "/border/declarations/{submitted}/",
               "/border/declarations/{submitted}/edit/", "/border/declarations/{in_yard}/edit/",
               "/border/ticket/{ticket}/", "/payments/invoices/", "/payments/invoices/{invoice}/"]
 OFFICER = ["/border/declarations/{in_yard}/", "/border/declarations/{held}/"]
+MEETINGS = ["/meetings/", "/meetings/points/", "/meetings/tasks/", "/meetings/{meeting}/"]
+ORGANISER = [*MEETINGS, "/meetings/new/", "/meetings/{meeting}/console/",
+             "/meetings/{meeting}/minutes/", "/meetings/{meeting}/cancel/"]
+POINT = ["/meetings/p/{point}/", "/meetings/checkin/{checkin}/{point_code}/"]
 BOARD = ["/border/dashboard/", "/border/notices/", "/border/reports/", "/border/what-if/",
          "/border/what-if/{run}/", "/border/gate/", "/border/gate/?gate=tan-thanh",
          "/border/gates/", "/border/gates/huu-nghi/", "/border/gates/huu-nghi/yards/new/",
@@ -148,18 +186,22 @@ PAGES = {
     "bql": [*BOARD, *OFFICER],
     "thungan": ["/payments/cashier/", "/payments/reconciliation/", "/payments/invoices/",
                 "/payments/invoices/{invoice}/", "/border/reports/", *OFFICER],
-    "xa": [*DOCS, "/documents/outgoing/new/", "/cho/mo-ho/"],
+    "xa": [*DOCS, "/documents/outgoing/new/", "/cho/mo-ho/", *MEETINGS, *POINT],
     "cuahang": ["/cho/ban-hang/", "/cho/ban-hang/san-pham/moi/",
                 "/cho/ban-hang/san-pham/{my_product}/"],
     "htx": [],
     "ketoan.htx": [],
+    "hoinghi": [*ORGANISER, "/meetings/p/{point}/"],
     "motcua": [*PUBLIC_OFFICE, "/public-services/dossiers/{ps_queued}/"],
-    "chuyenvien": PUBLIC_OFFICE,
-    "truongphong": [*PUBLIC_OFFICE, "/public-services/statistics/"],
+    "chuyenvien": [*PUBLIC_OFFICE, *MEETINGS, "/meetings/new/"],
+    "truongphong": [*PUBLIC_OFFICE, "/public-services/statistics/", *MEETINGS,
+                    "/meetings/new/", "/meetings/statistics/"],
     "chutichxa": [*PUBLIC_OFFICE, "/public-services/statistics/",
-                  "/public-services/statistics/?by=month"],
+                  "/public-services/statistics/?by=month", *MEETINGS, "/meetings/new/",
+                  "/meetings/statistics/"],
     "congdan": ["/public-services/my/", "/public-services/procedures/{ps_procedure}/apply/"],
-    "lanhdao": ["/public-services/statistics/", "/public-services/statistics/?by=field",
+    "lanhdao": [*ORGANISER, "/meetings/statistics/",
+                "/public-services/statistics/", "/public-services/statistics/?by=field",
                 "/border/dashboard/", "/border/reports/", "/border/what-if/",
                 "/border/what-if/{run}/", "/payments/invoices/", "/payments/invoices/{invoice}/",
                 *OFFICER, *DOCS],
@@ -168,7 +210,8 @@ PAGES = {
               "/payments/cashier/", "/payments/reconciliation/", "/audit/", "/border/driver/",
               "/public-services/console/", "/public-services/statistics/",
               "/public-services/register/", "/cho/ban-hang/", "/cho/mo-ho/",
-              *DOCS, "/documents/outgoing/new/", "/documents/incoming/new/"],
+              *DOCS, "/documents/outgoing/new/", "/documents/incoming/new/",
+              *ORGANISER, "/meetings/statistics/", *POINT],
 }
 
 
@@ -181,7 +224,7 @@ def _urls(login: str, demo: dict) -> list[tuple[str, str]]:
                   their_invoice=invoices["theirs_crossed"].reference, run=demo["run"].pk,
                   ps_working=demo["public"]["working"], ps_queued=demo["public"]["queued"],
                   ps_procedure=demo["public"]["procedure"],
-                  **demo["market"])
+                  **demo["market"], **demo["meetings"])
     return [(url, url.format(**values)) for url in [*EVERYONE, *PAGES[login]]]
 
 

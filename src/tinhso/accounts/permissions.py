@@ -86,6 +86,24 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # catalogue's writes also use "market.sell" above, narrowed to the shop's household):
     # a commune officer opens a shop for a household without a smartphone.
     "market.open_shop_for_household": frozenset({R.COMMUNE_OFFICER}),
+    # Online meetings. Which meetings a user sees is Meeting.objects.visible_to (its
+    # organising agency, the agencies of its points, and those with view_all).
+    "meetings.schedule": frozenset({R.SPECIALIST, R.HEAD_OF_UNIT, R.AGENCY_LEADER,
+                                    R.PROVINCE_LEADER}),
+    "meetings.view_all": frozenset({R.PROVINCE_LEADER}),
+    # Opening the meetings pages at all (schedule, points, tasks): the agencies' staff.
+    "meetings.use": frozenset({R.SPECIALIST, R.HEAD_OF_UNIT, R.AGENCY_LEADER,
+                               R.PROVINCE_LEADER, R.COMMUNE_OFFICER}),
+    # A point's technician or officer: connection check and attendance of the point.
+    "meetings.operate_point": frozenset({R.COMMUNE_OFFICER, R.SPECIALIST, R.HEAD_OF_UNIT}),
+    # The secretary records minutes and conclusions; agencies report on their tasks.
+    "meetings.minutes": frozenset({R.SPECIALIST, R.HEAD_OF_UNIT, R.AGENCY_LEADER,
+                                   R.PROVINCE_LEADER}),
+    "meetings.report_task": frozenset({R.COMMUNE_OFFICER, R.SPECIALIST, R.HEAD_OF_UNIT,
+                                       R.AGENCY_LEADER}),
+    # The province office's follow-up list and the statistics.
+    "meetings.follow_up": frozenset({R.PROVINCE_LEADER, R.AGENCY_LEADER, R.HEAD_OF_UNIT}),
+    "meetings.manage_points": frozenset({R.SYSTEM_ADMIN}),
 }
 
 

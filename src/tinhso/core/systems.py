@@ -42,7 +42,8 @@ SYSTEMS = [
         "name_vi": "Hội nghị trực tuyến",
         "name_en": "Online meetings",
         "summary": _("Video conferences across 213 points in the province."),
-        "built": False,
+        "url_name": "meetings:schedule",
+        "built": True,
     },
     {
         "name_vi": "Sổ điểm điện tử",

@@ -12,6 +12,7 @@ class Command(BaseCommand):
         from tinhso.border.demo import seed_border
         from tinhso.documents.demo import STAFF, seed_documents
         from tinhso.market.demo import MARKET_LOGINS, seed_market
+        from tinhso.meetings.demo import seed_meetings
         from tinhso.payments.demo import seed_payments
         from tinhso.publicservices.demo import SAMPLE_OFFICERS, seed_public_services
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             seed_border()
             seed_payments()
             catalogue = seed_public_services()
+            meeting_logins = seed_meetings()
         # Documents are signed with the demo CA as they are issued: outside the big
         # transaction (a hundred signatures), idempotent on its own.
         documents = seed_documents(count=settings.DEMO_DOCUMENTS, password=demo.DEMO_PASSWORD)
@@ -30,6 +32,7 @@ class Command(BaseCommand):
         for prefix, _name, role in STAFF:
             logins.append((f"{role.label} (văn bản)", f"{prefix}@ubnd-lang-son.langson.gov.vn",
                            ""))
+        logins += meeting_logins
         self.stdout.write("Tài khoản thử nghiệm / Demo logins "
                           f"(mật khẩu / password: {demo.DEMO_PASSWORD})")
         for role, email, phone in logins:

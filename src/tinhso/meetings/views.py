@@ -1,0 +1,480 @@
+"""Pages of the meetings system (phone-first, Vietnamese first): the schedule and its form,
+a meeting's page, the host's console with the live readiness board (htmx), minutes and
+conclusions, the point's own page (from the invitation link: acknowledge, connection check,
+attendance, join, hall QR), QR check-in, tasks, statistics; and the local engine simulator.
+Every write goes through `services`, as the API does."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from tinhso.accounts.models import Organization
+from tinhso.accounts.permissions import has_perm, require, roles_of
+from tinhso.core import pdf
+from tinhso.core.errors import DomainError, InvalidInput
+from tinhso.core.language import current_language
+from tinhso.meetings import selectors, services
+from tinhso.meetings.api import booking_by_token, managed_meeting, organizer_of, visible_meeting
+from tinhso.meetings.conferencing import simulator
+from tinhso.meetings.models import Conclusion, ConferencePoint, Meeting, PointBooking, Room
+
+CONCLUSION_ROWS = 3
+
+
+def _errors(error: InvalidInput) -> dict[str, str]:
+    language = current_language()
+    return {e.field: e.message(language) for e in error.errors}
+
+
+def _may_schedule(user) -> bool:
+    return has_perm(user, "meetings.schedule")
+
+
+def _parse_day(value: str | None) -> date | None:
+    try:
+        day = date.fromisoformat((value or "")[:10])
+    except ValueError:
+        return None
+    return day if 2000 <= day.year <= 2099 else None
+
+
+def _parse_time(value: str | None) -> time | None:
+    try:
+        return time.fromisoformat((value or "")[:5])
+    except ValueError:
+        return None
+
+
+def _moment(value: str | None) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat((value or "")[:40])
+    except ValueError:
+        return None
+    if not 2000 <= moment.year <= 2099:
+        return None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+@login_required
+def schedule(request):
+    """Upcoming meetings the user may see (and those of the last day)."""
+    require(request.user, "meetings.use")
+    today = timezone.localdate()
+    rows = selectors.meetings_in(user=request.user, day_from=today - timedelta(days=1))
+    return render(request, "meetings/schedule.html", {
+        "meetings": rows.filter(state=Meeting.State.SCHEDULED)[:100],
+        "may_schedule": _may_schedule(request.user),
+        "my_points": selectors.upcoming_for_points(
+            {org for _r, org in roles_of(request.user)}, now=timezone.now())[:50]
+        if has_perm(request.user, "meetings.operate_point") else [],
+    })
+
+
+def _form_context(request, data=None, **extra) -> dict:
+    data = data or {}
+    chosen = set(data.getlist("points")) if hasattr(data, "getlist") else set()
+    groups = set(data.getlist("groups")) if hasattr(data, "getlist") else set()
+    points = ConferencePoint.objects.select_related("unit").order_by("kind", "name")
+    by_district: dict[str, list] = {}
+    for p in points:
+        by_district.setdefault(p.former_district or _("Province bodies"), []).append(p)
+    return {"data": data, "chosen": chosen, "groups": groups,
+            "rooms": Room.objects.select_related("point").order_by("point__kind", "point__name"),
+            "levels": Meeting.Level.choices, "by_district": sorted(by_district.items()),
+            "districts": selectors.former_districts(), **extra}
+
+
+@login_required
+def new_meeting(request):
+    require(request.user, "meetings.schedule")
+    if request.method != "POST":
+        return render(request, "meetings/new.html", _form_context(request))
+    data = request.POST
+    window = data.get("use_window", "")
+    day, start, end = _parse_day(data.get("day")), _parse_time(data.get("start")), \
+        _parse_time(data.get("end"))
+    if window and "|" in window:
+        starts_at, ends_at = (_moment(v) for v in window.split("|", 1))
+    else:
+        starts_at = services.local_moment(day, start) if day and start else None
+        ends_at = services.local_moment(day, end) if day and end else None
+    errors = {}
+    if starts_at is None:
+        errors["starts_at"] = _("Give the day and the start time.")
+    if ends_at is None:
+        errors["ends_at"] = _("Give the end time.")
+    room = _int(data.get("host_room"))
+    buffer = _int(data.get("buffer_minutes") or "15", -1)
+    if errors:
+        return render(request, "meetings/new.html", _form_context(request, data, errors=errors),
+                      status=422)
+    agenda = [(line.strip()[:300], "") for line in (data.get("agenda") or "")[:5000].splitlines()
+              if line.strip()]
+    req = services.MeetingRequest(
+        title=(data.get("title") or "")[:300], level=data.get("level") or "",
+        host_room_id=room, starts_at=starts_at, ends_at=ends_at,
+        point_codes=[c[:40] for c in data.getlist("points")[:500]],
+        groups=[g[:120] for g in data.getlist("groups")[:20]], buffer_minutes=buffer,
+        agenda=agenda[:30])
+    try:
+        meeting = services.schedule_meeting(actor=request.user,
+                                            organizer=organizer_of(request.user), request=req)
+    except InvalidInput as error:
+        return render(request, "meetings/new.html",
+                      _form_context(request, data, errors=_errors(error)), status=422)
+    except services.BookingConflict as conflict:
+        return render(request, "meetings/new.html", _form_context(
+            request, data, conflict=conflict, message=conflict.message(current_language())),
+            status=409)
+    except DomainError as error:
+        return render(request, "meetings/new.html", _form_context(
+            request, data, message=error.message(current_language())), status=error.status)
+    messages.success(request, _("Meeting scheduled; the points have been invited."))
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+def detail(request, pk: int):
+    meeting = visible_meeting(request.user, pk)
+    manages = has_perm(request.user, "meetings.schedule", meeting.organizer_id)
+    own_points = {org for _r, org in roles_of(request.user)}
+    return render(request, "meetings/detail.html", {
+        "meeting": meeting, "manages": manages,
+        "writes_minutes": has_perm(request.user, "meetings.minutes", meeting.organizer_id),
+        "bookings": meeting.point_bookings.filter(active=True).select_related("point")
+        .order_by("point__kind", "point__name"),
+        "own_bookings": meeting.point_bookings.filter(
+            active=True, point__organization_id__in=own_points).select_related("point"),
+        "agenda": meeting.agenda.all(),
+        "conclusions": meeting.conclusions.select_related("assignee"),
+        "minutes": getattr(meeting, "minutes", None) if hasattr(meeting, "minutes") else None,
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+def console(request, pk: int):
+    meeting = managed_meeting(request.user, pk)
+    context = {"meeting": meeting, "board": selectors.board(meeting),
+               "host": meeting.point_bookings.filter(is_host=True).first()}
+    if request.headers.get("HX-Request"):
+        return render(request, "meetings/_board.html", context)
+    return render(request, "meetings/console.html", context)
+
+
+@login_required
+@require_POST
+def remind(request, pk: int):
+    meeting = managed_meeting(request.user, pk)
+    count = services.remind_silent_points(actor=request.user, meeting=meeting)
+    messages.success(request, _("%(count)s silent points were sent a reminder.")
+                     % {"count": count})
+    return redirect("meetings:console", pk=pk)
+
+
+@login_required
+@require_POST
+def move(request, pk: int):
+    """Move a meeting (same points and room): checked again, invitations re-sent with the
+    same UID; a conflict names the taken points and the nearest free windows."""
+    meeting = managed_meeting(request.user, pk)
+    day = _parse_day(request.POST.get("day"))
+    start, end = _parse_time(request.POST.get("start")), _parse_time(request.POST.get("end"))
+    if not (day and start and end):
+        messages.error(request, _("Give the day and the start time."))
+        return redirect("meetings:detail", pk=pk)
+    try:
+        services.reschedule_meeting(actor=request.user, meeting=meeting,
+                                    starts_at=services.local_moment(day, start),
+                                    ends_at=services.local_moment(day, end))
+    except services.BookingConflict as conflict:
+        windows = ", ".join(f"{s.astimezone(selectors.tz()):%H:%M %d/%m}"
+                            for s, _e in conflict.suggestions)
+        free = _("Free")
+        messages.error(request, conflict.message(current_language())
+                       + (f" {free}: {windows}" if windows else ""))
+    except InvalidInput as error:
+        messages.error(request, " ".join(_errors(error).values()))
+    except DomainError as error:
+        messages.error(request, error.message(current_language()))
+    else:
+        messages.success(request, _("Meeting moved; the points have been told."))
+    return redirect("meetings:detail", pk=pk)
+
+
+@login_required
+def cancel(request, pk: int):
+    """Cancelling asks first (no JavaScript needed): the GET is the confirmation page."""
+    meeting = managed_meeting(request.user, pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        if meeting.series_id and request.POST.get("scope") == "occurrence":
+            services.skip_occurrence(actor=request.user, meeting=meeting)
+        else:
+            services.cancel_meeting(actor=request.user, meeting=meeting)
+        messages.success(request, _("Meeting cancelled; the points have been told."))
+        return redirect("meetings:detail", pk=pk)
+    return render(request, "meetings/confirm_cancel.html", {
+        "meeting": meeting, "points": meeting.point_bookings.filter(active=True).count()})
+
+
+@login_required
+def minutes(request, pk: int):
+    meeting = managed_meeting(request.user, pk, "meetings.minutes")
+    existing = getattr(meeting, "minutes", None) if hasattr(meeting, "minutes") else None
+    agencies = Organization.objects.filter(kind="state_agency", is_active=True).order_by("name")
+    context = {"meeting": meeting, "existing": existing, "agencies": agencies,
+               "rows": range(CONCLUSION_ROWS), "conclusions": meeting.conclusions
+               .select_related("assignee"), "today": timezone.localdate()}
+    if request.method != "POST":
+        return render(request, "meetings/minutes.html", context)
+    data = request.POST
+    conclusions = []
+    for n in range(CONCLUSION_ROWS):
+        body = (data.get(f"c{n}_text") or "").strip()[:2000]
+        if not body:
+            continue
+        days = _int(data.get(f"c{n}_days")) or None
+        conclusions.append(services.ConclusionIn(body, (data.get(f"c{n}_assignee") or "")[:40],
+                                                 days))
+    try:
+        services.record_minutes(actor=request.user, meeting=meeting,
+                                text=(data.get("text") or "")[:20000], conclusions=conclusions)
+    except InvalidInput as error:
+        return render(request, "meetings/minutes.html",
+                      {**context, "errors": _errors(error), "data": data}, status=422)
+    except DomainError as error:
+        messages.error(request, error.message(current_language()))
+        return redirect("meetings:detail", pk=pk)
+    messages.success(request, _("Minutes saved."))
+    return redirect("meetings:minutes", pk=pk)
+
+
+@login_required
+def minutes_pdf(request, pk: int):
+    meeting = visible_meeting(request.user, pk)
+    record = getattr(meeting, "minutes", None) if hasattr(meeting, "minutes") else None
+    if record is None:
+        raise Http404
+    zone = selectors.tz()
+    paragraphs = [
+        f"Thời gian: {meeting.starts_at.astimezone(zone):%H:%M} – "
+        f"{meeting.ends_at.astimezone(zone):%H:%M} ngày {meeting.starts_at.astimezone(zone):%d/%m/%Y}",
+        f"Địa điểm: {meeting.host_room}", f"Chủ trì: {meeting.chair_name}",
+        f"Số điểm cầu: {meeting.point_bookings.filter(active=True).count()}, có mặt: "
+        f"{meeting.point_bookings.filter(active=True, joined_at__isnull=False).count()}",
+        "NỘI DUNG", *record.text.splitlines(), "KẾT LUẬN",
+        *[f"{c.position}. {c.text}" + (f" — Giao: {c.assignee.name}, hạn {c.due_on:%d/%m/%Y}"
+                                       if c.assignee else "")
+          for c in meeting.conclusions.select_related("assignee")],
+        f"Thư ký: {record.secretary.full_name}",
+    ]
+    data = pdf.simple_document(f"BIÊN BẢN HỘI NGHỊ: {meeting.title}", paragraphs)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-{meeting.pk}.pdf"'
+    return response
+
+
+@login_required
+def tasks(request):
+    require(request.user, "meetings.use")
+    today = timezone.localdate()
+    overdue = request.GET.get("overdue") == "1"
+    rows = selectors.tasks_for(request.user, today=today, overdue_only=overdue)
+    if request.method == "POST":
+        conclusion = get_object_or_404(rows, pk=_int(request.POST.get("task")))
+        require(request.user, "meetings.report_task", conclusion.assignee_id)
+        try:
+            services.report_progress(actor=request.user, conclusion=conclusion,
+                                     percent=_int(request.POST.get("percent"), -1),
+                                     note=(request.POST.get("note") or "")[:1000])
+            messages.success(request, _("Progress recorded."))
+        except InvalidInput as error:
+            messages.error(request, " ".join(_errors(error).values()))
+        return redirect(request.get_full_path())
+    return render(request, "meetings/tasks.html", {
+        "tasks": rows[:200], "overdue": overdue, "today": today,
+        "reports": {c for _r, c in roles_of(request.user)}})
+
+
+def _int(value, default: int = 0) -> int:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return default
+    return number if -(2**31) < number < 2**31 else default
+
+
+@login_required
+def points(request):
+    require(request.user, "meetings.use")
+    rows = ConferencePoint.objects.select_related("unit", "organization").order_by("kind", "name")
+    state = request.GET.get("state", "")
+    if state in ConferencePoint.State.values:
+        rows = rows.filter(state=state)
+    return render(request, "meetings/points.html", {
+        "points": rows, "state": state, "states": ConferencePoint.State.choices,
+        "count": ConferencePoint.objects.count()})
+
+
+@login_required
+def statistics(request):
+    require(request.user, "meetings.follow_up")
+    year = _int(request.GET.get("year"), timezone.localdate().year)
+    year = year if 2000 <= year <= 2099 else timezone.localdate().year
+    stats = selectors.statistics(year=year, now=timezone.now())
+    peak = max([sum(v for k, v in m.items() if k != "month") for m in stats["per_month"]] or [1])
+    bars = [{"month": m["month"], "total": sum(v for k, v in m.items() if k != "month"),
+             "width": round(100 * sum(v for k, v in m.items() if k != "month") / peak)}
+            for m in stats["per_month"]]
+    return render(request, "meetings/statistics.html", {"stats": stats, "bars": bars,
+                                                        "year": year,
+                                                        "chart_height": 10 * len(bars)})
+
+
+@login_required
+def statistics_xlsx(request):
+    from openpyxl import Workbook
+
+    require(request.user, "meetings.follow_up")
+    year = _int(request.GET.get("year"), timezone.localdate().year)
+    year = year if 2000 <= year <= 2099 else timezone.localdate().year
+    stats = selectors.statistics(year=year, now=timezone.now())
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Tong hop"
+    for key in ("meetings", "hours", "points", "availability_pct", "fault_rate_pct",
+                "attendance_rate_pct", "conclusions", "conclusions_on_time", "on_time_pct"):
+        sheet.append([key, stats[key]])
+    months = book.create_sheet("Theo thang")
+    months.append(["Tháng", "Cấp tỉnh", "Cấp sở", "Cấp xã"])
+    for m in stats["per_month"]:
+        months.append([m["month"], m["province"], m["department"], m["commune"]])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-"
+                            "officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="hoi-nghi-{year}.xlsx"'
+    return response
+
+
+# ---------------------------------------------------------------------------
+# The point's own page (the invitation link: no login), QR check-in
+# ---------------------------------------------------------------------------
+
+def point_page(request, token: str):
+    booking = booking_by_token(token[:40])
+    meeting = booking.meeting
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "acknowledge":
+                services.acknowledge(booking=booking)
+                messages.success(request, _("Thank you: the invitation is acknowledged."))
+            elif action == "readiness":
+                services.confirm_readiness(actor=_user(request), booking=booking,
+                                           status=request.POST.get("status", "")[:20],
+                                           note=(request.POST.get("note") or "")[:500])
+                messages.success(request, _("Connection check recorded."))
+            elif action == "attendance":
+                people = []
+                for line in (request.POST.get("people") or "")[:20000].splitlines()[:200]:
+                    name, _sep, role = line.partition(",")
+                    if name.strip():
+                        people.append((name.strip()[:150], role.strip()[:150]))
+                services.record_attendance(actor=_user(request), booking=booking,
+                                           count=_int(request.POST.get("count"), -1),
+                                           people=people)
+                messages.success(request, _("Attendance recorded."))
+        except InvalidInput as error:
+            messages.error(request, " ".join(_errors(error).values()))
+        except DomainError as error:
+            messages.error(request, error.message(current_language()))
+        return redirect("meetings:point_page", token=booking.token)
+    now = timezone.now()
+    checkin_url = request.build_absolute_uri(
+        f"/meetings/checkin/{meeting.checkin_token}/{booking.point.code}/")
+    return render(request, "meetings/point.html", {
+        "booking": booking, "meeting": meeting, "agenda": meeting.agenda.all(),
+        "attendees": booking.attendees.all(), "checkin_url": checkin_url,
+        "qr": _qr_svg(checkin_url),
+        "check_open": services._readiness_open(meeting, now),
+        "ended": now >= meeting.ends_at,
+    })
+
+
+def _qr_svg(payload: str) -> str:
+    import segno
+    from django.utils.safestring import mark_safe
+
+    buffer = io.BytesIO()
+    segno.make(payload, error="m").save(buffer, kind="svg", scale=4, xmldecl=False,
+                                        svgns=True, nl=False)
+    return mark_safe(buffer.getvalue().decode())  # noqa: S308 - segno's own SVG
+
+
+def _user(request):
+    return request.user if request.user.is_authenticated else None
+
+
+def point_ics(request, token: str):
+    booking = booking_by_token(token[:40])
+    response = HttpResponse(services.invitation(booking.meeting, booking),
+                            content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="hoi-nghi-{booking.meeting_id}.ics"'
+    return response
+
+
+def point_join(request, token: str):
+    booking = booking_by_token(token[:40])
+    try:
+        return redirect(services.join_link(booking=booking))
+    except DomainError as error:
+        messages.error(request, error.message(current_language()))
+        return redirect("meetings:point_page", token=booking.token)
+
+
+def check_in(request, token: str, point: str):
+    meeting = Meeting.objects.filter(checkin_token=token[:40]).first()
+    booking = PointBooking.objects.filter(meeting=meeting, point__code=point[:40],
+                                          active=True).select_related("point").first()
+    if meeting is None or booking is None:
+        raise Http404
+    context = {"meeting": meeting, "booking": booking}
+    if request.method == "POST":
+        try:
+            attendee = services.qr_check_in(meeting=meeting, point_code=booking.point.code,
+                                            full_name=(request.POST.get("full_name") or "")[:150],
+                                            role_title=(request.POST.get("role_title") or "")[:150])
+            context["done"] = attendee
+        except InvalidInput as error:
+            context["errors"] = _errors(error)
+        except DomainError as error:
+            context["message"] = error.message(current_language())
+    return render(request, "meetings/checkin.html", context)
+
+
+# ---------------------------------------------------------------------------
+# The local conferencing engine (BigBlueButton's API, for the demo and the tests)
+# ---------------------------------------------------------------------------
+
+@csrf_exempt
+def engine_api(request, call: str):
+    status, body, params = simulator.handle(call[:40], request.META.get("QUERY_STRING", "")[:4000])
+    if call == "join" and b"SUCCESS" in body:
+        return render(request, "meetings/engine_room.html", {
+            "name": params.get("fullName", "")[:200], "room": params.get("meetingID", "")[:200],
+            "moderator": params.get("role") == "MODERATOR"})
+    return HttpResponse(body, status=status, content_type="text/xml")
+
+
+__all__ = ["Conclusion"]

@@ -1,0 +1,159 @@
+"""The meetings pages: each opens for the roles that use it (and not for others), the
+schedule form books or answers the conflicts with buttons for the free windows, the point's
+page acknowledges, checks the connection and records attendance, the console's board
+refreshes as a fragment, minutes export as PDF, statistics as Excel."""
+
+import pytest
+import time_machine
+
+from tests.meetings.conftest import at, book
+from tinhso.accounts.models import User
+from tinhso.meetings.models import ConferencePoint, Meeting, PointBooking
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client, prefix):
+    client.force_login(User.objects.get(email=f"{prefix}@demo.tinhso.vn"))
+
+
+@pytest.fixture
+def meeting(secretary, province, hall):
+    dong_dang = ConferencePoint.objects.get(organization__code="xa-dong-dang").code
+    return book(secretary, province, hall, at(0, 11), at(0, 12),
+                point_codes=[dong_dang, "so-y-te"], agenda=[("Báo cáo", "12/BC")])
+
+
+def test_the_secretarys_pages(client, meeting, settings):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    _login(client, "hoinghi")
+    for url in ["/meetings/", "/meetings/new/", "/meetings/points/", "/meetings/tasks/",
+                f"/meetings/{meeting.pk}/", f"/meetings/{meeting.pk}/console/",
+                f"/meetings/{meeting.pk}/minutes/", f"/meetings/{meeting.pk}/cancel/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Language"] == "vi"
+    fragment = client.get(f"/meetings/{meeting.pk}/console/", HTTP_HX_REQUEST="true")
+    assert b"<html" not in fragment.content and b"table" in fragment.content
+
+
+@pytest.mark.parametrize("url", ["/meetings/new/", "/meetings/{pk}/console/",
+                                 "/meetings/{pk}/minutes/", "/meetings/statistics/"])
+def test_the_commune_officer_may_not_open_the_organisers_pages(client, meeting, url):
+    _login(client, "xa")
+    assert client.get(url.format(pk=meeting.pk)).status_code == 403
+    assert client.get(f"/meetings/{meeting.pk}/").status_code == 200  # its point takes part
+
+
+def test_another_agency_gets_404(client, meeting):
+    _login(client, "doanhnghiep")
+    assert client.get(f"/meetings/{meeting.pk}/").status_code == 404
+
+
+def test_the_form_books_or_offers_the_free_windows(client, meeting, hall):
+    _login(client, "hoinghi")
+    form = {"title": "Họp thử", "level": "province", "host_room": hall.pk, "day": "2026-12-02",
+            "start": "11:30", "end": "12:30", "buffer_minutes": "15", "points": ["so-y-te"]}
+    response = client.post("/meetings/new/", form)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'name="use_window"' in html and "Sở Y tế" in html
+    window = response.context["conflict"].suggestions[0]
+    response = client.post("/meetings/new/", {**form, "use_window":
+                                              f"{window[0].isoformat()}|{window[1].isoformat()}"})
+    assert response.status_code == 302
+    assert Meeting.objects.filter(title="Họp thử", starts_at=window[0]).exists()
+    bad = client.post("/meetings/new/", {**form, "start": "13:00", "end": "12:00"})
+    assert bad.status_code == 422 and "errorlist" in bad.content.decode()
+
+
+def test_the_points_page_from_the_invitation_link(client, meeting):
+    booking = meeting.point_bookings.get(point__code="so-y-te")
+    page = f"/meetings/p/{booking.token}/"
+    assert client.get(page).status_code == 200
+    client.post(page, {"action": "acknowledge"})
+    with time_machine.travel(at(0, 10, 40), tick=False):
+        client.post(page, {"action": "readiness", "status": "problem", "note": ""})
+        booking.refresh_from_db()
+        assert booking.readiness == "unconfirmed"  # a problem needs a note
+        client.post(page, {"action": "readiness", "status": "problem", "note": "Mất tiếng"})
+        client.post(page, {"action": "attendance", "count": "5",
+                           "people": "Hoàng Văn A, Giám đốc\nLê Thị B, Phó Giám đốc"})
+        html = client.get(page).content.decode()
+        assert "<svg" in html and "Hoàng Văn A" in html
+    booking.refresh_from_db()
+    assert booking.acknowledged_at and booking.readiness == "problem"
+    assert booking.attendee_count == 5 and booking.attendees.count() == 2
+    ics = client.get(f"{page}invite.ics")
+    assert ics["Content-Type"].startswith("text/calendar") and meeting.uid.encode() in ics.content
+    assert client.get("/meetings/p/nonsense/").status_code == 404
+
+
+def test_qr_check_in_and_late_join(client, meeting):
+    url = f"/meetings/checkin/{meeting.checkin_token}/so-y-te/"
+    with time_machine.travel(at(0, 11, 25), tick=False):
+        response = client.post(url, {"full_name": "Nông Thị Hạnh", "role_title": "Chuyên viên"})
+    assert response.status_code == 200 and response.context["done"].late
+    booking = PointBooking.objects.get(meeting=meeting, point__code="so-y-te")
+    assert booking.joined_at is not None
+    assert client.get(f"/meetings/checkin/{meeting.checkin_token}/khong-co/").status_code == 404
+
+
+def test_join_redirects_to_the_engine_inside_the_window(client, meeting):
+    host = meeting.point_bookings.get(is_host=True)
+    with time_machine.travel(at(0, 10, 30), tick=False):
+        response = client.get(f"/meetings/p/{host.token}/join/")
+        assert response.status_code == 302
+        engine = client.get(response["Location"])
+    assert engine.status_code == 200
+    assert engine.context["moderator"] is True
+    assert client.get("/meetings/engine/bigbluebutton/api/join?meetingID=x&checksum=0")\
+        .content.startswith(b"<response><returncode>FAILED")
+
+
+def test_minutes_pdf_and_statistics_excel(client, meeting):
+    _login(client, "hoinghi")
+    with time_machine.travel(at(0, 12, 30), tick=False):
+        response = client.post(f"/meetings/{meeting.pk}/minutes/", {
+            "text": "Nội dung hội nghị", "c0_text": "Rà soát thiết bị", "c0_assignee":
+            "xa-dong-dang", "c0_days": "5"})
+    assert response.status_code == 302
+    pdf = client.get(f"/meetings/{meeting.pk}/minutes.pdf")
+    assert pdf.content.startswith(b"%PDF")
+    client.logout()
+    _login(client, "lanhdao")
+    assert client.get("/meetings/statistics/").status_code == 200
+    xlsx = client.get("/meetings/statistics.xlsx?year=2026")
+    assert xlsx.content.startswith(b"PK")
+    _login(client, "xa")
+    response = client.get("/meetings/tasks/")
+    assert "Rà soát thiết bị" in response.content.decode()
+
+
+def test_moving_from_the_page_resends_the_invitation_or_names_the_conflict(
+        client, meeting, secretary, province, small_room):
+    _login(client, "hoinghi")
+    response = client.post(f"/meetings/{meeting.pk}/move/", {"day": "2026-12-03",
+                                                             "start": "15:00", "end": "16:00"})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.starts_at == at(1, 15) and meeting.ics_sequence == 1
+    book(secretary, province, small_room, at(1, 9), at(1, 10), point_codes=["so-y-te"])
+    client.post(f"/meetings/{meeting.pk}/move/", {"day": "2026-12-03", "start": "09:00",
+                                                  "end": "10:00"}, follow=False)
+    meeting.refresh_from_db()
+    assert meeting.starts_at == at(1, 15)
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "Sở Y tế" in page and "Còn trống" in page
+    _login(client, "xa")
+    assert client.post(f"/meetings/{meeting.pk}/move/", {"day": "2026-12-03", "start": "08:00",
+                                                         "end": "09:00"}).status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/meetings/", "/meetings/points/", "/meetings/tasks/",
+                                 "/api/v1/meetings/points", "/api/v1/meetings/rooms",
+                                 "/api/v1/meetings", "/api/v1/meetings/tasks"])
+def test_people_outside_the_agencies_see_no_meetings_pages(client, points, url):
+    _login(client, "doanhnghiep")
+    assert client.get(url).status_code == 403
+    assert "/meetings/" not in client.get("/").content.decode().split("<main")[0]
