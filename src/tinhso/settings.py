@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tinhso.core.context_processors.platform",
+                "tinhso.publicservices.context_processors.officer",
             ],
         },
     }

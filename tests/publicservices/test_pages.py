@@ -194,3 +194,23 @@ def test_statistics_need_the_permission(client, commune):
     _dossier, desk = _desk_dossier(commune)
     client.force_login(desk)
     assert client.get(reverse("publicservices:statistics")).status_code == 403
+
+
+def test_the_menu_offers_the_console_only_to_those_who_work_for_an_agency(client):
+    """A specialist of an office that handles no procedures holds the role, but the
+    console would be a 403: the menu must not lead there."""
+    from tests.factories import OrganizationFactory
+    from tinhso.publicservices.models import Agency
+
+    outsider = user_with_role(Role.SPECIALIST, OrganizationFactory(code="vp-hoi-nghi"))
+    client.force_login(outsider)
+    assert b'href="/public-services/console/"' not in client.get("/").content
+    assert client.get("/public-services/console/").status_code == 403
+
+    agency_org = OrganizationFactory(code="ubnd-xa-thu")
+    Agency.objects.create(code="H20.99", name="UBND xã Thử", level="commune",
+                          organization=agency_org)
+    insider = user_with_role(Role.SPECIALIST, agency_org)
+    client.force_login(insider)
+    assert b'href="/public-services/console/"' in client.get("/").content
+    assert client.get("/public-services/console/").status_code == 200
