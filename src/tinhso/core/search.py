@@ -43,6 +43,18 @@ Searching composes with ordinary filters, ordering and pagination::
 An empty query (or one with no letters or digits) returns the queryset unchanged. What a
 person types can never be full-text syntax: the query is cut into plain folded words
 before it reaches the database (``searchtext.Query``).
+
+``search`` ranks every match (bm25 / ts_rank) and joins the model's table: right for a few
+hundred rows. A public catalogue of any size uses ``find`` instead, whose work per query
+is bounded: the table is created with ``CreateSearchIndex(table, keys=True)`` and the model
+registered with ``keys=`` (equality filters as key words inside the index), ``where=``
+(only what may be found is indexed) and ``follow=`` (related saves reindex)::
+
+    found = search.find(Product.objects.values(...), "na chi lang", keys=["cat3"])
+    found.count()      # stops at COUNT_CAP (found.capped: "more than 1,000")
+    found[0:20]        # name matches first, then the rest, newest first; only 20 rows read
+
+No rank is computed: each tier is read newest first and stops at the rows the page needs.
 """
 
 from __future__ import annotations
