@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "tinhso.publicservices",
     "tinhso.documents",
     "tinhso.meetings",
+    "tinhso.schools",
+    "tinhso.innovation",
+    "tinhso.ioc",
 ]
 
 MIDDLEWARE = [

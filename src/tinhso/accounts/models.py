@@ -37,6 +37,20 @@ class Role(models.TextChoices):
     SPECIALIST = "specialist", _("Specialist officer")
     HEAD_OF_UNIT = "head_of_unit", _("Head of unit")
     AGENCY_LEADER = "agency_leader", _("Agency leader")
+    # Official documents: the clerk (văn thư) keeps an agency's registers
+    CLERK = "clerk", _("Document clerk")
+    # Schools
+    TEACHER = "teacher", _("Teacher")
+    SCHOOL_LEADER = "school_leader", _("School leader")
+    GUARDIAN = "guardian", _("Guardian")
+    EDUCATION_OFFICER = "education_officer", _("Education department officer")
+    # Innovation and startups
+    FOUNDER = "founder", _("Founder")
+    INNOVATION_OFFICER = "innovation_officer", _("Innovation office officer")
+    JUDGE = "judge", _("Judge")
+    # Operations dashboard (IOC)
+    DATA_OFFICER = "data_officer", _("Indicator data officer")
+    IOC_OPERATOR = "ioc_operator", _("Operations centre officer")
 
 
 class OrganizationKind(models.TextChoices):
