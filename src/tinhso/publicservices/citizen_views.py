@@ -22,7 +22,8 @@ from tinhso.core.money import format_vnd
 from tinhso.core.validators import InvalidValue, normalize_mobile
 from tinhso.publicservices import vneid
 from tinhso.publicservices.models import Agency, Dossier, DossierState, Procedure
-from tinhso.publicservices.services import online
+from tinhso.publicservices.services import fees, online
+from tinhso.publicservices.services import identity as identity_service
 
 BACKEND = "tinhso.accounts.backends.EmailOrPhoneBackend"
 IDENTITY_KEY = "publicservices_vneid"
@@ -78,8 +79,8 @@ def vneid_login(request):
 
 
 def vneid_callback(request):
-    """Back from VNeID: check the state, read the identity, log in (a first visit makes
-    the account, by the mobile number VNeID holds)."""
+    """Back from VNeID: check the state, read the identity, log in to the account linked
+    to the personal identification number (phone secondary: `services.identity`)."""
     expected = request.session.pop("vneid_state", None)
     state = request.GET.get("state", "")
     if not expected or not secrets.compare_digest(expected, state):
@@ -93,19 +94,16 @@ def vneid_callback(request):
         messages.error(request, "Không xác thực được với VNeID, vui lòng thử lại.")
         return redirect("accounts:login")
     try:
-        phone = normalize_mobile(identity.phone, "phone") if identity.phone else None
-    except InvalidValue:
-        phone = None
-    user = User.objects.filter(phone=phone).first() if phone else None
-    if user is None:
-        email = None if phone else f"vneid-{identity.id_number}@nguoidung.tinhso.invalid"
-        user = (User.objects.filter(email=email).first() if email else None) or \
-            User.objects.create_user(email, None, phone=phone, full_name=identity.full_name)
+        user = identity_service.link_vneid(id_number=identity.id_number,
+                                           full_name=identity.full_name, phone=identity.phone)
+    except identity_service.IdentityRefused:
+        messages.error(request, "Không xác thực được với VNeID, vui lòng thử lại.")
+        return redirect("accounts:login")
     request.session.cycle_key()
     login(request, user, backend=BACKEND)
     request.session[IDENTITY_KEY] = {"id_number": identity.id_number,
                                      "full_name": identity.full_name,
-                                     "phone": phone or ""}
+                                     "phone": user.phone or ""}
     return redirect("publicservices:procedures")
 
 
@@ -198,20 +196,15 @@ def my_dossiers(request):
     from tinhso.payments.vietqr import build_payload, render_svg
 
     rows = []
-    payee = _payee()
+    payee = fees.payee()
     for d in (Dossier.objects.filter(applicant_user=request.user)
               .select_related("procedure", "agency").order_by("-created_at")[:100]):
         qr = ""
-        if d.fee_vnd and not d.fee_paid_at and d.state != DossierState.DRAFT and payee:
-            reference = f"DVC{d.pk}"
+        if fees.fee_due(d) and d.state in fees.PAYABLE_STATES and payee:
+            reference = fees.fee_reference(d)
             qr = render_svg(build_payload(bank_bin=payee.bank_bin, account=payee.account_number,
                                           amount=d.fee_vnd, purpose=f"{reference} LE PHI",
                                           bill_number=reference), scale=3)
-        rows.append({"d": d, "fee": format_vnd(d.fee_vnd) if d.fee_vnd else "", "qr": qr})
+        rows.append({"d": d, "fee": format_vnd(d.fee_vnd) if d.fee_vnd else "", "qr": qr,
+                     "reference": fees.fee_reference(d) if qr else ""})
     return render(request, "publicservices/my_dossiers.html", {"rows": rows})
-
-
-def _payee():
-    from tinhso.payments.models import PayeeAccount
-
-    return PayeeAccount.objects.filter(is_default=True).first()

@@ -35,6 +35,7 @@ class PublicServiceError(StrEnum):
     TRACKING_LIMIT = "publicservices.tracking_limit"
     YEAR_RANGE = "publicservices.year_range"
     PAPER_MISSING = "publicservices.paper_missing"
+    FEE_UNPAID = "publicservices.fee_unpaid"
 
 
 MESSAGES: dict[PublicServiceError, tuple[str, int]] = {
@@ -85,6 +86,10 @@ MESSAGES: dict[PublicServiceError, tuple[str, int]] = {
         gettext_noop("Too many lookups from here. Try again in a few minutes."), 429),
     PublicServiceError.PAPER_MISSING: (
         gettext_noop("Attach the paper “{paper}”: it is required."), 422),
+    # {reference}: the dossier's payment reference (DVC00000042).
+    PublicServiceError.FEE_UNPAID: (
+        gettext_noop("The fee of this online dossier ({reference}) is not paid yet: it can be "
+                     "received once the bank confirms the payment."), 409),
     PublicServiceError.YEAR_RANGE: (gettext_noop("The year must be between {low} and {high}."),
                                     422),
 }

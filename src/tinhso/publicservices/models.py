@@ -469,5 +469,27 @@ class RefusalReason(models.TextChoices):
 
 
 # Tables of part B (national-portal sync, satisfaction), kept in their own modules.
+class CitizenIdentity(models.Model):
+    """The link between an account and a person proven by VNeID: the 12-digit personal
+    identification number (CCCD, checked by `core.validators.normalize_citizen_id`) is
+    the key of identity; the mobile number on the account is secondary and follows the
+    one VNeID holds (`services.identity.link_vneid`)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="citizen_identity", verbose_name=_("account"))
+    id_number = models.CharField(_("personal identification number"), max_length=12,
+                                 unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    linked_at = models.DateTimeField(_("linked at"))
+    last_login_at = models.DateTimeField(_("last VNeID login"))
+
+    class Meta:
+        verbose_name = _("VNeID identity")
+        verbose_name_plural = _("VNeID identities")
+
+    def __str__(self) -> str:
+        return f"{self.id_number} {self.full_name}"
+
+
 from tinhso.publicservices.portal.models import PortalCursor, PortalUpdate  # noqa: E402,F401
 from tinhso.publicservices.ratings import SatisfactionRating  # noqa: E402,F401

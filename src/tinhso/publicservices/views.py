@@ -33,7 +33,7 @@ from tinhso.publicservices.access import (
 from tinhso.publicservices.errors import PublicServiceError, public_service_error
 from tinhso.publicservices.models import DossierState, RefusalReason, StepKind
 from tinhso.publicservices.ratings import CRITERIA, RatingLevel
-from tinhso.publicservices.services import feedback
+from tinhso.publicservices.services import feedback, fees
 from tinhso.publicservices.stats_export import (
     COLUMNS,
     DIMENSION_LABELS_VI,
@@ -226,7 +226,8 @@ def _require_officer(user) -> None:
 
 
 def _lines(dossiers, now, limit):
-    return [{"d": d, "due": selectors.due_class(d, now, limit)} for d in dossiers]
+    return [{"d": d, "due": selectors.due_class(d, now, limit), "unpaid": fees.fee_due(d)}
+            for d in dossiers]
 
 
 CONSOLE_PAGE = 50

@@ -66,6 +66,7 @@ from tinhso.publicservices.models import (
     Timeliness,
 )
 from tinhso.publicservices.portal import sync as portal_sync
+from tinhso.publicservices.services import fees
 from tinhso.publicservices.workflow import OPEN_STATES, TRANSITIONS, can_transition
 
 S = DossierState
@@ -291,6 +292,8 @@ def accept_dossier(*, actor, dossier: Dossier | int, now: datetime | None = None
         if dossier.state != S.SUBMITTED:
             raise public_service_error(E.NOT_ALLOWED_IN_STATE, action=Action.ACCEPT,
                                        state=DossierState(dossier.state).label)
+        if fees.fee_due(dossier):
+            raise public_service_error(E.FEE_UNPAID, reference=fees.fee_reference(dossier))
         calendar = working_calendar()
         procedure = dossier.procedure
         dossier.received_at = now
@@ -298,7 +301,8 @@ def accept_dossier(*, actor, dossier: Dossier | int, now: datetime | None = None
         dossier.legal_half_days = procedure.half_days
         dossier.appointment_at = calendar.add_half_days(now, dossier.legal_half_days)
         dossier.due_at = dossier.appointment_at
-        dossier.fee_vnd = procedure.fee_vnd
+        if dossier.fee_paid_at is None:  # a fee paid online stays what was paid
+            dossier.fee_vnd = procedure.fee_vnd
         changed = ["received_at", "received_by", "legal_half_days", "appointment_at", "due_at",
                    "fee_vnd", "current_step", "assignee"]
         if not dossier.code:
