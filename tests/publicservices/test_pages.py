@@ -125,6 +125,42 @@ def test_console_colours_and_queues(client, commune):
     assert page.index(late.code) < page.index(mine.code)  # by due date
 
 
+def test_console_queries_do_not_grow_with_the_lines_and_pages_work(
+        client, commune, django_assert_max_num_queries):
+    where, proc = commune
+    specialist = user_with_role(Role.SPECIALIST, where.organization)
+    now = timezone.now()
+    for n in range(55):
+        sample.dossier(agency_obj=where, proc=proc, assignee=specialist,
+                       due_at=now + timedelta(days=30 + n))
+    client.force_login(specialist)
+    client.get(reverse("publicservices:console"))  # session, calendar: warm
+    with django_assert_max_num_queries(8):  # session, user, roles, agencies, calendar, list
+        page = client.get(reverse("publicservices:console")).content.decode()
+    assert page.count('<tr class="">') == 50 and "55 hồ sơ · trang 1" in page
+    assert page.count('/hand-over/"') == 50
+    second = client.get(reverse("publicservices:console"), {"page": 2}).content.decode()
+    assert second.count('<tr class="">') == 5 and "Trang trước" in second
+    beyond = client.get(reverse("publicservices:console"), {"page": 9}).content.decode()
+    assert beyond.count('<tr class="">') == 5  # past the end: the last page
+
+
+def test_the_desk_queue_shows_an_unpaid_online_fee_instead_of_the_button(client, commune):
+    where, proc = commune
+    desk = user_with_role(Role.ONE_STOP_OFFICER, where.organization)
+    proc.fee_vnd = 20_000
+    proc.save(update_fields=["fee_vnd"])
+    online = services.submit_dossier(actor=None, procedure=proc, agency=where,
+                                     channel="online", applicant={"name": "Vi Thị Na"})
+    client.force_login(desk)
+    page = client.get(reverse("publicservices:console")).content.decode()
+    assert "Vi Thị Na" in page and "Chờ nộp lệ phí" in page
+    assert f"/dossiers/{online.pk}/accept/" not in page
+    Dossier.objects.filter(pk=online.pk).update(fee_paid_at=timezone.now())
+    page = client.get(reverse("publicservices:console")).content.decode()
+    assert f"/dossiers/{online.pk}/accept/" in page
+
+
 def test_another_agencys_dossier_is_404_on_pages(client, commune):
     dossier, _desk = _desk_dossier(commune)
     stranger = user_with_role(Role.ONE_STOP_OFFICER, sample.agency("H20.09").organization)

@@ -3,6 +3,7 @@ through the one row-level rule (`Dossier.objects.visible_to`)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
@@ -74,6 +75,37 @@ def due_class(dossier: Dossier, now: datetime, soon_limit: datetime) -> str:
     if due <= soon_limit:
         return "due-soon"
     return ""
+
+
+_CALENDARS: dict[frozenset, WorkingCalendar] = {}
+_BUILDING = threading.Lock()
+
+
+def cached_calendar() -> WorkingCalendar:
+    """`core.selectors.working_calendar`, built once per process for a given set of the
+    admins' overrides (read on every call, one small query), so a console page does not
+    rebuild the working-day index each time. Any change of the overrides gives a new
+    key, hence a new calendar."""
+    from django.conf import settings
+
+    from tinhso.core.models import CalendarOverride
+
+    key = frozenset(CalendarOverride.objects.values_list("date", "is_working_day"))
+    key = key | {("hours", settings.WORKING_HOURS), ("tz", settings.TIME_ZONE)}
+    calendar = _CALENDARS.get(key)
+    if calendar is None:
+        from django.utils import timezone
+
+        from tinhso.core.selectors import working_calendar
+
+        with _BUILDING:
+            calendar = working_calendar()
+            # Build the index now (around today, years ahead): later reads in that window
+            # do not change the shared object, so threads may use it together.
+            calendar.add_half_days(timezone.now(), DUE_SOON_HALF_DAYS)
+            _CALENDARS.clear()  # one live set of overrides at a time
+            _CALENDARS[key] = calendar
+    return calendar
 
 
 def soon_limit(calendar: WorkingCalendar, now: datetime) -> datetime:
