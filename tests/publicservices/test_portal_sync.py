@@ -252,3 +252,47 @@ def test_pull_survives_a_portal_that_is_down(portal):
     from tinhso.publicservices.portal.models import PortalCursor
 
     assert "503" in PortalCursor.objects.get().last_error
+
+
+def test_an_operator_sends_a_failed_update_again_from_the_admin(
+        portal, settings, client, django_capture_on_commit_callbacks):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+    from tinhso.core.models import AuditEntry
+
+    settings.PORTAL_MAX_ATTEMPTS = 1
+    dossier = sample.dossier()
+    portal.set_down(True)
+    with django_capture_on_commit_callbacks(execute=True):
+        update = change(dossier, S.SUBMITTED, S.PROCESSING)
+    update.refresh_from_db()
+    assert update.state == OutboxState.FAILED and portal.applied_keys() == []
+    portal.set_down(False)
+
+    url = "/admin/publicservices/portalupdate/"
+    form = {"action": "send_again", "_selected_action": [update.pk]}
+    # Staff without the permission: the action is not offered, nothing moves.
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_portalupdate"))
+    client.force_login(clerk)
+    assert client.get(url).status_code == 200
+    client.post(url, form)
+    update.refresh_from_db()
+    assert update.state == OutboxState.FAILED
+
+    operator = UserFactory(is_staff=True)
+    operator.user_permissions.add(*Permission.objects.filter(
+        codename__in=["view_portalupdate", "change_portalupdate"]))
+    client.force_login(operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(url, form)
+    assert answer.status_code == 302
+    update.refresh_from_db()
+    assert update.state == OutboxState.DELIVERED
+    assert portal.applied_keys() == [(dossier.code, 1)]
+    entry = AuditEntry.objects.get(action="portal_update.retry")
+    assert entry.actor == operator and entry.before["state"] == OutboxState.FAILED
+    # Sending a delivered update again changes nothing.
+    assert sync.retry_updates([update.pk], actor=operator) == 0
+    assert len(portal.applied) == 1

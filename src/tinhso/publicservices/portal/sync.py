@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from tinhso.core import outbox
+from tinhso.core import audit, outbox
 from tinhso.core.models import OutboxState
 from tinhso.publicservices.portal import protocol
 from tinhso.publicservices.portal.adapter import (
@@ -112,6 +112,26 @@ def deliver(dossier_id: int) -> str:
                 enqueue_delivery(dossier_id, run_after=row.next_attempt_at)
             return "retrying"
         outbox.delivered(row, now=timezone.now())
+
+
+def retry_updates(pks, *, actor, now: datetime | None = None) -> int:
+    """An operator's "send again" for updates the portal refused or that spent their
+    attempts (after the cause was fixed): each becomes due at once with one more attempt,
+    audited, and its dossier's push is queued after the commit. Delivered updates are
+    left alone. The number of updates queued again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = list(PortalUpdate.objects.select_for_update().filter(pk__in=list(pks))
+                    .exclude(state=OutboxState.DELIVERED).order_by("dossier_id", "sequence"))
+        count = outbox.retry_now(PortalUpdate, [row.pk for row in rows], now=now)
+        for row in rows:
+            audit.record(actor=actor, action="portal_update.retry", obj=row,
+                         before={"state": row.state, "attempts": row.attempts,
+                                 "last_error": row.last_error[:500]},
+                         after={"state": OutboxState.PENDING})
+        for dossier_id in dict.fromkeys(row.dossier_id for row in rows):
+            transaction.on_commit(partial(enqueue_delivery, dossier_id), robust=True)
+    return count
 
 
 def retry_due(*, now: datetime | None = None) -> int:
