@@ -11,3 +11,7 @@ class PublicServicesConfig(AppConfig):
         from tinhso.publicservices.services.fees import register_payable
 
         register_payable()
+
+        from tinhso.publicservices import search_index
+
+        search_index.register()

@@ -16,12 +16,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from tinhso.accounts.models import User
+from tinhso.core import search
 from tinhso.core.errors import DomainError, InvalidInput
 from tinhso.core.language import current_language
 from tinhso.core.money import format_vnd
 from tinhso.core.validators import InvalidValue, normalize_mobile
 from tinhso.publicservices import vneid
-from tinhso.publicservices.models import Agency, Dossier, DossierState, Procedure
+from tinhso.publicservices.models import (
+    Agency,
+    Dossier,
+    DossierState,
+    Level,
+    OnlineLevel,
+    Procedure,
+)
 from tinhso.publicservices.services import fees, online
 from tinhso.publicservices.services import identity as identity_service
 
@@ -111,10 +119,44 @@ def vneid_callback(request):
 
 
 def procedures(request):
-    """The procedures one can apply for online (fully or partly online)."""
-    rows = Procedure.objects.filter(is_active=True).exclude(online_level="none").order_by(
-        "level", "field", "name")[:500]
-    return render(request, "publicservices/procedures.html", {"procedures": rows})
+    """The procedures one can apply for online (fully or partly online): searched without
+    accents through `core.search` (``q``, best match first) and filtered by field, level
+    and online level."""
+    rows = Procedure.objects.filter(is_active=True).exclude(online_level=OnlineLevel.NONE)
+    chosen = {"q": request.GET.get("q", "")[:200].strip(),
+              "field": request.GET.get("field", "")[:200],
+              "level": request.GET.get("level", ""),
+              "online": request.GET.get("online", "")}
+    fields = list(rows.order_by("field").values_list("field", flat=True).distinct())
+    if chosen["field"] in fields:
+        rows = rows.filter(field=chosen["field"])
+    if chosen["level"] in Level.values:
+        rows = rows.filter(level=chosen["level"])
+    if chosen["online"] in (OnlineLevel.FULL, OnlineLevel.PARTIAL):
+        rows = rows.filter(online_level=chosen["online"])
+    if chosen["q"]:
+        rows = search.search(rows, chosen["q"]).order_by(f"-{search.RANK}", "code")
+    else:
+        rows = rows.order_by("level", "field", "name")
+    return render(request, "publicservices/procedures.html", {
+        "procedures": rows[:200], "fields": fields, "chosen": chosen,
+        "levels": Level.choices,
+        "online_levels": [(OnlineLevel.FULL, OnlineLevel.FULL.label),
+                          (OnlineLevel.PARTIAL, OnlineLevel.PARTIAL.label)]})
+
+
+def procedure_page(request, code: str):
+    """The public page of one procedure of the catalogue (no login): what to bring, how
+    long, how much, on what legal basis, and the online form when it is offered."""
+    procedure = Procedure.objects.filter(code=code[:30], is_active=True).first()
+    if procedure is None:
+        raise Http404("procedure")
+    return render(request, "publicservices/procedure.html", {
+        "procedure": procedure,
+        "papers": procedure.papers.order_by("order"),
+        "steps": procedure.steps.order_by("order"),
+        "fee": format_vnd(procedure.fee_vnd) if procedure.fee_vnd else "",
+        "online": procedure.online_level != OnlineLevel.NONE})
 
 
 def _agencies(procedure: Procedure):

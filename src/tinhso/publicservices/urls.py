@@ -9,6 +9,7 @@ urlpatterns = [
     path("vneid/login/", citizen_views.vneid_login, name="vneid_login"),
     path("vneid/callback/", citizen_views.vneid_callback, name="vneid_callback"),
     path("procedures/", citizen_views.procedures, name="procedures"),
+    path("procedures/<str:code>/", citizen_views.procedure_page, name="procedure"),
     path("procedures/<str:code>/apply/", citizen_views.apply, name="apply"),
     path("procedures/<str:code>/apply/<int:pk>/", citizen_views.apply, name="apply_draft"),
     path("my/", citizen_views.my_dossiers, name="my_dossiers"),
