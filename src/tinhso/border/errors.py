@@ -3,10 +3,9 @@ the Vietnamese is in ``locale/vi/LC_MESSAGES/django.po``) and HTTP statuses."""
 
 from enum import StrEnum
 
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from tinhso.core.errors import coded_error, coded_invalid
+from tinhso.core.errors import coded_error, coded_invalid, move_to
 
 
 class BorderError(StrEnum):
@@ -198,7 +197,4 @@ class Action:
     RECORD_VERDICT = gettext_lazy("record a verdict")
     MATCH_OTHER_GATE_CAMERA = gettext_lazy("match it to another gate's camera")
 
-    @staticmethod
-    def move_to(state_label):
-        """``state_label``: the (lazy) label of the target DeclarationState."""
-        return format_lazy(gettext_lazy("move to “{state}”"), state=state_label)
+    move_to = staticmethod(move_to)  # core.errors: the same phrase for every app

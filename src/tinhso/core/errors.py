@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from django.utils.translation import gettext_noop
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from tinhso.core.translatable import Text, TranslatedMessage
 from tinhso.core.validators import InvalidValue
@@ -82,6 +83,14 @@ def coded_invalid(messages: ErrorTable):
         return InvalidValue(field, error_code, template, params)
 
     return make
+
+
+def move_to(state_label):
+    """The action phrase of a refused state change, for an app's NOT_ALLOWED_IN_STATE
+    message ("Cannot {action} while …"): ``move to “<state>”``. ``state_label``: the
+    (lazy) label of the target state. Each app's ``Action`` table offers it as
+    ``Action.move_to``."""
+    return format_lazy(gettext_lazy("move to “{state}”"), state=state_label)
 
 
 class CoreError(StrEnum):
