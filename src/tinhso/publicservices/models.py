@@ -468,7 +468,38 @@ class RefusalReason(models.TextChoices):
     OTHER = "other", _("Other reason")
 
 
-# Tables of part B (national-portal sync, satisfaction), kept in their own modules.
+class FinishedDay(models.Model):
+    """Decision 766 counts of the *finished* dossiers (returned, refused, withdrawn: no
+    transition leaves those states, so their counted fields never change again), per
+    cohort day and handling agency. Written by `statistics_days.record_finished` in the
+    transaction of the dossier's last transition; the statistics add the dossiers still
+    open, counted live. `statistics_days.rebuild` recomputes it from the dossiers (bulk
+    loads, repairs)."""
+
+    day = models.DateField()
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    received = models.PositiveIntegerField(default=0)
+    received_online = models.PositiveIntegerField(default=0)
+    received_desk = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    resolved_on_time = models.PositiveIntegerField(default=0)
+    resolved_late = models.PositiveIntegerField(default=0)
+    supplemented = models.PositiveIntegerField(default=0)
+    supplement_requests = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    withdrawn = models.PositiveIntegerField(default=0)
+    fee_dossiers = models.PositiveIntegerField(default=0)
+    fee_paid_online = models.PositiveIntegerField(default=0)
+    results_digitised = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "agency"],
+                                               name="finished_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agency_id}"
+
+
 class CitizenIdentity(models.Model):
     """The link between an account and a person proven by VNeID: the 12-digit personal
     identification number (CCCD, checked by `core.validators.normalize_citizen_id`) is
@@ -491,5 +522,6 @@ class CitizenIdentity(models.Model):
         return f"{self.id_number} {self.full_name}"
 
 
+# Tables of part B (national-portal sync, satisfaction), kept in their own modules.
 from tinhso.publicservices.portal.models import PortalCursor, PortalUpdate  # noqa: E402,F401
 from tinhso.publicservices.ratings import SatisfactionRating  # noqa: E402,F401

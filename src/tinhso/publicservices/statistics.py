@@ -25,6 +25,7 @@ from tinhso.publicservices.models import (
     Dossier,
     DossierPaper,
     DossierState,
+    FinishedDay,
     Level,
     Timeliness,
 )
@@ -128,11 +129,10 @@ def counts(period: Period, *, by: str = "total", now: datetime | None = None,
     now = now or timezone.now()
     keys = DIMENSIONS[by]
     base = cohort(period, agencies=agencies, level=level)
-    if by == "month":
-        base = base.annotate(month=TruncMonth("received_at"))
-    query = base.values(*keys).annotate(**_aggregates(now)).order_by(*keys) if keys \
-        else [base.aggregate(**_aggregates(now))]
-    rows = {_key(row, keys): dict(row) for row in query}
+    if by in SUMMARISED:
+        rows = _finished_and_open(period, keys, base, now, agencies=agencies, level=level)
+    else:
+        rows = _grouped(base, by, keys, now)
 
     # Portal sync and digitised papers: their own grouped queries, by the same keys.
     def related(model, prefix: str, **aggregates):
@@ -164,6 +164,44 @@ def counts(period: Period, *, by: str = "total", now: datetime | None = None,
                     row[name] = extra[name]
         out.append(_finish(row))
     return out
+
+
+#: Dimensions read from the finished dossiers' day table plus the open dossiers
+#: (`statistics_days`); field, procedure and month are grouped from the dossiers.
+SUMMARISED = frozenset({"total", "agency"})
+
+
+def _grouped(base, by: str, keys: tuple[str, ...], now: datetime) -> dict[tuple, dict]:
+    """The straightforward computation: one grouped scan of the period's dossiers."""
+    if by == "month":
+        base = base.annotate(month=TruncMonth("received_at"))
+    query = base.values(*keys).annotate(**_aggregates(now)).order_by(*keys) if keys \
+        else [base.aggregate(**_aggregates(now))]
+    return {_key(row, keys): dict(row) for row in query}
+
+
+def _finished_and_open(period: Period, keys: tuple[str, ...], base, now: datetime, *,
+                       agencies=None, level: str | None = None) -> dict[tuple, dict]:
+    """The same figures as `_grouped`: the finished dossiers' day rows of the period
+    (``FinishedDay``) added to a live count of the open ones (partial index)."""
+    from tinhso.publicservices import statistics_days as days
+
+    finished = FinishedDay.objects.filter(day__gte=period.start, day__lte=period.end)
+    if agencies is not None:
+        finished = finished.filter(agency_id__in=list(agencies))
+    if level:
+        finished = finished.filter(agency__level=level)
+    sums = {name: Sum(name) for name in days.COUNTERS}
+    rows = _grouped(base.exclude(days.FINISHED), "agency" if keys else "total", keys, now)
+    done = (finished.values(*keys).annotate(**sums).order_by() if keys
+            else [finished.aggregate(**sums)])
+    for row in done:
+        if not keys and row["received"] is None:
+            continue  # no finished dossier in the period
+        into = rows.setdefault(_key(row, keys), {k: row[k] for k in keys})
+        for name in days.COUNTERS:
+            into[name] = (into.get(name) or 0) + (row[name] or 0)
+    return rows
 
 
 def _finish(row: dict) -> dict:

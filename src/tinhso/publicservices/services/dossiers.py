@@ -48,6 +48,7 @@ from tinhso.core.reasons import clean_reason, reason_text
 from tinhso.core.selectors import working_calendar
 from tinhso.core.validators import check_text
 from tinhso.core.workdays import WorkingCalendar
+from tinhso.publicservices import statistics_days
 from tinhso.publicservices.access import agencies_of, visible_dossier
 from tinhso.publicservices.errors import Action, PublicServiceError, public_service_error
 from tinhso.publicservices.models import (
@@ -67,7 +68,12 @@ from tinhso.publicservices.models import (
 )
 from tinhso.publicservices.portal import sync as portal_sync
 from tinhso.publicservices.services import fees
-from tinhso.publicservices.workflow import OPEN_STATES, TRANSITIONS, can_transition
+from tinhso.publicservices.workflow import (
+    FINAL_STATES,
+    OPEN_STATES,
+    TRANSITIONS,
+    can_transition,
+)
 
 S = DossierState
 E = PublicServiceError
@@ -149,6 +155,8 @@ def transition(dossier: Dossier, target: str, *, actor, note: str = "",
     portal_sync.record_change(dossier, from_state=current, to_state=target, at=at,
                               actor_label=str(actor)[:200] if actor is not None else "",
                               note=note[:NOTE_MAX])
+    if target in FINAL_STATES:  # its Decision 766 counts are final: add them to its day
+        statistics_days.record_finished(dossier)
     audit.record(actor=actor, action=f"dossier.{target}", obj=dossier,
                  organization=dossier.agency.organization if actor is None else None,
                  before={"state": current}, after={"state": target, **(details or {})},
