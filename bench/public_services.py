@@ -11,11 +11,14 @@ size (defaults 1,000,000 over 3 years and 1,603, the province's catalogue).
    outcomes, supplements, online channels and fees, 10 % of the finished ones rated, and
    one specialist holding 300 open dossiers. On PostgreSQL the dossiers are written by one
    ``INSERT … SELECT generate_series`` (seconds); on SQLite by bulk_create (use a smaller
-   ``--dossiers``).
+   ``--dossiers``). Then the finished dossiers' day table (`statistics_days.rebuild`, what
+   the transitions write one by one) is rebuilt and timed.
 2. Measures (median of ``--repeat`` runs after one warm-up): the province-year statistics
    (province totals + every agency + both rankings, `statistics.province_statistics`) and
-   one agency-year (totals + by field), the officer's console page through the Django test
-   client (p99 of ``--requests`` GETs), and ``WorkingCalendar.add_half_days`` per second.
+   one agency-year (totals + by field), the officer's console page and one dossier page
+   through the Django test client beside ``/bench/hello`` (a bare view through the same
+   middleware, `bench.status_settings`), interleaved, p50/p99 of ``--requests`` GETs each,
+   and ``WorkingCalendar.add_half_days`` per second.
 3. Prints a table; the last line is one JSON object with ``province_year_stats_s``,
    ``agency_year_stats_s``, ``officer_page_p99_ms``, ``due_dates_per_s``.
    Targets: < 1 s, p99 < 100 ms, ≥ 100,000 /s.
@@ -58,7 +61,7 @@ def seed(n_dossiers: int, n_procedures: int) -> dict:
     call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
     with connection.cursor() as cursor:
-        tables = ["publicservices_satisfactionrating", "publicservices_portalupdate",
+        tables = ["publicservices_finishedday", "publicservices_satisfactionrating", "publicservices_portalupdate",
                   "publicservices_dossierstatechange", "publicservices_dossierstep",
                   "publicservices_dossierpaper", "publicservices_supplementrequest",
                   "publicservices_extensionletter", "publicservices_dossier"]
@@ -113,11 +116,18 @@ def seed(n_dossiers: int, n_procedures: int) -> dict:
                    .order_by("-received_at").values_list("pk", flat=True)[:OPEN_FOR_OFFICER])
         Dossier.objects.filter(pk__in=ids).update(assignee=specialist,
                                                   due_at=now + timedelta(days=2))
+    # The finished dossiers' day table, as the transitions would have written it.
+    from tinhso.publicservices import statistics_days
+
+    t_days = time.perf_counter()
+    day_rows = statistics_days.rebuild()
+    days_s = time.perf_counter() - t_days
     with connection.cursor() as cursor:
         # What autovacuum does after a bulk load: the visibility map makes the statistics'
         # index-only scans skip the heap.
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    return {"seed_s": time.perf_counter() - t0, "agency": agencies[0],
+    return {"seed_s": time.perf_counter() - t0, "finished_day_rows": day_rows,
+            "finished_day_rebuild_s": round(days_s, 1), "agency": agencies[0],
             "specialist": specialist, "open_for_officer": len(ids),
             "dossiers": Dossier.objects.count()}
 
@@ -243,7 +253,11 @@ def main() -> None:
     if args.skip_seed:
         agency = Agency.objects.order_by("code").first()
         specialist = User.objects.get(email="chuyenvien@bench-ps.invalid")
+        from tinhso.publicservices.models import FinishedDay
+
         seeded = {"seed_s": 0.0, "dossiers": Dossier.objects.count(),
+                  "finished_day_rows": FinishedDay.objects.count(),
+                  "finished_day_rebuild_s": 0.0,
                   "open_for_officer": Dossier.objects.filter(assignee=specialist).count()}
     else:
         seeded = seed(args.dossiers, args.procedures)
@@ -296,6 +310,8 @@ def main() -> None:
     result = {
         "vendor": connection.vendor, "dossiers": seeded["dossiers"],
         "procedures": args.procedures, "seed_s": round(seeded["seed_s"], 1),
+        "finished_day_rows": seeded["finished_day_rows"],
+        "finished_day_rebuild_s": seeded["finished_day_rebuild_s"],
         "province_year_dossiers": check["total"]["received"],
         "province_year_stats_s": round(province_s, 3),
         "agency_year_stats_s": round(agency_s, 3),
