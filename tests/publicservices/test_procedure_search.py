@@ -51,8 +51,10 @@ def test_filters_compose_with_the_search(client, catalogue):
     assert names(client, online="partial") == ["Đăng ký biến động đất đai"]
     assert sorted(names(client, q="dang ky", level="commune", field="Hộ tịch",
                         online="full")) == ["Đăng ký khai sinh", "Đăng ký khai tử"]
-    # Unknown filter values are ignored, not errors; odd input is plain words.
-    assert len(names(client, level="nowhere", field="x" * 500)) == 3
+    # An unknown level or online level is ignored; a field nobody has finds nothing;
+    # odd input is plain words, never an error.
+    assert len(names(client, level="nowhere", online="?")) == 3
+    assert names(client, field="x" * 500) == []
     assert names(client, q='"); DROP TABLE --') == []
 
 
@@ -70,3 +72,15 @@ def test_public_page_of_a_procedure(client, catalogue):
     land = client.get(reverse("publicservices:procedure", args=["1.004227"])).content.decode()
     assert "50.000" in land
     assert client.get(reverse("publicservices:procedure", args=["9.999999"])).status_code == 404
+
+
+def test_the_api_searches_the_same_catalogue(client, catalogue):
+    answer = client.get("/api/v1/public-services/procedures", {"q": "khai", "level": "commune"})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["count"] == 2
+    assert {p["code"] for p in body["items"]} == {"1.001193", "1.000656"}
+    land = client.get("/api/v1/public-services/procedures", {"q": "dat dai"}).json()
+    assert [(p["code"], p["fee_vnd"]) for p in land["items"]] == [("1.004227", 50_000)]
+    assert client.get("/api/v1/public-services/procedures",
+                      {"q": "x" * 201}).status_code in (400, 422)

@@ -26,12 +26,14 @@ from tinhso.publicservices.access import (
 from tinhso.publicservices.models import Agency, Dossier, DossierState, Procedure
 from tinhso.publicservices.schemas import (
     AssignIn,
+    CatalogueQuery,
     DeskReceptionIn,
     DossierDetailOut,
     DossierOut,
     ExtensionIn,
     HandOverIn,
     NoteIn,
+    ProcedureOut,
     RateIn,
     RatingOut,
     RefuseIn,
@@ -98,6 +100,19 @@ def _colleague(dossier: Dossier, user_id: int | None):
 
 
 # ---------------------------------------------------------------- lists
+
+
+@router.get("/procedures", response=Page[ProcedureOut], auth=None)
+def procedures(request, page: Query[PageIn], filters: Query[CatalogueQuery]):
+    """The procedures offered online, searched without accents (``q``: name, code, field;
+    best match first) and filtered by field, level and online level (full / partial)."""
+    rows = selectors.online_catalogue(q=filters.q, field=filters.field, level=filters.level,
+                                      online=filters.online)
+    return page_of(rows, page, lambda p: {
+        "code": p.code, "name": p.name, "field": p.field, "level": p.level,
+        "processing_days": float(p.processing_days), "fee_vnd": p.fee_vnd,
+        "online_level": p.online_level})
+
 
 
 @router.get("/dossiers", response=Page[DossierOut], auth=session_auth)

@@ -16,12 +16,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from tinhso.accounts.models import User
-from tinhso.core import search
 from tinhso.core.errors import DomainError, InvalidInput
 from tinhso.core.language import current_language
 from tinhso.core.money import format_vnd
 from tinhso.core.validators import InvalidValue, normalize_mobile
-from tinhso.publicservices import vneid
+from tinhso.publicservices import selectors, vneid
 from tinhso.publicservices.models import (
     Agency,
     Dossier,
@@ -122,22 +121,14 @@ def procedures(request):
     """The procedures one can apply for online (fully or partly online): searched without
     accents through `core.search` (``q``, best match first) and filtered by field, level
     and online level."""
-    rows = Procedure.objects.filter(is_active=True).exclude(online_level=OnlineLevel.NONE)
     chosen = {"q": request.GET.get("q", "")[:200].strip(),
               "field": request.GET.get("field", "")[:200],
               "level": request.GET.get("level", ""),
               "online": request.GET.get("online", "")}
-    fields = list(rows.order_by("field").values_list("field", flat=True).distinct())
-    if chosen["field"] in fields:
-        rows = rows.filter(field=chosen["field"])
-    if chosen["level"] in Level.values:
-        rows = rows.filter(level=chosen["level"])
-    if chosen["online"] in (OnlineLevel.FULL, OnlineLevel.PARTIAL):
-        rows = rows.filter(online_level=chosen["online"])
-    if chosen["q"]:
-        rows = search.search(rows, chosen["q"]).order_by(f"-{search.RANK}", "code")
-    else:
-        rows = rows.order_by("level", "field", "name")
+    rows = selectors.online_catalogue(**chosen)
+    fields = list(Procedure.objects.filter(is_active=True).exclude(
+        online_level=OnlineLevel.NONE).order_by("field").values_list("field", flat=True)
+        .distinct())
     return render(request, "publicservices/procedures.html", {
         "procedures": rows[:200], "fields": fields, "chosen": chosen,
         "levels": Level.choices,

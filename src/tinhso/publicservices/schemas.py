@@ -154,3 +154,22 @@ class RatingOut(Schema):
 class StatisticsQuery(Schema):
     year: int = Field(ge=2020, le=2100)
     by: Literal["agency", "field", "procedure", "month"] = "agency"
+
+
+class CatalogueQuery(Schema):
+    """Search and filters of the online catalogue (unknown values are ignored)."""
+
+    q: str = Field("", max_length=200)
+    field: str = Field("", max_length=200)
+    level: str = Field("", max_length=10)
+    online: str = Field("", max_length=10)
+
+
+class ProcedureOut(Schema):
+    code: str
+    name: str
+    field: str
+    level: str
+    processing_days: float
+    fee_vnd: int
+    online_level: str

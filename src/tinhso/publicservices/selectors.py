@@ -57,6 +57,27 @@ def approval_list(user) -> QuerySet:
                               current_step__kind=StepKind.APPROVAL).order_by("due_at", "id")
 
 
+def online_catalogue(*, q: str = "", field: str = "", level: str = "",
+                     online: str = "") -> QuerySet:
+    """The procedures offered online, searched through `core.search` (accent-insensitive,
+    best match first, then by code) and filtered by field, level and online level;
+    unknown filter values are ignored. The page and the API both read this."""
+    from tinhso.core import search
+    from tinhso.publicservices.models import Level, OnlineLevel, Procedure
+
+    rows = Procedure.objects.filter(is_active=True).exclude(online_level=OnlineLevel.NONE)
+    if field:
+        rows = rows.filter(field=field[:200])
+    if level in Level.values:
+        rows = rows.filter(level=level)
+    if online in (OnlineLevel.FULL, OnlineLevel.PARTIAL):
+        rows = rows.filter(online_level=online)
+    q = (q or "")[:200].strip()
+    if q:
+        return search.search(rows, q).order_by(f"-{search.RANK}", "code")
+    return rows.order_by("level", "field", "name")
+
+
 def register(user, low: datetime, high: datetime) -> QuerySet:
     """The tracking register (sổ theo dõi hồ sơ, BM.06): dossiers received in the period,
     in order of reception."""
