@@ -37,6 +37,10 @@ def subject_term(subject: SubjectInfo, cells: Mapping[str, object]):
     """A scored subject's term average (Decimal or None), a comment subject's Đạt /
     Chưa đạt (or None)."""
     if subject.kind == SCORED:
+        if "tx_n" in cells:  # aggregated by the database (recompute)
+            return c22.term_average_from_sum(cells["tx_sum"] or c22.ZERO, cells["tx_n"],
+                                             cells.get("gk"), cells.get("ck"),
+                                             required_regular=subject.regular_needed)
         regular = [cells[s] for s in REGULAR if cells.get(s) is not None]
         return c22.term_average(regular, cells.get("gk"), cells.get("ck"),
                                 required_regular=subject.regular_needed)

@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Max, Q, Sum
 
 from tinhso.accounts.models import Membership, Role, User
 from tinhso.accounts.permissions import has_perm
@@ -355,41 +355,62 @@ def recompute_class(school_class: SchoolClass) -> int:
                               list(school_class.students.values_list("id", flat=True)))
 
 
-def recompute_students(year: SchoolYear, school_id: int, grade: int, ids: list[int]) -> int:
-    subjects = subject_infos(school_id, grade)
-    if not ids:
+def recompute_students(year: SchoolYear, school_id: int, grade: int | None,
+                       ids: list[int] | None = None) -> int:
+    """Recompute the term and year `Result`s of the given students (or of every student
+    of the school, grade None) from their cells, aggregated by the database: per student,
+    subject and term the sum and number of regular assessments, the mid-term, the
+    end-of-term, the comment or level, the test — then the pure rules. One upsert."""
+    students = Student.objects.filter(school_id=school_id, school_class__year=year)
+    if ids is not None:
+        students = students.filter(pk__in=ids)
+    if grade is not None:
+        students = students.filter(school_class__grade=grade)
+    grade_of = dict(students.values_list("id", "school_class__grade"))
+    if not grade_of:
         return 0
-    terms = dict(Term.objects.filter(year=year).values_list("id", "number"))
-    cells: dict[int, dict] = {pk: {} for pk in ids}
-    for sid, subject_id, term_id, slot, value, mark in Score.objects.filter(
-            student_id__in=ids, term_id__in=terms).values_list(
-            "student_id", "subject_id", "term_id", "slot", "value", "mark"):
-        cells[sid].setdefault((terms[term_id], subject_id), {})[slot] = (
-            value if value is not None else mark)
-    absences = absences_of(ids, year)
-    existing = {(r.student_id, r.period): r for r in Result.objects.filter(
-        student_id__in=ids, year=year)}
-    primary = any(s.kind == gradebook.PRIMARY for s in subjects)
-    changed, created = [], []
-    for sid in ids:
-        rows = compute_results(subjects, cells[sid], primary=primary, grade=grade,
-                               absent=absences.get(sid, 0),
-                               conduct={p: (existing[(sid, p)].conduct
-                                            if (sid, p) in existing else "")
-                                        for p in (0, 1, 2)})
-        for period, values in rows.items():
-            row = existing.get((sid, period))
-            if row is None:
-                created.append(Result(student_id=sid, year=year, period=period, **values))
-            elif any(getattr(row, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(row, k, v)
-                changed.append(row)
+    subjects_by_grade: dict[int, list] = {}
+    for row in Subject.objects.filter(school_id=school_id).values_list(
+            "grade", "id", "code", "kind", "periods_per_year"):
+        subjects_by_grade.setdefault(row[0], []).append(gradebook.SubjectInfo(*row[1:]))
+    regular = Q(slot__in=gradebook.REGULAR)
+    cells: dict[int, dict] = {pk: {} for pk in grade_of}
+    scores = Score.objects.filter(term__year=year, student__in=students) if ids is not None \
+        else Score.objects.filter(term__year=year, student__school_id=school_id)
+    for sid, subject_id, number, tx_sum, tx_n, gk, ck, mark, test in (
+            scores.values_list("student_id", "subject_id", "term__number")
+            .annotate(tx_sum=Sum("value", filter=regular), tx_n=Count("value", filter=regular),
+                      gk=Max("value", filter=Q(slot="gk")), ck=Max("value", filter=Q(slot="ck")),
+                      mark=Max("mark", filter=Q(slot__in=("nx", "lv"))),
+                      test=Max("value", filter=Q(slot="kt")))
+            .order_by()):
+        if sid in cells:
+            cells[sid][(number, subject_id)] = {"tx_sum": tx_sum, "tx_n": tx_n, "gk": gk,
+                                                "ck": ck, "nx": mark, "lv": mark, "kt": test}
+    absences = absences_of(list(grade_of), year)
+    conduct = {(sid, period): value for sid, period, value in Result.objects.filter(
+        student_id__in=list(grade_of), year=year).values_list("student_id", "period",
+                                                              "conduct")}
+    rows = []
+    for sid, student_grade in grade_of.items():
+        subjects = subjects_by_grade.get(student_grade, [])
+        primary = any(s.kind == gradebook.PRIMARY for s in subjects)
+        computed = compute_results(subjects, cells[sid], primary=primary, grade=student_grade,
+                                   absent=absences.get(sid, 0),
+                                   conduct={p: conduct.get((sid, p), "") for p in (0, 1, 2)})
+        rows += [Result(student_id=sid, year=year, period=period, **values)
+                 for period, values in computed.items()]
     with transaction.atomic():
-        Result.objects.bulk_create(created, batch_size=2000)
-        Result.objects.bulk_update(changed, ["learning", "absences", "outcome", "title"],
-                                   batch_size=2000)
-    return len(ids)
+        Result.objects.bulk_create(
+            rows, batch_size=5000, update_conflicts=True,
+            unique_fields=["student", "year", "period"],
+            update_fields=["learning", "absences", "outcome", "title"])
+    return len(grade_of)
+
+
+def recompute_school(school) -> int:
+    """Every student of the school's current years."""
+    return sum(recompute_students(year, school.pk, None) for year in school.years.all())
 
 
 def compute_results(subjects, cells, *, primary: bool, grade: int, absent: int,

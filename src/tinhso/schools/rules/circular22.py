@@ -131,12 +131,21 @@ def term_average(regular: Sequence[Decimal], midterm: Decimal | None,
     """Art. 9 cl. 1(b): ĐTBmhk = (ΣĐĐGtx + 2·ĐĐGgk + 3·ĐĐGck) / (number of ĐĐGtx + 5),
     rounded to one decimal. None while a score is missing: no mid-term or end-of-term, no
     regular assessment at all, or fewer than the subject needs (Art. 7 cl. 1(c))."""
-    if midterm is None or final is None or not regular:
+    return term_average_from_sum(sum(regular, ZERO), len(regular), midterm, final,
+                                 required_regular=required_regular)
+
+
+def term_average_from_sum(regular_sum: Decimal, regular_n: int, midterm: Decimal | None,
+                          final: Decimal | None, *, required_regular: int | None = None
+                          ) -> Decimal | None:
+    """Art. 9 cl. 1(b), from the sum and number of the regular assessments (what a
+    database aggregates for the whole province at once)."""
+    if midterm is None or final is None or not regular_n:
         return None
-    if required_regular is not None and len(regular) < required_regular:
+    if required_regular is not None and regular_n < required_regular:
         return None
-    total = sum(regular, ZERO) + 2 * midterm + 3 * final
-    return round1(total / (len(regular) + 5))
+    total = regular_sum + 2 * midterm + 3 * final
+    return round1(total / (regular_n + 5))
 
 
 def year_average(term1: Decimal | None, term2: Decimal | None) -> Decimal | None:
@@ -185,6 +194,8 @@ def learning_level(scores: Iterable[Decimal | None],
         return None
     level = _base_level(scores, comments)
     rank = LEVEL_ORDER.index(level)
+    if rank < 2:  # Tốt or Khá: two levels lower is impossible, nothing to adjust
+        return level
     best_without_one = rank
     for i in range(len(scores)):
         lifted = [*scores[:i], TEN, *scores[i + 1:]]
