@@ -87,6 +87,7 @@ def _mount_routers() -> None:
     from tinhso.meetings.api import router as meetings_router
     from tinhso.payments.api import router as payments_router
     from tinhso.publicservices.api import router as public_services_router
+    from tinhso.schools.api import router as schools_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/border", border_router)
@@ -95,6 +96,7 @@ def _mount_routers() -> None:
     api.add_router("/meetings", meetings_router)
     api.add_router("/payments", payments_router)
     api.add_router("/public-services", public_services_router)
+    api.add_router("/schools", schools_router)
     api.add_router("/market", market_hubs_router)
     api.add_router("/market", market_orders_router)
 

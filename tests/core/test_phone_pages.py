@@ -69,7 +69,20 @@ def demo_day(border, settings):  # noqa: F811
     whatif.run(run.pk)
     return {"trucks": trucks, "invoices": invoices, "run": WhatIfRun.objects.get(pk=run.pk),
             "public": public, "market": _market(),
-            "meetings": meetings_demo()}
+            "meetings": meetings_demo(), "schools": schools_demo()}
+
+
+def schools_demo() -> dict:
+    """The schools' demo: class 8A1 of the THCS Chi Lăng with term I grades, the four
+    logins (teacher, leader, guardian, Department officer)."""
+    from tinhso.schools.demo import seed_schools
+    from tinhso.schools.models import SchoolClass, Student
+
+    seed_schools()
+    klass = SchoolClass.objects.get(name="8A1", school__code="thcs-chi-lang")
+    return {"class_8a1": klass.pk, "school_cl": klass.school_id,
+            "maths_8": klass.school.subjects.get(grade=8, code="toan").pk,
+            "child": Student.objects.get(code="CL8A101").pk}
 
 
 def _market() -> dict:
@@ -171,7 +184,13 @@ BOARD = ["/border/dashboard/", "/border/notices/", "/border/reports/", "/border/
          "/payments/invoices/", "/payments/invoices/{invoice}/"]
 # Official documents: the desk and both lists for everyone whose role works with documents.
 DOCS = ["/documents/", "/documents/incoming/", "/documents/outgoing/"]
+SCHOOL_GRID = "/schools/class/{class_8a1}/subject/{maths_8}/term/1/"
 PAGES = {
+    "giaovien": ["/schools/", SCHOOL_GRID, "/schools/class/{class_8a1}/attendance/"],
+    "hieutruong": ["/schools/", "/schools/leader/", "/schools/school/{school_cl}/import/",
+                   SCHOOL_GRID],
+    "phuhuynh": ["/schools/family/", "/schools/student/{child}/"],
+    "sogd": ["/schools/province/"],
     "doanhnghiep": ENTERPRISE,
     "doanhnghiep2": ["/border/enterprise/", "/border/declarations/{theirs}/",
                      "/border/declarations/{theirs}/edit/", "/payments/invoices/",
@@ -226,7 +245,7 @@ def _urls(login: str, demo: dict) -> list[tuple[str, str]]:
                   their_invoice=invoices["theirs_crossed"].reference, run=demo["run"].pk,
                   ps_working=demo["public"]["working"], ps_queued=demo["public"]["queued"],
                   ps_procedure=demo["public"]["procedure"],
-                  **demo["market"], **demo["meetings"])
+                  **demo["market"], **demo["meetings"], **demo["schools"])
     return [(url, url.format(**values)) for url in [*EVERYONE, *PAGES[login]]]
 
 

@@ -104,6 +104,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # The province office's follow-up list and the statistics.
     "meetings.follow_up": frozenset({R.PROVINCE_LEADER, R.AGENCY_LEADER, R.HEAD_OF_UNIT}),
     "meetings.manage_points": frozenset({R.SYSTEM_ADMIN}),
+    # Schools and the e-gradebook (tinhso.schools). Which classes a teacher may grade is
+    # the Assignment / homeroom rows (services), which children a guardian sees is
+    # Student.guardians; these names only open the pages.
+    "schools.teach": frozenset({R.TEACHER}),
+    "schools.lead": frozenset({R.SCHOOL_LEADER}),
+    "schools.province": frozenset({R.EDUCATION_OFFICER}),
+    "schools.guardian": frozenset({R.GUARDIAN}),
 }
 
 

@@ -15,6 +15,7 @@ class Command(BaseCommand):
         from tinhso.meetings.demo import seed_meetings
         from tinhso.payments.demo import seed_payments
         from tinhso.publicservices.demo import SAMPLE_OFFICERS, seed_public_services
+        from tinhso.schools.demo import seed_schools_demo
 
         with transaction.atomic():
             demo.seed_administrative_units()
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             logins.append((f"{role.label} (văn bản)", f"{prefix}@ubnd-lang-son.langson.gov.vn",
                            ""))
         logins += meeting_logins
+        logins += seed_schools_demo()
         self.stdout.write("Tài khoản thử nghiệm / Demo logins "
                           f"(mật khẩu / password: {demo.DEMO_PASSWORD})")
         for role, email, phone in logins:

@@ -1,0 +1,546 @@
+"""Every write of the schools system: one function per use case, in one transaction, with
+its audit entry; the pages and the API call these.
+
+A cell save locks the cell's row (or creates it; a concurrent create retries once as an
+update), so two teachers saving at once both land in the history and none is lost.
+A locked term's cell changes only through a `ChangeRequest` that the school's leader
+approves; the approval writes the cell and a `GradeChange` naming the approver.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max, Q, Sum
+
+from tinhso.accounts.models import Membership, Role, User
+from tinhso.accounts.permissions import has_perm
+from tinhso.core import audit
+from tinhso.core.errors import CoreError, InvalidInput, core_error
+from tinhso.core.notifications import Notification, send
+from tinhso.core.reasons import clean_reason
+from tinhso.core.validators import InvalidValue, normalize_mobile
+from tinhso.schools import gradebook
+from tinhso.schools.errors import SchoolError as E
+from tinhso.schools.errors import school_error
+from tinhso.schools.models import (
+    Assignment,
+    Attendance,
+    ChangeReason,
+    ChangeRequest,
+    GradeChange,
+    Guardian,
+    Notice,
+    Result,
+    SchoolClass,
+    SchoolYear,
+    Score,
+    Student,
+    Subject,
+    Term,
+)
+from tinhso.schools.rules import circular22 as c22
+from tinhso.schools.rules import circular27 as c27
+
+SLOT_SHORT = {"tx1": "TX1", "tx2": "TX2", "tx3": "TX3", "tx4": "TX4", "gk": "GK", "ck": "CK",
+              "nx": "NX", "lv": "MĐ", "kt": "KT"}
+COMMENT_MARKS = {"đ": "dat", "d": "dat", "đạt": "dat", "dat": "dat",
+                 "cđ": "chua_dat", "cd": "chua_dat", "chưa đạt": "chua_dat",
+                 "chua dat": "chua_dat", "chua_dat": "chua_dat"}
+LEVEL_MARKS = {"t": "htt", "htt": "htt", "hoàn thành tốt": "htt", "h": "ht", "ht": "ht",
+               "hoàn thành": "ht", "c": "cht", "cht": "cht", "chưa hoàn thành": "cht"}
+
+
+# ---------------------------------------------------------------- who may do what
+
+def is_leader(user, school_id: int) -> bool:
+    from tinhso.schools.models import School
+
+    org = School.objects.filter(pk=school_id).values_list("organization_id", flat=True).first()
+    return org is not None and has_perm(user, "schools.lead", org)
+
+
+def teaches_subject(user, school_class: SchoolClass, subject: Subject) -> bool:
+    return Assignment.objects.filter(teacher__user=user, school_class=school_class,
+                                     subject=subject).exists()
+
+
+def is_homeroom(user, school_class: SchoolClass) -> bool:
+    return school_class.homeroom_id is not None and school_class.homeroom.user_id == user.pk
+
+
+def sees_class(user, school_class: SchoolClass) -> bool:
+    """Teachers of the class (subject or homeroom), the school's leader, the province."""
+    return (is_leader(user, school_class.school_id) or is_homeroom(user, school_class)
+            or Assignment.objects.filter(teacher__user=user, school_class=school_class).exists()
+            or has_perm(user, "schools.province"))
+
+
+# ---------------------------------------------------------------- cells
+
+def cell_label(student: Student, slot: str) -> str:
+    return f"{student.full_name} · {SLOT_SHORT.get(slot, slot)}"
+
+
+def clean_cell(subject: Subject, slot: str, raw: str, *, cell: str,
+               grade: int | None = None) -> tuple[Decimal | None, str]:
+    """The typed text of a cell → (value, mark); "" clears the cell. Raises a DomainError
+    that names the cell."""
+    info = gradebook.SubjectInfo(subject.pk, subject.code, subject.kind,
+                                 subject.periods_per_year)
+    if slot not in info.slots():
+        raise school_error(E.SLOT, field=slot, cell=cell)
+    text = (raw or "").strip()
+    if not text:
+        return None, ""
+    shown = text[:12]
+    if slot == "nx":
+        mark = COMMENT_MARKS.get(text.lower())
+        if mark is None:
+            raise school_error(E.MARK_CHOICE, field=slot, cell=cell, value=shown,
+                               choices="Đ, CĐ")
+        return None, mark
+    if slot == "lv":
+        mark = LEVEL_MARKS.get(text.lower())
+        if mark is None:
+            raise school_error(E.MARK_CHOICE, field=slot, cell=cell, value=shown,
+                               choices="T, H, C")
+        return None, mark
+    if slot == "kt":
+        if grade is not None and not c27.has_test(subject.code, grade):
+            raise school_error(E.SLOT, field=slot, cell=cell)
+        try:
+            return Decimal(c27.parse_test_score(text)), ""
+        except c27.TestScoreError:
+            raise school_error(E.TEST_SCORE, field=slot, cell=cell, value=shown) from None
+    try:
+        return c22.parse_score(text), ""
+    except c22.ScoreError as error:
+        code = {"number": E.SCORE_NUMBER, "range": E.SCORE_RANGE,
+                "decimals": E.SCORE_DECIMALS}[error.reason]
+        raise school_error(code, field=slot, cell=cell, value=shown) from None
+
+
+def _shown(value: Decimal | None, mark: str) -> str:
+    return str(value) if value is not None else mark
+
+
+def _check_cell(student: Student, subject: Subject, term: Term) -> None:
+    if (subject.school_id != student.school_id or subject.grade != student.school_class.grade
+            or term.year_id != student.school_class.year_id):
+        raise school_error(E.NOT_IN_CLASS, field="student")
+
+
+def _write_cell(*, actor, student, subject, term, slot, value, mark, now, reason="",
+                approver=None, expected: str | None = None) -> Score:
+    """Lock-or-create the cell, write it, append the history. Inside a transaction."""
+    for attempt in (1, 2):
+        score = (Score.objects.select_for_update()
+                 .filter(student=student, subject=subject, term=term, slot=slot).first())
+        before = _shown(score.value, score.mark) if score else ""
+        if expected is not None and expected.strip() != before:
+            raise school_error(E.STALE, field=slot, cell=cell_label(student, slot),
+                               value=before or "—")
+        after = _shown(value, mark)
+        if before == after:
+            return score
+        if score is None:
+            try:
+                with transaction.atomic():
+                    score = Score.objects.create(student=student, subject=subject, term=term,
+                                                 slot=slot, value=value, mark=mark,
+                                                 updated_at=now, updated_by=actor)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                continue  # another teacher created it a moment ago: lock it and update
+        else:
+            Score.objects.filter(pk=score.pk).update(value=value, mark=mark, updated_at=now,
+                                                     updated_by=actor,
+                                                     version=F("version") + 1)
+            score.value, score.mark = value, mark
+        GradeChange.objects.create(student=student, subject=subject, term=term, slot=slot,
+                                   before=before, after=after, by=actor, at=now,
+                                   reason=reason, approved_by=approver)
+        audit.record(actor=actor, action="schools.grade", obj=score,
+                     before={"value": before}, after={"value": after}, note=reason)
+        return score
+    raise AssertionError("unreachable")
+
+
+def save_score(*, actor, student: Student, subject: Subject, term: Term, slot: str, raw: str,
+               now: datetime, expected: str | None = None) -> Score | None:
+    """A subject teacher writes one cell of an open term. ``expected``: the value the
+    teacher's page showed (a concurrent change is then refused instead of overwritten)."""
+    cell = cell_label(student, slot)
+    _check_cell(student, subject, term)
+    if not teaches_subject(actor, student.school_class, subject):
+        raise school_error(E.NOT_YOUR_CLASS, field="subject")
+    value, mark = clean_cell(subject, slot, raw, cell=cell, grade=student.school_class.grade)
+    with transaction.atomic():
+        term = Term.objects.select_for_update().get(pk=term.pk)
+        if term.is_locked:
+            raise school_error(E.TERM_LOCKED, field=slot, cell=cell)
+        return _write_cell(actor=actor, student=student, subject=subject, term=term,
+                           slot=slot, value=value, mark=mark, now=now, expected=expected)
+
+
+def request_change(*, actor, student: Student, subject: Subject, term: Term, slot: str,
+                   raw: str, reason: str, note: str, now: datetime) -> ChangeRequest:
+    """A change to a cell of a locked term: recorded as a request for the leader."""
+    cell = cell_label(student, slot)
+    _check_cell(student, subject, term)
+    if not teaches_subject(actor, student.school_class, subject):
+        raise school_error(E.NOT_YOUR_CLASS, field="subject")
+    reason, note = clean_reason(ChangeReason, reason, note)
+    value, mark = clean_cell(subject, slot, raw, cell=cell, grade=student.school_class.grade)
+    with transaction.atomic():
+        term = Term.objects.select_for_update().get(pk=term.pk)
+        if not term.is_locked:
+            raise school_error(E.TERM_OPEN, field=slot)
+        score = Score.objects.filter(student=student, subject=subject, term=term,
+                                     slot=slot).first()
+        before = _shown(score.value, score.mark) if score else ""
+        after = _shown(value, mark)
+        if before == after:
+            raise school_error(E.NOTHING_CHANGES, field=slot)
+        request = ChangeRequest.objects.create(
+            student=student, subject=subject, term=term, slot=slot, before=before,
+            after=after, reason=reason, note=note, requested_by=actor, requested_at=now)
+        audit.record(actor=actor, action="schools.change_requested", obj=request,
+                     before={"value": before}, after={"value": after}, note=reason)
+    return request
+
+
+def decide_change(*, actor, request: ChangeRequest, approve: bool,
+                  now: datetime) -> ChangeRequest:
+    """The school's leader approves (the cell changes, the history names them) or rejects."""
+    if not is_leader(actor, request.student.school_id):
+        raise core_error(CoreError.FORBIDDEN)
+    with transaction.atomic():
+        request = ChangeRequest.objects.select_for_update().select_related(
+            "student__school_class", "subject", "term").get(pk=request.pk)
+        if request.state != ChangeRequest.State.PENDING:
+            raise school_error(E.REQUEST_DECIDED)
+        if approve:
+            value, mark = clean_cell(request.subject, request.slot, request.after,
+                                     cell=cell_label(request.student, request.slot))
+            why = request.get_reason_display() + (f" — {request.note}" if request.note else "")
+            _write_cell(actor=request.requested_by, student=request.student,
+                        subject=request.subject, term=request.term, slot=request.slot,
+                        value=value, mark=mark, now=now, reason=str(why)[:500],
+                        approver=actor)
+        request.state = (ChangeRequest.State.APPROVED if approve
+                         else ChangeRequest.State.REJECTED)
+        request.decided_by, request.decided_at = actor, now
+        request.save(update_fields=["state", "decided_by", "decided_at"])
+        audit.record(actor=actor, action=f"schools.change_{request.state}", obj=request)
+    return request
+
+
+def lock_term(*, actor, term: Term, now: datetime) -> Term:
+    """Circular 22 practice: the leader locks the term's grades after the entry deadline."""
+    if not is_leader(actor, term.year.school_id):
+        raise core_error(CoreError.FORBIDDEN)
+    with transaction.atomic():
+        term = Term.objects.select_for_update().get(pk=term.pk)
+        if term.is_locked:
+            raise school_error(E.ALREADY_LOCKED)
+        if now.date() <= term.entry_deadline:
+            raise school_error(E.LOCK_TOO_EARLY,
+                               deadline=term.entry_deadline.strftime("%d/%m/%Y"))
+        term.locked_at, term.locked_by = now, actor
+        term.save(update_fields=["locked_at", "locked_by"])
+        audit.record(actor=actor, action="schools.term_locked", obj=term)
+    return term
+
+
+# ---------------------------------------------------------------- attendance
+
+def record_absences(*, actor, school_class: SchoolClass, day: date,
+                    absent: dict[int, bool], now: datetime,
+                    session: str = Attendance.Session.MORNING) -> int:
+    """The homeroom teacher's roll call of one session: ``absent[student_id] =
+    permitted`` replaces that session's absences. Guardians of newly absent students are
+    notified at once (the same day). Returns the number of absences."""
+    if not is_homeroom(actor, school_class):
+        raise school_error(E.NOT_YOUR_CLASS, field="class")
+    year = school_class.year
+    if not year.starts <= day <= year.ends:
+        raise school_error(E.DAY_OUTSIDE_YEAR, field="day")
+    if day > now.date():
+        raise school_error(E.FUTURE_DAY, field="day")
+    students = {s.pk: s for s in school_class.students.all()}
+    unknown = [pk for pk in absent if pk not in students]
+    if unknown:
+        raise school_error(E.NOT_IN_CLASS, field="student")
+    with transaction.atomic():
+        existing = {a.student_id: a for a in Attendance.objects.select_for_update().filter(
+            student__school_class=school_class, day=day, session=session)}
+        for pk, row in existing.items():
+            if pk not in absent:
+                row.delete()
+            elif row.permitted != absent[pk]:
+                row.permitted = absent[pk]
+                row.save(update_fields=["permitted"])
+        for pk, permitted in absent.items():
+            if pk in existing:
+                continue
+            Attendance.objects.create(student_id=pk, day=day, session=session,
+                                      permitted=permitted, recorded_by=actor, recorded_at=now)
+            student = students[pk]
+            for guardian in student.guardians.all():
+                send(Notification(
+                    recipient=guardian.phone, kind="schools.absence",
+                    message_vi=f"{student.full_name} nghỉ học buổi "
+                               f"{'sáng' if session == 'am' else 'chiều'} "
+                               f"{day.strftime('%d/%m/%Y')} "
+                               f"({'có phép' if permitted else 'không phép'}).",
+                    message_en=f"{student.full_name} was absent on {day.isoformat()} "
+                               f"({'with' if permitted else 'without'} permission).",
+                    link="/schools/family/"))
+        audit.record(actor=actor, action="schools.attendance", obj=school_class,
+                     after={"day": day.isoformat(), "session": session,
+                            "absent": sorted(absent)})
+    return len(absent)
+
+
+def absences_of(student_ids, year: SchoolYear) -> dict[int, int]:
+    from django.db.models import Count
+
+    rows = (Attendance.objects.filter(student_id__in=student_ids, day__gte=year.starts,
+                                      day__lte=year.ends)
+            .values("student_id").annotate(n=Count("id")))
+    return {r["student_id"]: r["n"] for r in rows}
+
+
+# ---------------------------------------------------------------- conduct and results
+
+def set_conduct(*, actor, student: Student, period: int, level: str, remark: str = "",
+                now: datetime) -> Result:
+    """The homeroom teacher sets a term's (1, 2) or the year's (0) conduct (Art. 8)."""
+    if not is_homeroom(actor, student.school_class):
+        raise school_error(E.NOT_YOUR_CLASS, field="student")
+    if level not in c22.Level.__members__.values() or period not in (0, 1, 2):
+        raise school_error(E.LEVEL_CHOICE, field="level")
+    with transaction.atomic():
+        result, _ = Result.objects.select_for_update().get_or_create(
+            student=student, year=student.school_class.year, period=period)
+        before = result.conduct
+        result.conduct, result.remark = level, (remark or "")[:500]
+        result.save(update_fields=["conduct", "remark"])
+        audit.record(actor=actor, action="schools.conduct", obj=result,
+                     before={"conduct": before}, after={"conduct": level})
+    recompute_class(student.school_class)
+    return result
+
+
+def subject_infos(school_id: int, grade: int) -> list[gradebook.SubjectInfo]:
+    return [gradebook.SubjectInfo(*row) for row in Subject.objects.filter(
+        school_id=school_id, grade=grade).values_list("id", "code", "kind",
+                                                      "periods_per_year")]
+
+
+def recompute_class(school_class: SchoolClass) -> int:
+    """Recompute every student's term and year results of a class from its cells."""
+    return recompute_students(school_class.year, school_class.school_id, school_class.grade,
+                              list(school_class.students.values_list("id", flat=True)))
+
+
+def recompute_students(year: SchoolYear, school_id: int, grade: int | None,
+                       ids: list[int] | None = None) -> int:
+    """Recompute the term and year `Result`s of the given students (or of every student
+    of the school, grade None) from their cells, aggregated by the database: per student,
+    subject and term the sum and number of regular assessments, the mid-term, the
+    end-of-term, the comment or level, the test — then the pure rules. One upsert."""
+    students = Student.objects.filter(school_id=school_id, school_class__year=year)
+    if ids is not None:
+        students = students.filter(pk__in=ids)
+    if grade is not None:
+        students = students.filter(school_class__grade=grade)
+    grade_of = dict(students.values_list("id", "school_class__grade"))
+    if not grade_of:
+        return 0
+    subjects_by_grade: dict[int, list] = {}
+    for row in Subject.objects.filter(school_id=school_id).values_list(
+            "grade", "id", "code", "kind", "periods_per_year"):
+        subjects_by_grade.setdefault(row[0], []).append(gradebook.SubjectInfo(*row[1:]))
+    regular = Q(slot__in=gradebook.REGULAR)
+    cells: dict[int, dict] = {pk: {} for pk in grade_of}
+    scores = Score.objects.filter(term__year=year, student__in=students) if ids is not None \
+        else Score.objects.filter(term__year=year, student__school_id=school_id)
+    for sid, subject_id, number, tx_sum, tx_n, gk, ck, mark, test in (
+            scores.values_list("student_id", "subject_id", "term__number")
+            .annotate(tx_sum=Sum("value", filter=regular), tx_n=Count("value", filter=regular),
+                      gk=Max("value", filter=Q(slot="gk")), ck=Max("value", filter=Q(slot="ck")),
+                      mark=Max("mark", filter=Q(slot__in=("nx", "lv"))),
+                      test=Max("value", filter=Q(slot="kt")))
+            .order_by()):
+        if sid in cells:
+            cells[sid][(number, subject_id)] = {"tx_sum": tx_sum, "tx_n": tx_n, "gk": gk,
+                                                "ck": ck, "nx": mark, "lv": mark, "kt": test}
+    absences = absences_of(list(grade_of), year)
+    conduct = {(sid, period): value for sid, period, value in Result.objects.filter(
+        student_id__in=list(grade_of), year=year).values_list("student_id", "period",
+                                                              "conduct")}
+    rows = []
+    for sid, student_grade in grade_of.items():
+        subjects = subjects_by_grade.get(student_grade, [])
+        primary = any(s.kind == gradebook.PRIMARY for s in subjects)
+        computed = compute_results(subjects, cells[sid], primary=primary, grade=student_grade,
+                                   absent=absences.get(sid, 0),
+                                   conduct={p: conduct.get((sid, p), "") for p in (0, 1, 2)})
+        rows += [Result(student_id=sid, year=year, period=period, **values)
+                 for period, values in computed.items()]
+    with transaction.atomic():
+        Result.objects.bulk_create(
+            rows, batch_size=5000, update_conflicts=True,
+            unique_fields=["student", "year", "period"],
+            update_fields=["learning", "absences", "outcome", "title"])
+    return len(grade_of)
+
+
+def recompute_school(school) -> int:
+    """Every student of the school's current years."""
+    return sum(recompute_students(year, school.pk, None) for year in school.years.all())
+
+
+def compute_results(subjects, cells, *, primary: bool, grade: int, absent: int,
+                    conduct: dict[int, str]) -> dict[int, dict]:
+    """One student's Result values per period (1, 2, 0) from their cells."""
+    if primary:
+        year_levels = {s.code: c27.SubjectLevel(cells[(2, s.id)]["lv"]) for s in subjects
+                       if cells.get((2, s.id), {}).get("lv")}
+        tests = {s.code: int(cells[(2, s.id)]["kt"]) for s in subjects
+                 if cells.get((2, s.id), {}).get("kt") is not None}
+        learning = ""
+        if len(year_levels) == len(subjects) and subjects:
+            learning = c27.year_result(year_levels, [], tests).value
+        outcome = ("" if not learning else
+                   (c22.Outcome.PROMOTED.value if c27.completes_programme(
+                       c27.Result(learning)) else c22.Outcome.RE_ASSESS.value))
+        return {0: {"learning": learning, "absences": absent, "outcome": outcome,
+                    "title": ""}}
+    computed = gradebook.compute_year(subjects, cells)
+    out = {}
+    for period in (1, 2, 0):
+        level = computed.levels[period]
+        out[period] = {"learning": level.value if level else "", "absences": absent,
+                       "outcome": "", "title": ""}
+    year_level, year_conduct = computed.levels[0], conduct.get(0) or ""
+    if year_level and year_conduct:
+        scores, comments = gradebook.year_scores(subjects, computed)
+        decision = c22.promotion(learning=year_level, conduct=c22.Level(year_conduct),
+                                 absent_sessions=absent, year_scores=scores,
+                                 year_comments=comments)
+        out[0]["outcome"] = decision.outcome.value
+        out[0]["title"] = decision.title.value if decision.title else ""
+    return out
+
+
+# ---------------------------------------------------------------- notices
+
+def publish_notice(*, actor, school, title: str, body: str, now: datetime) -> Notice:
+    if not is_leader(actor, school.pk):
+        raise core_error(CoreError.FORBIDDEN)
+    with transaction.atomic():
+        notice = Notice.objects.create(school=school, title=title.strip()[:200],
+                                       body=body.strip()[:5000], published_at=now)
+        audit.record(actor=actor, action="schools.notice", obj=notice)
+    return notice
+
+
+# ---------------------------------------------------------------- guardians' login
+
+CODE_SECONDS, RESEND_SECONDS, MAX_TRIES = 600, 60, 5
+
+
+def _code_key(phone: str) -> str:
+    return f"schools:guardian-code:{phone}"
+
+
+def _digest(phone: str, code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"schools:{phone}:{code}".encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def request_guardian_code(phone: str) -> str:
+    """Send a six-digit code to a guardian's number on record (core.notifications), as the
+    market does for shops; returns the normalised number."""
+    try:
+        phone = normalize_mobile(phone, "phone")
+    except InvalidValue as error:
+        raise InvalidInput([error]) from None
+    if not Guardian.objects.filter(phone=phone).exists():
+        raise school_error(E.NOT_A_GUARDIAN, field="phone")
+    if not cache.add(f"{_code_key(phone)}:sent", 1, RESEND_SECONDS):
+        raise school_error(E.CODE_TOO_SOON, field="phone")
+    code = f"{secrets.randbelow(10**6):06d}"
+    cache.set(_code_key(phone), {"digest": _digest(phone, code), "tries": 0}, CODE_SECONDS)
+    send(Notification(
+        recipient=phone, kind="schools.guardian_code",
+        message_vi=f"Mã đăng nhập Sổ liên lạc điện tử: {code} (hiệu lực 10 phút). "
+                   "Không chia sẻ mã này.",
+        message_en=f"Your school portal login code: {code} (valid 10 minutes). "
+                   "Do not share it."))
+    return phone
+
+
+def guardian_login(phone: str, code: str) -> User:
+    """The guardian's user once the code matches (five wrong codes burn it)."""
+    try:
+        phone = normalize_mobile(phone, "phone")
+    except InvalidValue as error:
+        raise InvalidInput([error]) from None
+    entry = cache.get(_code_key(phone))
+    if not entry:
+        raise school_error(E.CODE_WRONG, field="code")
+    if not hmac.compare_digest(entry["digest"], _digest(phone, (code or "").strip())):
+        entry["tries"] += 1
+        if entry["tries"] >= MAX_TRIES:
+            cache.delete(_code_key(phone))
+            raise school_error(E.CODE_TOO_MANY, field="code")
+        cache.set(_code_key(phone), entry, CODE_SECONDS)
+        raise school_error(E.CODE_WRONG, field="code")
+    cache.delete(_code_key(phone))
+    guardian = Guardian.objects.select_related("user").get(phone=phone)
+    return guardian.user
+
+
+@dataclass
+class GuardianIn:
+    full_name: str
+    phone: str
+
+
+def add_guardian(*, actor, student: Student, full_name: str, phone: str) -> Guardian:
+    """Link a guardian (by phone, validated) to a student; creates the login if new."""
+    if not is_leader(actor, student.school_id) and not is_homeroom(actor, student.school_class):
+        raise core_error(CoreError.FORBIDDEN)
+    try:
+        phone = normalize_mobile(phone, "phone")
+    except InvalidValue as error:
+        raise InvalidInput([error]) from None
+    with transaction.atomic():
+        guardian = Guardian.objects.filter(phone=phone).first()
+        if guardian is None:
+            user = User.objects.filter(phone=phone).first() or User.objects.create_user(
+                phone=phone, password=None, full_name=full_name.strip()[:150])
+            guardian = Guardian.objects.create(user=user, full_name=full_name.strip()[:150],
+                                               phone=phone)
+        Membership.objects.get_or_create(user=guardian.user,
+                                         organization=student.school.organization,
+                                         role=Role.GUARDIAN)
+        guardian.students.add(student)
+        audit.record(actor=actor, action="schools.guardian_linked", obj=guardian,
+                     after={"student": student.code})
+    return guardian
+
