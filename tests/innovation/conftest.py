@@ -5,7 +5,6 @@ import pytest
 
 from tests.factories import OrganizationFactory, user_with_role
 from tinhso.accounts.models import Role
-from tinhso.core.demo import seed_administrative_units
 from tinhso.core.models import AdministrativeUnit
 from tinhso.innovation import services
 from tinhso.innovation.models import Profile
@@ -21,19 +20,23 @@ def vn(*args) -> datetime:
 
 @pytest.fixture
 def units(db):
-    seed_administrative_units()
+    """Three communes of Lạng Sơn (the demo loads all 65; these tests need few)."""
+    province, _ = AdministrativeUnit.objects.get_or_create(
+        code=20, defaults={"name": "Lạng Sơn", "kind": "province"})
+    for code, name in ((6133, "Đồng Đăng"), (6619, "Đình Lập"), (6469, "Chi Lăng")):
+        AdministrativeUnit.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": "commune", "parent": province})
     return AdministrativeUnit.objects.exclude(kind="province")
 
 
 @pytest.fixture
 def commune(units) -> AdministrativeUnit:
-    return units.get(name="Đồng Đăng") if units.filter(name="Đồng Đăng").exists() \
-        else units.first()
+    return units.get(name="Đồng Đăng")
 
 
 @pytest.fixture
 def other_commune(units, commune) -> AdministrativeUnit:
-    return units.exclude(pk=commune.pk).first()
+    return units.get(name="Đình Lập")
 
 
 @pytest.fixture
