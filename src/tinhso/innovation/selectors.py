@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tinhso.accounts.models import Role, User
 from tinhso.core import search
+from tinhso.core.money import format_vnd
 from tinhso.innovation import ranking
 from tinhso.innovation.models import (
     Application,
@@ -190,7 +191,8 @@ def showcase(*, today: dt.date, limit: int = 24) -> list[dict]:
     return [{"id": p.pk, "name": p.name, "shop": p.shop.name,
              "commune": p.shop.commune.name if p.shop.commune_id else "",
              "ocop_stars": p.ocop_stars if p.ocop_valid_on(today) else None,
-             "price_vnd": p.price_vnd, "unit": p.get_unit_display(),
+             "price_vnd": p.price_vnd, "price": format_vnd(p.price_vnd),
+             "unit": p.get_unit_display(),
              "in_stock": p.stock > 0,
              "url": reverse("market_catalogue:product", args=[p.shop.slug, p.slug])}
             for p in rows]
