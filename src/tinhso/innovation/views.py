@@ -478,8 +478,10 @@ def publish(request, pk: int):
 @login_required
 def judge_home(request):
     require(request.user, "innovation.judge")
+    rows = selectors.my_assignments(request.user).exclude(conflict=Conflict.DECLARED)
     return render(request, "innovation/judge_home.html", {
-        "assignments": selectors.my_assignments(request.user)})
+        "todo": rows.filter(application__call__state=CallState.OPEN),
+        "done": rows.filter(application__call__state=CallState.RESULTS)[:50]})
 
 
 @login_required
