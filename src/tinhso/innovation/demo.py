@@ -154,7 +154,7 @@ def _open_call(users, profiles, office, now: datetime) -> Call:
         "cố vấn và kết nối nhà đầu tư.",
         eligibility="Cá nhân, nhóm, doanh nghiệp khởi nghiệp và hợp tác xã có hồ sơ đã được "
         "công bố trên trang Khởi nghiệp Lạng Sơn.", deadline=deadline,
-        required_attachments=["Kế hoạch kinh doanh", "Giấy đăng ký kinh doanh (nếu có)"],
+        required_attachments=["Kế hoạch kinh doanh", "Giấy đăng ký kinh doanh hoặc CCCD của người đại diện"],
         criteria=CRITERIA, funded_places=3))
     services.submit_application(
         actor=profiles[3].owner, call=call, profile=profiles[3], now=now,

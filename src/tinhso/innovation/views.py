@@ -22,6 +22,7 @@ from tinhso.core import files as core_files
 from tinhso.core.errors import DomainError, InvalidInput
 from tinhso.core.language import current_language
 from tinhso.core.models import AdministrativeUnit
+from tinhso.core.money import format_vnd
 from tinhso.innovation import calendar, presenters, selectors, services
 from tinhso.innovation.models import (
     Application,
@@ -360,10 +361,16 @@ def application_detail(request, pk: int):
         "open": call.is_open(timezone.now()),
         "deadline": services.local_text(call.deadline),
         "submitted": services.local_text(application.submitted_at),
+        "budget": format_vnd(application.budget_vnd),
         "updated": services.local_text(application.updated_at),
-        "attachments": [(a, call.required_attachments[a.slot]
-                         if a.slot < len(call.required_attachments) else "")
-                        for a in application.attachments.all()]})
+        "attachments": _labelled(application)})
+
+
+def _labelled(application: Application) -> list[tuple]:
+    """Each attachment with the label of the required attachment it answers."""
+    labels = application.call.required_attachments
+    return [(a, labels[a.slot] if a.slot < len(labels) else str(a.slot + 1))
+            for a in application.attachments.all()]
 
 
 @login_required
@@ -526,4 +533,4 @@ def judge_assignment(request, pk: int):
         "assignment": assignment, "application": application, "call": call,
         "pending": assignment.conflict == Conflict.PENDING, "sheet": sheet, "errors": errors,
         "may_score": call.state == CallState.OPEN and timezone.now() >= call.deadline,
-        "attachments": application.attachments.all()}, status=status)
+        "attachments": _labelled(application)}, status=status)
