@@ -20,6 +20,7 @@ urlpatterns = [
     path("cho/", include("tinhso.market.urls_catalogue")),
     path("meetings/", include("tinhso.meetings.urls")),
     path("schools/", include("tinhso.schools.urls")),
+    path("khoi-nghiep/", include("tinhso.innovation.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -69,7 +69,8 @@ def demo_day(border, settings):  # noqa: F811
     whatif.run(run.pk)
     return {"trucks": trucks, "invoices": invoices, "run": WhatIfRun.objects.get(pk=run.pk),
             "public": public, "market": _market(),
-            "meetings": meetings_demo(), "schools": schools_demo()}
+            "meetings": meetings_demo(), "schools": schools_demo(),
+            "innovation": innovation_demo()}
 
 
 def schools_demo() -> dict:
@@ -134,6 +135,25 @@ def meetings_demo() -> dict:
             "point_code": dong_dang.code}
 
 
+def innovation_demo() -> dict:
+    """The innovation demo: profiles, a finished contest, an open call, news, an event."""
+    from tinhso.innovation.demo import OPEN_CALL, PAST_CALL, seed_innovation
+    from tinhso.innovation.models import Application, Assignment, Call, News, Profile
+
+    seed_innovation()
+    past = Call.objects.get(title=PAST_CALL)
+    open_call = Call.objects.get(title=OPEN_CALL)
+    return {"inno_call": open_call.pk, "inno_results": past.pk,
+            "inno_profile": Profile.objects.get(name="Hợp tác xã Na Chi Lăng").pk,
+            "inno_draft": Profile.objects.get(state="draft").pk,
+            "inno_application": Application.objects.get(
+                call=past, profile__name="Hợp tác xã Na Chi Lăng").pk,
+            "inno_open_application": Application.objects.get(call=open_call).pk,
+            "inno_assignment": Assignment.objects.filter(
+                judge__email="giamkhao@demo.tinhso.vn").order_by("pk").first().pk,
+            "inno_news": News.objects.first().pk}
+
+
 def _public_service_dossiers() -> dict:
     """The sample catalogue and officers, a dossier at each desk of the commune: one
     waiting for reception (from the national portal), one being appraised."""
@@ -163,7 +183,7 @@ def _public_service_dossiers() -> dict:
 EVERYONE = ["/", "/border/", "/accounts/profile/", "/public-services/tracking/",
             "/public-services/procedures/", "/cho/", "/cho/?q=na+chi+lang",
             "/cho/?category=trai-cay&ocop=3&sort=price_asc", "/cho/{shop}/",
-            "/cho/{product}/", "/cho/mo-cua-hang/"]
+            "/cho/{product}/", "/cho/mo-cua-hang/", "/khoi-nghiep/"]
 PUBLIC_OFFICE = ["/public-services/console/", "/public-services/register/",
                  "/public-services/dossiers/{ps_working}/"]
 ENTERPRISE = ["/border/enterprise/", "/border/declarations/{submitted}/",
@@ -182,6 +202,18 @@ BOARD = ["/border/dashboard/", "/border/notices/", "/border/reports/", "/border/
          "/border/gates/huu-nghi/cameras/new/", "/border/yards/yard-huu-nghi-1/",
          "/border/cameras/cam-yard-huu-nghi-1-in/",
          "/payments/invoices/", "/payments/invoices/{invoice}/"]
+# Innovation and startups: the founder's work and the public pages, the office's, a judge's.
+FOUNDER = ["/khoi-nghiep/cua-toi/", "/khoi-nghiep/doanh-nghiep/",
+           "/khoi-nghiep/doanh-nghiep/?q=na+chi+lang&field=agriculture",
+           "/khoi-nghiep/doanh-nghiep/moi/", "/khoi-nghiep/doanh-nghiep/{inno_profile}/",
+           "/khoi-nghiep/doanh-nghiep/{inno_profile}/sua/", "/khoi-nghiep/cuoc-thi/",
+           "/khoi-nghiep/cuoc-thi/{inno_call}/", "/khoi-nghiep/cuoc-thi/{inno_call}/nop/",
+           "/khoi-nghiep/ho-so/{inno_application}/",
+           "/khoi-nghiep/cuoc-thi/{inno_results}/ket-qua/", "/khoi-nghiep/su-kien/",
+           "/khoi-nghiep/san-pham/", "/khoi-nghiep/tin-tuc/{inno_news}/"]
+INNOVATION_OFFICE = ["/khoi-nghiep/duyet/", "/khoi-nghiep/doanh-nghiep/{inno_draft}/",
+                     "/khoi-nghiep/cuoc-thi/moi/", "/khoi-nghiep/cuoc-thi/{inno_call}/cham-diem/",
+                     "/khoi-nghiep/cuoc-thi/{inno_results}/cham-diem/", "/khoi-nghiep/so-lieu/"]
 # Official documents: the desk and both lists for everyone whose role works with documents.
 DOCS = ["/documents/", "/documents/incoming/", "/documents/outgoing/"]
 SCHOOL_GRID = "/schools/class/{class_8a1}/subject/{maths_8}/term/1/"
@@ -218,10 +250,15 @@ PAGES = {
     "chutichxa": [*PUBLIC_OFFICE, "/public-services/statistics/",
                   "/public-services/statistics/?by=month", *DOCS, *MEETINGS, "/meetings/new/",
                   "/meetings/statistics/"],
+    "sanglap": FOUNDER,
+    "sanglap2": ["/khoi-nghiep/cua-toi/", "/khoi-nghiep/ho-so/{inno_open_application}/",
+                 "/khoi-nghiep/ho-so/{inno_open_application}/sua/"],
+    "dmst": INNOVATION_OFFICE,
+    "giamkhao": ["/khoi-nghiep/giam-khao/", "/khoi-nghiep/giam-khao/{inno_assignment}/"],
     "congdan": ["/public-services/my/", "/public-services/procedures/{ps_procedure}/apply/",
                 "/public-services/procedures/{ps_procedure}/",
                 "/public-services/procedures/?q=khai+sinh&level=commune"],
-    "lanhdao": [*ORGANISER, "/meetings/statistics/",
+    "lanhdao": [*ORGANISER, "/meetings/statistics/", "/khoi-nghiep/so-lieu/",
                 "/public-services/statistics/", "/public-services/statistics/?by=field",
                 "/border/dashboard/", "/border/reports/", "/border/what-if/",
                 "/border/what-if/{run}/", "/payments/invoices/", "/payments/invoices/{invoice}/",
@@ -245,7 +282,8 @@ def _urls(login: str, demo: dict) -> list[tuple[str, str]]:
                   their_invoice=invoices["theirs_crossed"].reference, run=demo["run"].pk,
                   ps_working=demo["public"]["working"], ps_queued=demo["public"]["queued"],
                   ps_procedure=demo["public"]["procedure"],
-                  **demo["market"], **demo["meetings"], **demo["schools"])
+                  **demo["market"], **demo["meetings"], **demo["schools"],
+                  **demo["innovation"])
     return [(url, url.format(**values)) for url in [*EVERYONE, *PAGES[login]]]
 
 

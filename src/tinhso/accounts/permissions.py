@@ -111,6 +111,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "schools.lead": frozenset({R.SCHOOL_LEADER}),
     "schools.province": frozenset({R.EDUCATION_OFFICER}),
     "schools.guardian": frozenset({R.GUARDIAN}),
+    # Innovation and startups (innovation.services): a founder writes profiles and applies
+    # to calls; the innovation office reviews profiles, runs calls, assigns judges and
+    # publishes results (and edits news and events in the admin); judges score what they
+    # are assigned (row-level: Application.objects.visible_to). The figures are also for
+    # the province's leaders and the operations centre.
+    "innovation.found": frozenset({R.FOUNDER}),
+    "innovation.review": frozenset({R.INNOVATION_OFFICER}),
+    "innovation.judge": frozenset({R.JUDGE}),
+    "innovation.figures": frozenset({R.INNOVATION_OFFICER, R.PROVINCE_LEADER,
+                                     R.IOC_OPERATOR}),
 }
 
 

@@ -54,7 +54,8 @@ SYSTEMS = [
     {
         "name_vi": "Khởi nghiệp đổi mới sáng tạo",
         "name_en": "Innovation and startups",
-        "summary": _("A page for founders and cooperatives."),
-        "built": False,
+        "summary": _("Startups and cooperatives, calls with fair judging, OCOP products."),
+        "url_name": "innovation:home",
+        "built": True,
     },
 ]

@@ -11,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from tinhso.border.demo import seed_border
         from tinhso.documents.demo import STAFF, seed_documents
+        from tinhso.innovation.demo import seed_innovation
         from tinhso.market.demo import MARKET_LOGINS, seed_market
         from tinhso.meetings.demo import seed_meetings
         from tinhso.payments.demo import seed_payments
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             seed_payments()
             catalogue = seed_public_services()
             meeting_logins = seed_meetings()
+            innovation_logins = seed_innovation()
         # Documents are signed with the demo CA as they are issued: outside the big
         # transaction (a hundred signatures), idempotent on its own.
         documents = seed_documents(count=settings.DEMO_DOCUMENTS, password=demo.DEMO_PASSWORD)
@@ -35,6 +37,7 @@ class Command(BaseCommand):
                            ""))
         logins += meeting_logins
         logins += seed_schools_demo()
+        logins += innovation_logins
         self.stdout.write("Tài khoản thử nghiệm / Demo logins "
                           f"(mật khẩu / password: {demo.DEMO_PASSWORD})")
         for role, email, phone in logins:
