@@ -117,3 +117,25 @@ def test_the_last_transition_records_once_and_a_rollback_records_nothing(clock):
     year = statistics.Period.year(timezone.localdate().year)
     total = statistics.counts(year)[0]
     assert (total["received"], total["refused"], total["in_progress"]) == (1, 1, 0)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_last_transitions_on_one_day_lose_no_count():
+    from .conftest import all_at_once, at
+
+    office = Office("H20.62")
+    procedure = make_procedure(code="MAU.767")
+    dossiers = [services.receive_at_desk(actor=office.desk, procedure=procedure,
+                                         agency=office.agency,
+                                         applicant={"name": f"Người nộp {n}"},
+                                         now=at(2026, 11, 30, 9, 0)).pk
+                for n in range(10)]
+
+    def refuse(pk):
+        return services.refuse_dossier(actor=office.desk, dossier=pk, reason="not_eligible")
+
+    done, errors = all_at_once(refuse, dossiers)
+    assert errors == [] and len(done) == 10
+    row = FinishedDay.objects.get()
+    assert (row.received, row.refused, row.received_desk) == (10, 10, 10)
