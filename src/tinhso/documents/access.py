@@ -78,3 +78,19 @@ def agencies_of(user):
         return Agency.objects.none()
     return Agency.objects.filter(organization_id__in=staff_organizations(user),
                                  is_active=True)
+
+
+def search_keys(user) -> list[str]:
+    """The row-level rule above as ``core.search`` key words (``search_index``): a
+    document matches when it carries one of them. Empty: the user sees nothing."""
+    from tinhso.documents import search_index as ix
+
+    if not _authenticated(user):
+        return []
+    if user.is_superuser:
+        return [ix.PUBLIC_KEY, ix.person_key(None, user.pk)]
+    agencies = _agency_ids(staff_organizations(user))
+    secret_agencies = _agency_ids(_secret_orgs(user))
+    return ([ix.visible_key(a, secret=False) for a in agencies]
+            + [ix.visible_key(a, secret=True) for a in secret_agencies]
+            + [ix.person_key(a, user.pk) for a in agencies])
