@@ -69,7 +69,7 @@ def demo_day(border, settings):  # noqa: F811
     whatif.run(run.pk)
     return {"trucks": trucks, "invoices": invoices, "run": WhatIfRun.objects.get(pk=run.pk),
             "public": public, "market": _market(),
-            "meetings": meetings_demo()}
+            "meetings": meetings_demo(), "documents": _documents_desk()}
 
 
 def _market() -> dict:
@@ -119,6 +119,15 @@ def meetings_demo() -> dict:
                                                                "xa-dong-dang", 5)])
     return {"meeting": meeting.pk, "point": booking.token, "checkin": meeting.checkin_token,
             "point_code": dong_dang.code}
+
+
+def _documents_desk() -> dict:
+    """The documents' agencies and registers, and the province office's clerk login."""
+    from tinhso.documents.demo import seed_clerk, seed_reference
+
+    seed_reference(password=DEMO_PASSWORD)
+    seed_clerk(password=DEMO_PASSWORD)
+    return {}
 
 
 def _public_service_dossiers() -> dict:
@@ -192,7 +201,8 @@ PAGES = {
     "htx": [],
     "ketoan.htx": [],
     "hoinghi": [*ORGANISER, "/meetings/p/{point}/", *DOCS],
-    "motcua": [*PUBLIC_OFFICE, "/public-services/dossiers/{ps_queued}/", *DOCS],
+    "motcua": [*PUBLIC_OFFICE, "/public-services/dossiers/{ps_queued}/"],
+    "vanthu": [*DOCS, "/documents/incoming/new/"],
     "chuyenvien": [*PUBLIC_OFFICE, *MEETINGS, "/meetings/new/", *DOCS],
     "truongphong": [*PUBLIC_OFFICE, "/public-services/statistics/", *DOCS, *MEETINGS,
                     "/meetings/new/", "/meetings/statistics/"],

@@ -10,7 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from tinhso.border.demo import seed_border
-        from tinhso.documents.demo import STAFF, seed_documents
+        from tinhso.documents.demo import STAFF, seed_clerk, seed_documents
         from tinhso.market.demo import MARKET_LOGINS, seed_market
         from tinhso.meetings.demo import seed_meetings
         from tinhso.payments.demo import seed_payments
@@ -32,6 +32,7 @@ class Command(BaseCommand):
         for prefix, _name, role in STAFF:
             logins.append((f"{role.label} (văn bản)", f"{prefix}@ubnd-lang-son.langson.gov.vn",
                            ""))
+        logins.append(seed_clerk(password=demo.DEMO_PASSWORD))
         logins += meeting_logins
         self.stdout.write("Tài khoản thử nghiệm / Demo logins "
                           f"(mật khẩu / password: {demo.DEMO_PASSWORD})")
