@@ -124,7 +124,8 @@ def list_outgoing(request, page: Query[PageIn], q: text(200) = "", doc_type: Cod
 @router.post("/outgoing", response={201: OutgoingDetailOut})
 @fields_as_422
 def create_outgoing(request, payload: Form[DraftIn], body: File[UploadedFile] = None):
-    """A new draft (multipart: the fields and the body as a PDF)."""
+    """A new draft (multipart: the fields and the body as a PDF or a Word .docx; the
+    issued copy is made from a PDF body)."""
     agency = _my_agency(request, payload.agency_id)
     unit = None
     if payload.unit_id:
@@ -181,7 +182,7 @@ def outgoing_pdf(request, doc_id: Id):
     """The signed copy once issued, the latest body before."""
     doc = selectors.outgoing_detail(request.auth, doc_id)
     name = doc.signed_file or doc.body_file
-    return files.serve(name, download_name=f"van-ban-di-{doc.pk}.pdf")
+    return files.serve(name, download_name=f"van-ban-di-{doc.pk}.{name.rsplit('.', 1)[-1]}")
 
 
 # --- incoming ---------------------------------------------------------------------------

@@ -113,10 +113,10 @@ def create_draft(*, actor, agency: Agency, doc_type: str, excerpt: str, signer,
         raise document_error(DocumentError.UNIT, field="unit")
     if signer is None or not has_perm(signer, "documents.sign", agency.organization_id):
         raise document_error(DocumentError.NOT_ALLOWED, field="signer")
-    body_name = body_data = None
+    stored = None
     if body is not None:
-        body_name, body_data = pdfs.store_pdf(body, folder="documents/drafts", field="body",
-                                              label="Nội dung văn bản / Body")
+        stored = pdfs.store_body(body, folder="documents/drafts", field="body",
+                                 label="Nội dung văn bản / Body")
     with transaction.atomic():
         doc = OutgoingDocument.objects.create(
             agency=agency, unit=unit, doc_type=doc_type, is_legal=is_legal, excerpt=excerpt,
@@ -124,8 +124,8 @@ def create_draft(*, actor, agency: Agency, doc_type: str, excerpt: str, signer,
             signer_title=signer_title, authority=authority, authority_of=authority_of,
             created_at=now, updated_at=now)
         _set_recipients(doc, recipients or [])
-        if body_name:
-            _add_version(doc, actor, body_name, body_data, "", now)
+        if stored:
+            _add_version(doc, actor, stored, "", now)
         audit.record(actor=actor, action="documents.draft_created", obj=doc,
                      after=_snapshot(doc), organization=agency.organization)
     return doc
@@ -139,14 +139,15 @@ def _set_recipients(doc: OutgoingDocument, agencies: list[Agency]) -> None:
                                    for pk, a in wanted.items() if pk not in have])
 
 
-def _add_version(doc, actor, name: str, data: bytes, note: str, now) -> Version:
+def _add_version(doc, actor, stored: tuple[str, str, str], note: str, now) -> Version:
+    """``stored``: (storage name, content type, text) from ``pdfs.store_body``."""
+    name, content_type, text = stored
     doc.version += 1
-    doc.body_file, doc.body_content_type = name, "application/pdf"
-    doc.text = pdfs.extract_text(data)
+    doc.body_file, doc.body_content_type, doc.text = name, content_type, text
     doc.updated_at = now
     doc.save(update_fields=["version", "body_file", "body_content_type", "text", "updated_at"])
     return Version.objects.create(document=doc, number=doc.version, file=name,
-                                  content_type="application/pdf", uploaded_by=actor,
+                                  content_type=content_type, uploaded_by=actor,
                                   uploaded_at=now, note=note)
 
 
@@ -162,14 +163,14 @@ def upload_version(*, actor, document: OutgoingDocument, upload, note: str = "",
     if document.state not in workflow.EDITABLE:
         raise document_error(DocumentError.TRANSITION, action="Tải phiên bản / Upload",
                              state=document.get_state_display())
-    name, data = pdfs.store_pdf(upload, folder="documents/drafts", field="body",
-                                label="Nội dung văn bản / Body")
+    stored = pdfs.store_body(upload, folder="documents/drafts", field="body",
+                             label="Nội dung văn bản / Body")
     with transaction.atomic():
         doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
         if doc.state not in workflow.EDITABLE:
             raise document_error(DocumentError.TRANSITION, action="Tải phiên bản / Upload",
                                  state=doc.get_state_display())
-        version = _add_version(doc, actor, name, data, note, now)
+        version = _add_version(doc, actor, stored, note, now)
         audit.record(actor=actor, action="documents.version_uploaded", obj=doc,
                      after={"version": doc.version}, organization=doc.agency.organization)
     document.refresh_from_db()
@@ -263,6 +264,8 @@ def _issue(doc: OutgoingDocument, actor, now: datetime) -> str:
 
     if not doc.body_file:
         raise document_error(DocumentError.NO_BODY, field="body")
+    if doc.body_content_type != "application/pdf":  # a Word draft: the signed copy is a PDF
+        raise document_error(DocumentError.BODY_NOT_PDF, field="body")
     if not doc.recipients.exists():
         raise document_error(DocumentError.NO_RECIPIENTS, field="recipients")
     body = pdfs.read_stored(doc.body_file)

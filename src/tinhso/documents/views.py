@@ -169,6 +169,7 @@ def outgoing_detail(request, pk: int):
                for a in selectors.available_actions(request.user, doc)]
     return render(request, "documents/outgoing_detail.html", {
         "doc": doc, "actions": actions, "type": reference.document_type(doc.doc_type),
+        "is_word": doc.body_content_type == files.CONTENT_TYPES["docx"],
         "recipients": doc.recipients.select_related("agency"),
         "comments": doc.comments.select_related("author"),
         "versions": doc.versions.select_related("uploaded_by"),
@@ -223,16 +224,17 @@ def outgoing_version(request, pk: int):
                                 note=request.POST.get("note", ""))
     except (DomainError, InvalidValue, AttributeError) as err:
         request.session["documents_error"] = _error(err) if not isinstance(
-            err, AttributeError) else {"field": "body", "message_vi": "Chọn tệp PDF.",
-                                       "message_en": "Choose a PDF file."}
+            err, AttributeError) else {"field": "body",
+                                       "message_vi": "Chọn tệp PDF hoặc Word (.docx).",
+                                       "message_en": "Choose a PDF or Word (.docx) file."}
     return redirect("documents:outgoing", doc.pk)
 
 
 @login_required
 def outgoing_pdf(request, pk: int):
     doc = selectors.outgoing_detail(request.user, pk)
-    return files.serve(doc.signed_file or doc.body_file,
-                       download_name=f"van-ban-di-{doc.pk}.pdf")
+    name = doc.signed_file or doc.body_file
+    return files.serve(name, download_name=f"van-ban-di-{doc.pk}.{name.rsplit('.', 1)[-1]}")
 
 
 def _incoming_context(request, doc, error=None):
