@@ -63,6 +63,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # those they draft, review, sign or handle.
     "documents.secret": frozenset({R.AGENCY_LEADER, R.CLERK}),
     "documents.reports": frozenset({R.AGENCY_LEADER, R.PROVINCE_LEADER, R.CLERK}),
+    # The exchange axis's connector (a service account of the administrator) posts the
+    # receiving agencies' answers back to the platform.
+    "documents.exchange": frozenset({R.SYSTEM_ADMIN}),
     # One-stop public services. Row-level access (which dossiers) is publicservices/access.py;
     # these say which actions a role may take on the dossiers it can see.
     "publicservices.submit": frozenset({R.CITIZEN}),

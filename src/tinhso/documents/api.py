@@ -29,6 +29,8 @@ from tinhso.documents.presenters import (
     outgoing_out,
 )
 from tinhso.documents.schemas import (
+    AcknowledgementIn,
+    AcknowledgementOut,
     AssignIn,
     CloseIn,
     DeskOut,
@@ -40,6 +42,7 @@ from tinhso.documents.schemas import (
     OpinionIn,
     OutgoingDetailOut,
     OutgoingOut,
+    ReturnIn,
     ScannedIn,
     StatisticsOut,
     TransitionIn,
@@ -274,6 +277,30 @@ def link(request, doc_id: Id, payload: LinkIn):
     services.link(actor=request.auth, document=doc, dossier_code=payload.dossier_code,
                   meeting_ref=payload.meeting_ref)
     return incoming_detail_out(selectors.incoming_detail(request.auth, doc_id))
+
+
+@router.post("/incoming/{doc_id}/return", response=IncomingDetailOut)
+@fields_as_422
+def return_incoming(request, doc_id: Id, payload: ReturnIn):
+    """The clerk sends a received document back to its sender with a reason (instead of
+    registering it); the answer goes back on the platform or over the axis."""
+    doc = selectors.incoming_detail(request.auth, doc_id)
+    services.return_to_sender(actor=request.auth, document=doc, reason=payload.reason,
+                              note=payload.note)
+    return incoming_detail_out(selectors.incoming_detail(request.auth, doc_id))
+
+
+@router.post("/exchange/acknowledgements", response=AcknowledgementOut)
+@fields_as_422
+def acknowledgement(request, payload: AcknowledgementIn):
+    """The exchange axis (its connector's account, ``documents.exchange``) brings back a
+    receiving agency's answer to one of our messages: received, or returned with a reason.
+    Idempotent: the same answer again answers ``recorded: false``."""
+    if not has_perm(request.auth, "documents.exchange"):
+        raise document_error(DocumentError.NOT_ALLOWED)
+    return {"recorded": services.record_acknowledgement(
+        actor=request.auth, message_id=payload.message_id, status=payload.status,
+        reason=payload.reason, note=payload.note)}
 
 
 @router.get("/incoming/{doc_id}/pdf", response={200: None})

@@ -14,6 +14,7 @@ from tinhso.core import search
 from tinhso.documents import search_index as ix
 from tinhso.documents.access import search_keys
 from tinhso.documents.models import (
+    UNREGISTERED,
     Agency,
     Assignment,
     AssignmentState,
@@ -142,7 +143,7 @@ def statistics(user, *, agency: Agency, date_from: date, date_to: date) -> dict:
     """For the operations dashboard: counts per issuing agency and the on-time handling
     rate of the period's closed documents."""
     rows = incoming(user, Filters(agency=agency.pk, date_from=date_from, date_to=date_to))
-    rows = rows.exclude(state=IncomingState.RECEIVED)
+    rows = rows.exclude(state__in=UNREGISTERED)
     per_sender = list(rows.values("sender_name").annotate(count=Count("id"))
                       .order_by("-count", "sender_name")[:50])
     closed = rows.filter(state=IncomingState.CLOSED, due_date__isnull=False)

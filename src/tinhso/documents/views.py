@@ -24,6 +24,7 @@ from tinhso.documents.models import (
     IncomingState,
     OutgoingDocument,
     OutgoingState,
+    ReturnReason,
     Unit,
     Urgency,
 )
@@ -292,6 +293,28 @@ def incoming_act(request, pk: int, action: str):
     except (DomainError, InvalidValue) as err:
         request.session["documents_error"] = _error(err)
     return redirect("documents:incoming", doc.pk)
+
+
+@login_required
+def incoming_return(request, pk: int):
+    """The clerk's confirmation page for sending a received document back with a reason;
+    only its form (``confirm=yes``) acts."""
+    doc = selectors.incoming_detail(request.user, pk)
+    if not (doc.state == IncomingState.RECEIVED
+            and has_perm(request.user, "documents.clerk", doc.agency.organization_id)):
+        raise Http404
+    error = None
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.return_to_sender(actor=request.user, document=doc,
+                                      reason=request.POST.get("reason", ""),
+                                      note=request.POST.get("note", ""))
+            return redirect("documents:incoming", doc.pk)
+        except (DomainError, InvalidValue) as err:
+            error = _error(err)
+    return render(request, "documents/incoming_return.html", {
+        "doc": doc, "reasons": ReturnReason.choices, "error": error,
+        "data": request.POST if request.method == "POST" else {}})
 
 
 @login_required
