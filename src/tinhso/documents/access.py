@@ -90,7 +90,8 @@ def search_keys(user) -> list[str]:
     if user.is_superuser:
         return [ix.PUBLIC_KEY, ix.person_key(None, user.pk)]
     agencies = _agency_ids(staff_organizations(user))
-    secret_agencies = _agency_ids(_secret_orgs(user))
-    return ([ix.visible_key(a, secret=False) for a in agencies]
-            + [ix.visible_key(a, secret=True) for a in secret_agencies]
-            + [ix.person_key(a, user.pk) for a in agencies])
+    secret_agencies = set(_agency_ids(_secret_orgs(user)))
+    # Seeing every document of an agency is its one key (one posting list to read).
+    return ([ix.agency_key(a) for a in agencies if a in secret_agencies]
+            + [key for a in agencies if a not in secret_agencies
+               for key in (ix.visible_key(a, secret=False), ix.person_key(a, user.pk))])

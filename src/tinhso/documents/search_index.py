@@ -76,6 +76,8 @@ def register() -> None:
     from tinhso.documents.models import Assignment, IncomingDocument, OutgoingDocument
 
     search.register(IncomingDocument, a=("number_symbol", "excerpt"), b=("sender_name",),
-                    c=(_text,), keys=incoming_keys, follow={Assignment: "assignments"})
+                    c=(_text,), keys=incoming_keys, follow={Assignment: "assignments"},
+                    sort_matches=True)
     search.register(OutgoingDocument, a=("number_symbol", "excerpt"), b=("agency.name",),
-                    c=(_text,), select_related=("agency",), keys=outgoing_keys)
+                    c=(_text,), select_related=("agency",), keys=outgoing_keys,
+                    sort_matches=True)
