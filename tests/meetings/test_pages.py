@@ -120,7 +120,20 @@ def test_minutes_pdf_and_statistics_excel(client, meeting):
     assert response.status_code == 302
     pdf = client.get(f"/meetings/{meeting.pk}/minutes.pdf")
     assert pdf.content.startswith(b"%PDF")
+    word = client.get(f"/meetings/{meeting.pk}/minutes.docx")
+    assert word["Content-Type"].endswith("wordprocessingml.document")
+    import io
+
+    import docx
+
+    texts = [p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs]
+    assert texts[0] == f"BIÊN BẢN HỘI NGHỊ: {meeting.title}"
+    assert "Nội dung hội nghị" in texts and "KẾT LUẬN" in texts
+    assert any(t.startswith("1. Rà soát thiết bị — Giao:") for t in texts)
     client.logout()
+    # someone who may not see the meeting gets a 404 for either file
+    _login(client, "doanhnghiep")
+    assert client.get(f"/meetings/{meeting.pk}/minutes.docx").status_code == 404
     _login(client, "lanhdao")
     assert client.get("/meetings/statistics/").status_code == 200
     xlsx = client.get("/meetings/statistics.xlsx?year=2026")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/move/", views.move, name="move"),
     path("<int:pk>/minutes/", views.minutes, name="minutes"),
     path("<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
+    path("<int:pk>/minutes.docx", views.minutes_docx, name="minutes_docx"),
     path("p/<str:token>/", views.point_page, name="point_page"),
     path("p/<str:token>/invite.ics", views.point_ics, name="point_ics"),
     path("p/<str:token>/join/", views.point_join, name="point_join"),
