@@ -92,9 +92,9 @@ def test_bad_requests_name_the_field_in_both_languages(secretary, province, hall
     assert Meeting.objects.count() == 0
 
 
-def test_a_faulty_point_cannot_be_booked(secretary, province, hall):
+def test_a_faulty_point_cannot_be_booked(secretary, admin, province, hall):
     point = ConferencePoint.objects.get(code="so-y-te")
-    services.set_point_state(actor=secretary, point=point, state="faulty", note="Hỏng codec")
+    services.set_point_state(actor=admin, point=point, state="faulty", note="Hỏng codec")
     with pytest.raises(services.DomainError) as refused:
         book(secretary, province, hall, at(1, 9), at(1, 10), point_codes=["so-y-te"])
     assert refused.value.code == "meeting.point_not_ready"

@@ -733,7 +733,13 @@ def flag_overdue(*, now: datetime | None = None) -> int:
 
 def set_point_state(*, actor, point: ConferencePoint, state: str, note: str = "",
                     now: datetime | None = None) -> ConferencePoint:
+    """Mark a point ready, faulty or under maintenance (its history kept): by the points'
+    administrator or the point's own operator (``selectors.may_set_point_state``)."""
+    from django.core.exceptions import PermissionDenied
+
     now = now or timezone.now()
+    if not selectors.may_set_point_state(actor, point):
+        raise PermissionDenied("meetings.operate_point")
     collector = FieldCollector()
     if state not in ConferencePoint.State.values:
         collector.fail(meeting_invalid(MeetingError.CHOICE, field="state"))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.schedule, name="schedule"),
     path("new/", views.new_meeting, name="new"),
     path("points/", views.points, name="points"),
+    path("points/<str:code>/", views.point_detail, name="point"),
     path("tasks/", views.tasks, name="tasks"),
     path("statistics/", views.statistics, name="statistics"),
     path("statistics.xlsx", views.statistics_xlsx, name="statistics_xlsx"),

@@ -327,6 +327,29 @@ def points(request):
 
 
 @login_required
+def point_detail(request, code: str):
+    """A conference point: its details and state history; its operator (or the points'
+    administrator) marks it ready, faulty or under maintenance here."""
+    point = get_object_or_404(ConferencePoint.objects.select_related("unit", "organization"),
+                              code=code[:40])
+    may_change = selectors.may_set_point_state(request.user, point)
+    if not (may_change or has_perm(request.user, "meetings.use")):
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.set_point_state(actor=request.user, point=point,
+                                     state=request.POST.get("state", "")[:20],
+                                     note=(request.POST.get("note") or "")[:500])
+            messages.success(request, _("The point's state is saved."))
+        except InvalidInput as error:
+            messages.error(request, " ".join(_errors(error).values()))
+        return redirect("meetings:point", code=point.code)
+    return render(request, "meetings/point_detail.html", {
+        "point": point, "may_change": may_change, "states": ConferencePoint.State.choices,
+        "history": point.state_changes.select_related("by").order_by("-at")[:20]})
+
+
+@login_required
 def statistics(request):
     require(request.user, "meetings.follow_up")
     year = _int(request.GET.get("year"), timezone.localdate().year)
