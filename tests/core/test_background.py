@@ -41,6 +41,37 @@ def test_send_records_the_message_and_delivers_it_after_the_commit(
     assert len(settings.NOTIFY_FILE.read_text("utf-8").splitlines()) == 1
 
 
+def test_attachments_travel_with_the_notification_to_the_backend(
+        db, settings, django_capture_on_commit_callbacks):
+    """An attachment (an invitation's .ics) is stored with the row and handed to the
+    backend at delivery, byte for byte; a notification without one is unchanged."""
+    seen = []
+
+    class Capture(notifications.NotificationBackend):
+        def send(self, notification):
+            seen.append(notification)
+
+    notifications.BACKENDS["capture-test"] = Capture
+    settings.NOTIFY_BACKEND = "capture-test"
+    ics = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            notifications.send(Notification(**{**asdict(note()), "attachments": (
+                notifications.Attachment("hoi-nghi.ics", "text/calendar; method=REQUEST",
+                                         ics),)}))
+            notifications.send(note())
+    finally:
+        del notifications.BACKENDS["capture-test"]
+    with_file, plain = seen
+    assert with_file.attachments == (
+        notifications.Attachment("hoi-nghi.ics", "text/calendar; method=REQUEST", ics),)
+    assert plain.attachments == () and plain == note()
+    too_big = notifications.Attachment("x.bin", "application/octet-stream",
+                                       b"x" * (notifications.MAX_ATTACHMENT_BYTES + 1))
+    with pytest.raises(ValueError, match="MAX_ATTACHMENT_BYTES"):
+        notifications.send(Notification(**{**asdict(note()), "attachments": (too_big,)}))
+
+
 def test_a_failing_delivery_is_retried_with_backoff_then_given_up(
         db, settings, flaky, clock, django_capture_on_commit_callbacks):
     settings.NOTIFY_MAX_ATTEMPTS = 3

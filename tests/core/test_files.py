@@ -174,3 +174,97 @@ def test_serve_refuses_missing_odd_or_escaping_names(name):
 
     with pytest.raises((Http404, SuspiciousFileOperation)):
         files.serve(name)
+
+
+# --- Word documents (DOCX), where a use allows them --------------------------------------
+
+def _docx(**extra: bytes) -> bytes:
+    """A real Word document (python-docx), with extra members added to its ZIP."""
+    import zipfile
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Dự thảo công văn về việc chuyển đổi số")
+    out = io.BytesIO()
+    document.save(out)
+    if not extra:
+        return out.getvalue()
+    source = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    merged = io.BytesIO()
+    with zipfile.ZipFile(merged, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, extra.pop(item.filename, source.read(item.filename)))
+        for name, data in extra.items():
+            target.writestr(name, data)
+    return merged.getvalue()
+
+
+def _store_docx(data: bytes, name: str = "du-thao.docx"):
+    return files.store_document(SimpleUploadedFile(name, data), folder="drafts",
+                                field="body", label="Tệp dự thảo",
+                                allowed=("pdf", "docx"))
+
+
+def test_a_word_document_is_accepted_by_content_where_allowed(private_root):
+    data = _docx()
+    name, content_type = _store_docx(data, name="khong-co-duoi.bin")
+    assert name.endswith(".docx")
+    assert content_type == files.CONTENT_TYPES["docx"]
+    assert files.private_storage().open(name).read() == data
+    # where the use does not allow it (a dossier paper), the same file is refused
+    with pytest.raises(InvalidValue) as caught:
+        files.store_document(SimpleUploadedFile("a.docx", data), folder="dossiers",
+                             field="paper", label="Giấy tờ")
+    assert caught.value.code == files.FileError.NOT_ALLOWED_TYPE
+
+
+def test_macro_enabled_word_documents_are_refused():
+    content_types = _docx()
+    import zipfile
+
+    types = zipfile.ZipFile(io.BytesIO(content_types)).read("[Content_Types].xml")
+    docm = _docx(**{"[Content_Types].xml": types.replace(
+        b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml")})
+    smuggled = _docx(**{"word/vbaProject.bin": b"\xd0\xcf\x11\xe0 macros"})
+    for data in (docm, smuggled):
+        with pytest.raises(InvalidValue) as caught:
+            _store_docx(data)
+        assert caught.value.code == files.FileError.MACROS
+        assert caught.value.field == "body"
+
+
+def test_zips_that_are_not_word_documents_are_refused():
+    import zipfile
+
+    plain_zip = io.BytesIO()
+    with zipfile.ZipFile(plain_zip, "w") as archive:
+        archive.writestr("hello.txt", "xin chào")
+    good = _docx()
+    for bad in (plain_zip.getvalue(), good[: len(good) // 2],  # not Word; cut short
+                b"PK\x03\x04" + b"\x00" * 200):                  # a ZIP header and nothing
+        with pytest.raises(InvalidValue) as caught:
+            _store_docx(bad)
+        assert caught.value.code == files.FileError.NOT_ALLOWED_TYPE
+        assert "PDF, DOCX" in caught.value.message_vi
+
+
+def test_a_zip_bomb_word_document_is_refused_from_its_directory(monkeypatch):
+    import zipfile
+
+    monkeypatch.setattr(files, "DOCX_MAX_UNPACKED_BYTES", 2 * files.MB)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\x00" * (files.DOCX_MAX_UNPACKED_BYTES + 1))
+    assert len(bomb.getvalue()) < files.DEFAULT_DOCUMENT_MAX_BYTES
+    with pytest.raises(InvalidValue) as caught:
+        _store_docx(bomb.getvalue())
+    assert caught.value.code == files.FileError.NOT_ALLOWED_TYPE
+
+
+def test_a_word_document_over_the_size_limit_is_refused():
+    with pytest.raises(InvalidValue) as caught:
+        files.store_document(SimpleUploadedFile("big.docx", _docx()), folder="drafts",
+                             field="body", label="Tệp", allowed=("docx",), max_bytes=1000)
+    assert caught.value.code == files.FileError.TOO_LARGE

@@ -70,7 +70,8 @@ def demo_day(border, settings):  # noqa: F811
     return {"trucks": trucks, "invoices": invoices, "run": WhatIfRun.objects.get(pk=run.pk),
             "public": public, "market": _market(),
             "meetings": meetings_demo(), "schools": schools_demo(),
-            "innovation": innovation_demo()}
+            "innovation": innovation_demo(),
+            "documents": _documents_desk()}
 
 
 def schools_demo() -> dict:
@@ -152,6 +153,13 @@ def innovation_demo() -> dict:
             "inno_assignment": Assignment.objects.filter(
                 judge__email="giamkhao@demo.tinhso.vn").order_by("pk").first().pk,
             "inno_news": News.objects.first().pk}
+def _documents_desk() -> dict:
+    """The documents' agencies and registers, and the province office's clerk login."""
+    from tinhso.documents.demo import seed_clerk, seed_reference
+
+    seed_reference(password=DEMO_PASSWORD)
+    seed_clerk(password=DEMO_PASSWORD)
+    return {}
 
 
 def _public_service_dossiers() -> dict:
@@ -243,7 +251,8 @@ PAGES = {
     "htx": [],
     "ketoan.htx": [],
     "hoinghi": [*ORGANISER, "/meetings/p/{point}/", *DOCS],
-    "motcua": [*PUBLIC_OFFICE, "/public-services/dossiers/{ps_queued}/", *DOCS],
+    "motcua": [*PUBLIC_OFFICE, "/public-services/dossiers/{ps_queued}/"],
+    "vanthu": [*DOCS, "/documents/incoming/new/"],
     "chuyenvien": [*PUBLIC_OFFICE, *MEETINGS, "/meetings/new/", *DOCS],
     "truongphong": [*PUBLIC_OFFICE, "/public-services/statistics/", *DOCS, *MEETINGS,
                     "/meetings/new/", "/meetings/statistics/"],

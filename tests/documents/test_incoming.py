@@ -68,6 +68,27 @@ def test_only_the_receiving_clerk_registers(world):
     assert received.arrival_number is None
 
 
+def test_the_clerk_role_holds_the_desk_and_the_one_stop_officer_does_not(world):
+    """Role.CLERK (văn thư) registers; a one-stop desk officer of the same agency receives
+    citizens' dossiers, not the agency's documents, and sees no secret one."""
+    from tests.factories import user_with_role
+    from tinhso.accounts.models import Role
+    from tinhso.accounts.permissions import has_perm
+
+    doc = _sent(world, to=("sct",))
+    received = IncomingDocument.objects.get(from_outgoing=doc)
+    sct = world.agencies["sct"]
+    desk = user_with_role(Role.ONE_STOP_OFFICER, sct.organization)
+    assert not has_perm(desk, "documents.clerk", sct.organization_id)
+    with pytest.raises(DomainError):
+        services.register_received(actor=desk, document=received)
+    clerk = user_with_role(Role.CLERK, sct.organization)
+    assert has_perm(clerk, "documents.clerk", sct.organization_id)
+    services.register_received(actor=clerk, document=received)
+    received.refresh_from_db()
+    assert received.arrival_number == 1
+
+
 def _scan(world, upload, number_symbol="15/BC-BCT", sender="Bộ Công Thương", **kwargs):
     return services.register_scanned(
         actor=world.staff["ubnd"]["vanthu"], agency=world.agencies["ubnd"], upload=upload,

@@ -15,6 +15,7 @@ from tinhso.core.errors import DomainError
 from tinhso.core.models import AuditEntry, SequenceCounter
 from tinhso.core.validators import InvalidValue
 from tinhso.documents import pdfs, services
+from tinhso.documents.errors import DocumentError
 from tinhso.documents.models import OutgoingDocument, OutgoingState
 
 from .conftest import approve, issue, make_draft, pdf_upload
@@ -202,3 +203,55 @@ def test_demo_documents_cover_every_state_and_are_idempotent(world):
         "received", "registered", "assigned", "closed"}
     assert demo.seed_documents(count=12, password=None) == {"outgoing": 0, "incoming": 0}
     assert OutgoingDocument.objects.count() == 12
+
+
+def _word(text: str = "Dự thảo báo cáo chuyển đổi số xã Đồng Đăng"):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    buffer.seek(0)
+    buffer.name = "du-thao.docx"
+    return buffer
+
+
+def test_a_word_draft_is_accepted_searched_but_issued_only_from_a_pdf(world):
+    from tinhso.core import files
+    from tinhso.documents import selectors
+    from tinhso.documents.selectors import Filters
+
+    people = world.staff["ubnd"]
+    doc = services.create_draft(
+        actor=people["chuyenvien"], agency=world.agencies["ubnd"], doc_type="bao_cao",
+        excerpt="Báo cáo tuần", signer=people["lanhdao"], signer_title="Chủ tịch",
+        recipients=[world.agencies["sct"]], body=_word())
+    assert doc.body_content_type == files.CONTENT_TYPES["docx"]
+    assert doc.versions.get().content_type == files.CONTENT_TYPES["docx"]
+    found = selectors.outgoing(people["chuyenvien"], Filters(q="dong dang chuyen doi"))
+    assert [d.pk for d in found] == [doc.pk]  # the Word text is searchable
+    approve(world, doc)
+    with pytest.raises(DomainError) as caught:
+        services.transition(actor=people["vanthu"], document=doc, action="issue")
+    assert caught.value.code == DocumentError.BODY_NOT_PDF
+    doc.refresh_from_db()
+    assert doc.state == "approved" and doc.number is None  # no number consumed
+    # back to the drafter, a PDF version, and it issues
+    services.transition(actor=people["lanhdao"], document=doc, action="return",
+                        comment="Chuyển sang PDF để ký")
+    services.upload_version(actor=people["chuyenvien"], document=doc, upload=pdf_upload())
+    issued = issue(world, doc)
+    assert issued.number == 1 and issued.signed_file.endswith(".pdf")
+
+
+def test_a_broken_word_draft_is_refused_and_nothing_is_saved(world):
+    people = world.staff["ubnd"]
+    doc = make_draft(world)
+    upload = io.BytesIO(b"PK\x03\x04 not really a zip")
+    upload.name = "macro.docm"
+    with pytest.raises(InvalidValue) as caught:
+        services.upload_version(actor=people["chuyenvien"], document=doc, upload=upload)
+    assert caught.value.field == "body"
+    doc.refresh_from_db()
+    assert doc.version == 1

@@ -107,3 +107,24 @@ def test_secret_and_foreign_documents_are_404_on_pages_and_downloads(world):
                            {"text": "x"}).status_code == 404
     assert client_for(world.staff["ubnd"]["lanhdao"]).get(
         f"/documents/incoming/{secret.pk}/pdf/").status_code == 200
+
+
+def test_the_clerk_returns_a_received_document_from_its_confirmation_page(world, filled):
+    doc, _draft, incoming = filled
+    url = f"/documents/incoming/{incoming.pk}/return/"
+    # only the receiving agency's clerk reaches the page
+    assert client_for(world.staff["sct"]["chuyenvien"]).get(url).status_code == 404
+    assert client_for(world.staff["ubnd"]["vanthu"]).get(url).status_code == 404
+    clerk = client_for(world.staff["sct"]["vanthu"])
+    page = clerk.get(url)
+    assert page.status_code == 200 and problems_in(page.content.decode()) == []
+    refused = clerk.post(url, {"confirm": "yes", "reason": "other", "note": ""})
+    assert refused.status_code == 200 and 'data-field="note"' in refused.content.decode()
+    incoming.refresh_from_db()
+    assert incoming.state == "received"
+    done = clerk.post(url, {"confirm": "yes", "reason": "wrong_recipient"})
+    assert done.status_code == 302
+    incoming.refresh_from_db()
+    assert incoming.state == "returned"
+    sender_page = client_for(world.staff["ubnd"]["vanthu"]).get(f"/documents/outgoing/{doc.pk}/")
+    assert 'data-recipient-state="returned"' in sender_page.content.decode()

@@ -27,6 +27,12 @@ def secretary(points) -> User:
 
 
 @pytest.fixture
+def admin(points) -> User:
+    """The points' administrator (marks any point faulty or ready)."""
+    return User.objects.get(email="admin@demo.tinhso.vn")
+
+
+@pytest.fixture
 def province(points) -> Organization:
     return Organization.objects.get(code="ubnd-lang-son")
 

@@ -98,8 +98,8 @@ def test_minutes_before_the_meeting_are_refused(meeting, secretary):
     assert refused.value.code == "meeting.minutes_too_early"
 
 
-def test_statistics_count_meetings_hours_attendance_and_faults(meeting, secretary):
-    services.set_point_state(actor=secretary, point=meeting.point_bookings.get(
+def test_statistics_count_meetings_hours_attendance_and_faults(meeting, secretary, admin):
+    services.set_point_state(actor=admin, point=meeting.point_bookings.get(
         point__code="so-noi-vu").point, state="faulty", note="Hỏng micro")
     with time_machine.travel(at(0, 14, 5), tick=False):
         services.record_attendance(actor=None, booking=meeting.point_bookings.get(

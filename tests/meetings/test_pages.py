@@ -120,7 +120,20 @@ def test_minutes_pdf_and_statistics_excel(client, meeting):
     assert response.status_code == 302
     pdf = client.get(f"/meetings/{meeting.pk}/minutes.pdf")
     assert pdf.content.startswith(b"%PDF")
+    word = client.get(f"/meetings/{meeting.pk}/minutes.docx")
+    assert word["Content-Type"].endswith("wordprocessingml.document")
+    import io
+
+    import docx
+
+    texts = [p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs]
+    assert texts[0] == f"BIÊN BẢN HỘI NGHỊ: {meeting.title}"
+    assert "Nội dung hội nghị" in texts and "KẾT LUẬN" in texts
+    assert any(t.startswith("1. Rà soát thiết bị — Giao:") for t in texts)
     client.logout()
+    # someone who may not see the meeting gets a 404 for either file
+    _login(client, "doanhnghiep")
+    assert client.get(f"/meetings/{meeting.pk}/minutes.docx").status_code == 404
     _login(client, "lanhdao")
     assert client.get("/meetings/statistics/").status_code == 200
     xlsx = client.get("/meetings/statistics.xlsx?year=2026")
@@ -157,3 +170,48 @@ def test_people_outside_the_agencies_see_no_meetings_pages(client, points, url):
     _login(client, "doanhnghiep")
     assert client.get(url).status_code == 403
     assert "/meetings/" not in client.get("/").content.decode().split("<main")[0]
+
+
+def test_a_points_own_operator_changes_its_state_from_its_page(client, points):
+    """The commune officer of Đồng Đăng operates the ward's point: marks it faulty from
+    the point's page (the same service as the API, its history kept); an officer of
+    another body may only look; the API answers the same."""
+    from tinhso.core.models import AuditEntry
+    from tinhso.meetings.models import PointStateChange
+
+    own = ConferencePoint.objects.get(organization__code="xa-dong-dang")
+    other = ConferencePoint.objects.get(code="so-y-te")
+    page = f"/meetings/points/{own.code}/"
+    _login(client, "hoinghi")  # a specialist of the province office: not this point's
+    response = client.get(page)
+    assert response.status_code == 200 and 'name="state"' not in response.content.decode()
+    client.post(page, {"state": "faulty", "note": "thử"})
+    own.refresh_from_db()
+    assert own.state == "ready" and not PointStateChange.objects.exists()
+    api = client.post(f"/api/v1/meetings/points/{own.code}/state",
+                      {"state": "faulty", "note": "x"}, content_type="application/json")
+    assert api.status_code == 403
+    _login(client, "xa")
+    response = client.get(page)
+    assert 'name="state"' in response.content.decode()
+    client.post(page, {"state": "faulty", "note": "Mất tín hiệu đường truyền"})
+    own.refresh_from_db()
+    assert own.state == "faulty"
+    change = PointStateChange.objects.get()
+    assert change.by.email == "xa@demo.tinhso.vn" and change.note == "Mất tín hiệu đường truyền"
+    assert AuditEntry.objects.filter(action="meeting.point_state").count() == 1
+    assert "Mất tín hiệu đường truyền" in client.get(page).content.decode()
+    api = client.post(f"/api/v1/meetings/points/{own.code}/state",
+                      {"state": "ready", "note": ""}, content_type="application/json")
+    assert api.status_code == 200 and api.json()["state"] == "ready"
+    # ... but not another body's point, by page or API
+    client.post(f"/meetings/points/{other.code}/", {"state": "faulty", "note": "x"})
+    assert client.post(f"/api/v1/meetings/points/{other.code}/state",
+                       {"state": "faulty", "note": "x"},
+                       content_type="application/json").status_code == 403
+    other.refresh_from_db()
+    assert other.state == "ready"
+    bad = client.post(page, {"state": "exploded", "note": ""})
+    assert bad.status_code == 302
+    own.refresh_from_db()
+    assert own.state == "ready"

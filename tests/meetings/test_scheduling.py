@@ -92,9 +92,9 @@ def test_bad_requests_name_the_field_in_both_languages(secretary, province, hall
     assert Meeting.objects.count() == 0
 
 
-def test_a_faulty_point_cannot_be_booked(secretary, province, hall):
+def test_a_faulty_point_cannot_be_booked(secretary, admin, province, hall):
     point = ConferencePoint.objects.get(code="so-y-te")
-    services.set_point_state(actor=secretary, point=point, state="faulty", note="Hỏng codec")
+    services.set_point_state(actor=admin, point=point, state="faulty", note="Hỏng codec")
     with pytest.raises(services.DomainError) as refused:
         book(secretary, province, hall, at(1, 9), at(1, 10), point_codes=["so-y-te"])
     assert refused.value.code == "meeting.point_not_ready"
@@ -140,9 +140,25 @@ def test_moving_and_cancelling_resend_the_invitation_with_the_same_uid(
         secretary, province, hall, settings, django_capture_on_commit_callbacks):
     _move_and_cancel(secretary, province, hall,
                      lambda: django_capture_on_commit_callbacks(execute=True))
-    kinds = [json.loads(line)["kind"] for line in settings.NOTIFY_FILE.read_text().splitlines()]
+    lines = [json.loads(line) for line in settings.NOTIFY_FILE.read_text().splitlines()]
+    kinds = [line["kind"] for line in lines]
     assert kinds.count("meeting.updated") == 2 and kinds.count("meeting.cancelled") == 2
     assert kinds.count("meeting.invited") == 2  # the host point and Sở Y tế
+    # Each message carries the .ics itself: one UID, SEQUENCE raised, CANCEL at the end.
+    import base64
+
+    sent = {}
+    for line in lines:
+        [attachment] = line["attachments"]
+        assert attachment["content_type"].startswith("text/calendar")
+        calendar, event = _event(base64.b64decode(attachment["content_b64"]))
+        sent.setdefault(line["kind"], set()).add(
+            (str(event["UID"]), int(event["SEQUENCE"]), str(calendar["METHOD"])))
+    uids = {uid for found in sent.values() for uid, _seq, _method in found}
+    assert len(uids) == 1
+    assert {(s, m) for _u, s, m in sent["meeting.invited"]} == {(0, "REQUEST")}
+    assert {(s, m) for _u, s, m in sent["meeting.updated"]} == {(1, "REQUEST")}
+    assert {(s, m) for _u, s, m in sent["meeting.cancelled"]} == {(2, "CANCEL")}
 
 
 def _move_and_cancel(secretary, province, hall, committing):

@@ -4,7 +4,9 @@ Shared by the market (product photos), public services (dossier papers) and docu
 
 * **Checked by content, never by name.** An image is opened and fully decoded by Pillow
   and must be JPEG, PNG or WebP whatever its file name says; a PDF must start with
-  ``%PDF-`` and end with ``%%EOF``. A text file renamed ``.jpg`` is refused.
+  ``%PDF-`` and end with ``%%EOF``; a Word document (DOCX, only where a use allows it) must
+  be a sound ZIP holding ``word/document.xml``, and one that carries macros (a ``.docm``,
+  or a ``vbaProject.bin`` smuggled in) is refused. A text file renamed ``.jpg`` is refused.
 * **Bounded.** A size limit per use (``max_bytes``) and a pixel limit for images
   (``settings.UPLOAD_MAX_PIXELS``, also set as Pillow's ``Image.MAX_IMAGE_PIXELS`` by the
   core app): a decompression bomb (a small file declaring a huge picture) is refused from
@@ -52,6 +54,7 @@ CONTENT_TYPES = {
     "png": "image/png",
     "webp": "image/webp",
     "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 #: Longer side in pixels of the thumbnails made by default (list cards, product page).
 THUMBNAIL_SIZES = (320, 960)
@@ -66,6 +69,7 @@ class FileError(StrEnum):
     IMAGE_TYPE = "file.image_type"
     TOO_MANY_PIXELS = "file.too_many_pixels"
     NOT_ALLOWED_TYPE = "file.type"
+    MACROS = "file.macros"
 
 
 MESSAGES: dict[FileError, str] = {
@@ -80,6 +84,8 @@ MESSAGES: dict[FileError, str] = {
         "{label}: the picture has too many pixels; at most {limit} million."),
     FileError.NOT_ALLOWED_TYPE: gettext_noop(
         "{label}: the file must be one of: {allowed}, checked by its content."),
+    FileError.MACROS: gettext_noop(
+        "{label}: a Word document with macros is not accepted; save it as a plain .docx."),
 }
 
 
@@ -211,15 +217,24 @@ def store_image(upload: IO[bytes], *, folder: str, field: str, label: object,
                        content_type=content_type, thumbnails=thumbnails)
 
 
-#: What a dossier paper or document may be, by its first bytes.
+#: What a dossier paper or document may be, by its first bytes (DOCX only when a use asks).
 DOCUMENT_KINDS = ("pdf", "jpg", "png")
-_KIND_NAMES = {"pdf": "PDF", "jpg": "JPEG", "png": "PNG", "webp": "WebP"}
+_KIND_NAMES = {"pdf": "PDF", "jpg": "JPEG", "png": "PNG", "webp": "WebP", "docx": "DOCX"}
+#: A DOCX is a ZIP: bounds on what it may unpack to (a zip bomb is refused from its
+#: directory, before anything is inflated).
+DOCX_MAX_MEMBERS = 2000
+DOCX_MAX_UNPACKED_BYTES = 200 * MB
+_DOCX_MAIN = "word/document.xml"
+_MACRO_MARKS = ("macroenabled", "vbaproject", "vbadata")
 
 
 def sniff(data: bytes) -> str | None:
-    """The kind of file by its magic bytes: 'pdf', 'jpg', 'png', 'webp' or None."""
+    """The kind of file by its magic bytes: 'pdf', 'jpg', 'png', 'webp', 'docx' (any ZIP:
+    ``check_docx`` decides whether it is a Word document) or None."""
     if data.startswith(b"%PDF-"):
         return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
     if data.startswith(b"\xff\xd8\xff"):
         return "jpg"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -229,12 +244,43 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def check_docx(data: bytes, *, field: str, label: object, allowed: str = "DOCX") -> None:
+    """A Word document (Office Open XML): a readable ZIP, within the unpacking bounds,
+    holding ``word/document.xml``, and no macros (a macro-enabled main part, a VBA
+    project). The stored bytes are the upload's own: nothing is executed or rendered."""
+    import zipfile
+
+    wrong_type = file_error(FileError.NOT_ALLOWED_TYPE, field=field, label=label,
+                            allowed=allowed)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > DOCX_MAX_MEMBERS or \
+                    sum(m.file_size for m in members) > DOCX_MAX_UNPACKED_BYTES:
+                raise wrong_type
+            names = {m.filename for m in members}
+            if _DOCX_MAIN not in names or "[Content_Types].xml" not in names:
+                raise wrong_type
+            types = archive.read("[Content_Types].xml")[:1 * MB].decode("utf-8", "replace")
+            if archive.testzip() is not None:
+                raise wrong_type
+    except InvalidValue:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, KeyError,
+            RuntimeError, NotImplementedError, EOFError) as exc:
+        raise wrong_type from exc
+    lowered = types.lower() + " ".join(names).lower()
+    if any(mark in lowered for mark in _MACRO_MARKS):
+        raise file_error(FileError.MACROS, field=field, label=label)
+
+
 def store_document(upload: IO[bytes], *, folder: str, field: str, label: object,
                    allowed: tuple[str, ...] = DOCUMENT_KINDS,
                    max_bytes: int = DEFAULT_DOCUMENT_MAX_BYTES) -> tuple[str, str]:
-    """Check and store a paper (PDF, or a photo of it): ``(storage name, content type)``.
-    A PDF must start with ``%PDF-`` and hold an ``%%EOF`` marker near its end; a picture
-    must decode (and is stored re-encoded, without EXIF)."""
+    """Check and store a paper (PDF, or a photo of it; a DOCX where ``allowed`` says so):
+    ``(storage name, content type)``. A PDF must start with ``%PDF-`` and hold an
+    ``%%EOF`` marker near its end; a picture must decode (and is stored re-encoded,
+    without EXIF); a DOCX must pass ``check_docx``."""
     data = read_upload(upload, field=field, label=label, max_bytes=max_bytes)
     kind = sniff(data)
     allowed_names = ", ".join(_KIND_NAMES[k] for k in allowed)
@@ -245,6 +291,9 @@ def store_document(upload: IO[bytes], *, folder: str, field: str, label: object,
         if b"%%EOF" not in data[-2048:]:
             raise file_error(FileError.NOT_ALLOWED_TYPE, field=field, label=label,
                              allowed=allowed_names)
+        content = data
+    elif kind == "docx":
+        check_docx(data, field=field, label=label, allowed=allowed_names)
         content = data
     else:
         image, image_kind = clean_image(io.BytesIO(data), field=field, label=label,

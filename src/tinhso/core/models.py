@@ -143,6 +143,8 @@ class OutgoingNotification(OutboxEntry):
     message_vi = models.TextField(_("message (Vietnamese)"))
     message_en = models.TextField(_("message (English)"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
+    # core.notifications.Attachment as JSON (an invitation's .ics): small files only.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("outgoing notification")

@@ -7,13 +7,19 @@ one that never gets through is left `failed` in the admin with its last error.
 
 Backends: `console` logs the message, `file` appends one JSON line per message (what the
 demo and the tests read). SMS and Zalo adapters implement the same `NotificationBackend`.
+
+A notification may carry small files (`Attachment`: an invitation's .ics), stored with the
+row and handed to the backend at delivery; an e-mail or Zalo backend sends them, an SMS
+backend ignores them (the link still leads to the page). Without attachments nothing
+changes for existing callers or backends.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -28,6 +34,25 @@ from tinhso.core.models import OutboxState, OutgoingNotification
 logger = logging.getLogger("tinhso.notifications")
 
 
+#: What one notification's attachments may weigh together (they live in the outbox row).
+MAX_ATTACHMENT_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+    def as_json(self) -> dict:
+        return {"filename": self.filename, "content_type": self.content_type,
+                "content_b64": base64.b64encode(self.content).decode("ascii")}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Attachment:
+        return cls(data["filename"], data["content_type"], base64.b64decode(data["content_b64"]))
+
+
 @dataclass(frozen=True)
 class Notification:
     recipient: str  # a mobile number (0xxxxxxxxx) or an organisation code
@@ -35,6 +60,13 @@ class Notification:
     message_vi: str
     message_en: str
     link: str = ""
+    attachments: tuple[Attachment, ...] = ()
+
+    def as_row(self) -> dict:
+        """The outbox row's fields (attachments as JSON, base64 content)."""
+        return {"recipient": self.recipient, "kind": self.kind, "message_vi": self.message_vi,
+                "message_en": self.message_en, "link": self.link,
+                "attachments": [a.as_json() for a in self.attachments]}
 
 
 class NotificationBackend:
@@ -52,7 +84,7 @@ class FileBackend(NotificationBackend):
     def send(self, notification: Notification) -> None:
         path = settings.NOTIFY_FILE
         path.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps({**asdict(notification), "at": timezone.now().isoformat()},
+        line = json.dumps({**notification.as_row(), "at": timezone.now().isoformat()},
                           ensure_ascii=False)
         with path.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
@@ -73,9 +105,11 @@ def send(notification: Notification) -> OutgoingNotification | None:
     the border services call this from `transaction.on_commit`, where it commits at once.
     Never raises: a notification that cannot even be recorded is logged, and the write
     that caused it stands."""
+    if sum(len(a.content) for a in notification.attachments) > MAX_ATTACHMENT_BYTES:
+        raise ValueError("notification attachments over MAX_ATTACHMENT_BYTES")
     try:
         with transaction.atomic():
-            row = OutgoingNotification.objects.create(**asdict(notification),
+            row = OutgoingNotification.objects.create(**notification.as_row(),
                                                       next_attempt_at=timezone.now())
             transaction.on_commit(partial(enqueue_delivery, row.pk), robust=True)
     except Exception:
@@ -107,7 +141,9 @@ def deliver(notification_id: int) -> str:
     if row is None:  # delivered already, given up, not due, or in another worker's hands
         return "skipped"
     message = Notification(recipient=row.recipient, kind=row.kind, message_vi=row.message_vi,
-                           message_en=row.message_en, link=row.link)
+                           message_en=row.message_en, link=row.link,
+                           attachments=tuple(Attachment.from_json(a)
+                                             for a in row.attachments or ()))
     try:
         backend().send(message)
     except Exception as error:

@@ -78,3 +78,20 @@ def agencies_of(user):
         return Agency.objects.none()
     return Agency.objects.filter(organization_id__in=staff_organizations(user),
                                  is_active=True)
+
+
+def search_keys(user) -> list[str]:
+    """The row-level rule above as ``core.search`` key words (``search_index``): a
+    document matches when it carries one of them. Empty: the user sees nothing."""
+    from tinhso.documents import search_index as ix
+
+    if not _authenticated(user):
+        return []
+    if user.is_superuser:
+        return [ix.PUBLIC_KEY, ix.person_key(None, user.pk)]
+    agencies = _agency_ids(staff_organizations(user))
+    secret_agencies = set(_agency_ids(_secret_orgs(user)))
+    # Seeing every document of an agency is its one key (one posting list to read).
+    return ([ix.agency_key(a) for a in agencies if a in secret_agencies]
+            + [key for a in agencies if a not in secret_agencies
+               for key in (ix.visible_key(a, secret=False), ix.person_key(a, user.pk))])

@@ -29,6 +29,8 @@ from tinhso.documents.presenters import (
     outgoing_out,
 )
 from tinhso.documents.schemas import (
+    AcknowledgementIn,
+    AcknowledgementOut,
     AssignIn,
     CloseIn,
     DeskOut,
@@ -40,6 +42,7 @@ from tinhso.documents.schemas import (
     OpinionIn,
     OutgoingDetailOut,
     OutgoingOut,
+    ReturnIn,
     ScannedIn,
     StatisticsOut,
     TransitionIn,
@@ -124,7 +127,8 @@ def list_outgoing(request, page: Query[PageIn], q: text(200) = "", doc_type: Cod
 @router.post("/outgoing", response={201: OutgoingDetailOut})
 @fields_as_422
 def create_outgoing(request, payload: Form[DraftIn], body: File[UploadedFile] = None):
-    """A new draft (multipart: the fields and the body as a PDF)."""
+    """A new draft (multipart: the fields and the body as a PDF or a Word .docx; the
+    issued copy is made from a PDF body)."""
     agency = _my_agency(request, payload.agency_id)
     unit = None
     if payload.unit_id:
@@ -181,7 +185,7 @@ def outgoing_pdf(request, doc_id: Id):
     """The signed copy once issued, the latest body before."""
     doc = selectors.outgoing_detail(request.auth, doc_id)
     name = doc.signed_file or doc.body_file
-    return files.serve(name, download_name=f"van-ban-di-{doc.pk}.pdf")
+    return files.serve(name, download_name=f"van-ban-di-{doc.pk}.{name.rsplit('.', 1)[-1]}")
 
 
 # --- incoming ---------------------------------------------------------------------------
@@ -273,6 +277,30 @@ def link(request, doc_id: Id, payload: LinkIn):
     services.link(actor=request.auth, document=doc, dossier_code=payload.dossier_code,
                   meeting_ref=payload.meeting_ref)
     return incoming_detail_out(selectors.incoming_detail(request.auth, doc_id))
+
+
+@router.post("/incoming/{doc_id}/return", response=IncomingDetailOut)
+@fields_as_422
+def return_incoming(request, doc_id: Id, payload: ReturnIn):
+    """The clerk sends a received document back to its sender with a reason (instead of
+    registering it); the answer goes back on the platform or over the axis."""
+    doc = selectors.incoming_detail(request.auth, doc_id)
+    services.return_to_sender(actor=request.auth, document=doc, reason=payload.reason,
+                              note=payload.note)
+    return incoming_detail_out(selectors.incoming_detail(request.auth, doc_id))
+
+
+@router.post("/exchange/acknowledgements", response=AcknowledgementOut)
+@fields_as_422
+def acknowledgement(request, payload: AcknowledgementIn):
+    """The exchange axis (its connector's account, ``documents.exchange``) brings back a
+    receiving agency's answer to one of our messages: received, or returned with a reason.
+    Idempotent: the same answer again answers ``recorded: false``."""
+    if not has_perm(request.auth, "documents.exchange"):
+        raise document_error(DocumentError.NOT_ALLOWED)
+    return {"recorded": services.record_acknowledgement(
+        actor=request.auth, message_id=payload.message_id, status=payload.status,
+        reason=payload.reason, note=payload.note)}
 
 
 @router.get("/incoming/{doc_id}/pdf", response={200: None})

@@ -50,7 +50,7 @@ AGENCIES = (
 
 #: Demo staff: (e-mail prefix, full name, role) per agency.
 STAFF = (
-    ("vanthu", "Hoàng Thị Văn Thư", Role.ONE_STOP_OFFICER),
+    ("vanthu", "Hoàng Thị Văn Thư", Role.CLERK),
     ("lanhdao", "Nguyễn Văn Hùng", Role.AGENCY_LEADER),
     ("truongphong", "Trần Thị Mai", Role.HEAD_OF_UNIT),
     ("chuyenvien", "Lê Văn Nam", Role.SPECIALIST),
@@ -103,8 +103,33 @@ def ensure_staff(agency: Agency, *, password: str | None = DEMO_PASSWORD) -> dic
             user.save()
         Membership.objects.get_or_create(user=user, organization=agency.organization,
                                          role=role)
+        # A demo seeded before the clerk role existed gave the clerk the one-stop role.
+        Membership.objects.filter(user=user, organization=agency.organization).exclude(
+            role=role).delete()
         people[prefix] = user
     return people
+
+
+#: The province office's document clerk, a login of the demo table (phone pages).
+CLERK_LOGIN = ("vanthu@demo.tinhso.vn", "0912000031", "Vi Thị Thu", "000.00.00.H20")
+
+
+def seed_clerk(*, password: str | None = DEMO_PASSWORD) -> tuple[str, str, str]:
+    """The demo clerk of the province People's Committee (văn thư): registers incoming
+    documents, issues and sends outgoing ones. Idempotent."""
+    email, phone, full_name, code = CLERK_LOGIN
+    agency = Agency.objects.get(exchange_code=code)
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(email=email, full_name=full_name, phone=phone)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+    Membership.objects.get_or_create(user=user, organization=agency.organization,
+                                     role=Role.CLERK)
+    return Role.CLERK.label, email, phone
 
 
 def seed_reference(*, password: str | None = DEMO_PASSWORD) -> dict:
@@ -149,6 +174,7 @@ def seed_documents(*, count: int = 120, password: str | None = DEMO_PASSWORD,
     from tinhso.documents import services
 
     ref = seed_reference(password=password)
+    seed_clerk(password=password)
     agencies, staff = ref["agencies"], ref["staff"]
     on_platform = [a for a in agencies.values() if a.on_platform]
     existing = OutgoingDocument.objects.filter(agency__in=on_platform).count()

@@ -28,6 +28,8 @@ class DocumentError(StrEnum):
     DAYS = "documents.working_days"
     SIGNING = "documents.signing"
     UNIT = "documents.unit"
+    UNKNOWN_MESSAGE = "documents.unknown_message"
+    ACKNOWLEDGED = "documents.acknowledged"
 
 
 MESSAGES: dict[DocumentError, tuple[str, int]] = {
@@ -68,6 +70,10 @@ MESSAGES: dict[DocumentError, tuple[str, int]] = {
     DocumentError.SIGNING: (
         gettext_noop("The document could not be signed: {reason}"), 422),
     DocumentError.UNIT: (gettext_noop("The unit is not part of this agency."), 422),
+    DocumentError.UNKNOWN_MESSAGE: (
+        gettext_noop("No document was sent with this message id."), 404),
+    DocumentError.ACKNOWLEDGED: (
+        gettext_noop("The recipient has already answered: “{state}”."), 409),
 }
 
 document_error = coded_error(MESSAGES)

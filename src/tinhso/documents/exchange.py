@@ -56,8 +56,30 @@ class Receipt:
     at: str
 
 
+@dataclass(frozen=True)
+class Acknowledgement:
+    """The receiving agency's answer to a message, carried back to its sender by the axis:
+    ``received`` (registered in its incoming register) or ``returned`` (with a reason
+    code of ``models.ReturnReason`` and a note). Keyed by (message_id, status): sending the
+    same answer again changes nothing."""
+
+    message_id: str
+    from_code: str  # the receiving agency, answering
+    to_code: str    # the sender
+    status: str     # "received" | "returned"
+    reason: str = ""
+    note: str = ""
+    at: str = ""
+
+    STATUSES = ("received", "returned")
+
+
 class ExchangeAxis:
     def send(self, envelope: Envelope) -> Receipt:
+        raise NotImplementedError
+
+    def acknowledge(self, ack: Acknowledgement) -> Receipt:
+        """Carry a receiving agency's answer back to the message's sender."""
         raise NotImplementedError
 
 
@@ -85,6 +107,30 @@ class SimulatedAxis(ExchangeAxis):
                                   ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
         return receipt
+
+    def acknowledge(self, ack: Acknowledgement) -> Receipt:
+        if self.outage_flag().exists():
+            raise AxisUnavailable("the exchange axis is unavailable (simulated outage)")
+        if ack.status not in Acknowledgement.STATUSES or not ack.to_code \
+                or "/" in ack.to_code or ".." in ack.to_code or "/" in ack.message_id:
+            raise ValueError("bad acknowledgement")
+        folder = self.root / ack.to_code / "acks"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{ack.message_id}-{ack.status}.json"
+        if not path.exists():  # idempotent: the same answer is carried once
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(asdict(ack), ensure_ascii=False), encoding="utf-8")
+            tmp.replace(path)
+        return Receipt(ack.message_id, "delivered", ack.at)
+
+    def acknowledgements(self, to_code: str) -> list[Acknowledgement]:
+        """What the axis holds for a sender (the simulator's side of the sender's
+        endpoint, ``POST /api/v1/documents/exchange/acknowledgements``)."""
+        folder = self.root / to_code / "acks"
+        if not folder.exists():
+            return []
+        return [Acknowledgement(**json.loads(p.read_text(encoding="utf-8")))
+                for p in sorted(folder.glob("*.json"))]
 
     def inbox(self, to_code: str) -> list[Envelope]:
         folder = self.root / to_code

@@ -243,7 +243,17 @@ class DeliveryState(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
     DELIVERED = "delivered", _("Delivered")
     RECEIVED = "received", _("Received")
+    RETURNED = "returned", _("Returned by the recipient")
     FAILED = "failed", _("Failed")
+
+
+class ReturnReason(models.TextChoices):
+    """Why a receiving agency sends a document back instead of registering it."""
+
+    WRONG_RECIPIENT = "wrong_recipient", _("Not addressed to this agency")
+    NOT_VALID = "not_valid", _("Signature or form not valid")
+    UNREADABLE = "unreadable", _("The file cannot be read")
+    OTHER = "other", _("Other reason")
 
 
 class Recipient(models.Model):
@@ -256,6 +266,10 @@ class Recipient(models.Model):
                              default=DeliveryState.PENDING)
     delivered_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(null=True, blank=True)
+    # The receiving agency's acknowledgement: received (registered) or returned, why.
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.CharField(max_length=20, blank=True, choices=ReturnReason.choices)
+    return_note = models.CharField(max_length=500, blank=True)
     incoming = models.ForeignKey("IncomingDocument", on_delete=models.SET_NULL, null=True,
                                  blank=True, related_name="+")
 
@@ -299,6 +313,11 @@ class IncomingState(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     ASSIGNED = "assigned", _("Assigned")
     CLOSED = "closed", _("Closed")
+    RETURNED = "returned", _("Returned to the sender")
+
+
+#: States of an incoming document that has no arrival number.
+UNREGISTERED = ("received", "returned")
 
 
 class SignatureVerdict(models.TextChoices):
@@ -357,6 +376,11 @@ class IncomingDocument(models.Model):
     meeting_ref = models.CharField(_("meeting"), max_length=60, blank=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                       null=True, blank=True, related_name="+")
+    return_reason = models.CharField(_("reason returned"), max_length=20, blank=True,
+                                     choices=ReturnReason.choices)
+    return_note = models.CharField(_("note"), max_length=500, blank=True)
+    # An axis document's answer (received / returned) was taken by the axis at.
+    ack_sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = IncomingQuerySet.as_manager()
 
@@ -369,9 +393,10 @@ class IncomingDocument(models.Model):
                                     condition=models.Q(arrival_number__isnull=False),
                                     name="documents_arrival_number_once"),
             models.CheckConstraint(
-                condition=(models.Q(state="received") & models.Q(arrival_number__isnull=True))
-                | (~models.Q(state="received") & models.Q(arrival_number__isnull=False,
-                                                         year__isnull=False)),
+                condition=(models.Q(state__in=UNREGISTERED)
+                           & models.Q(arrival_number__isnull=True))
+                | (~models.Q(state__in=UNREGISTERED) & models.Q(arrival_number__isnull=False,
+                                                              year__isnull=False)),
                 name="documents_arrival_number_iff_registered"),
             models.UniqueConstraint(fields=["agency", "message_id"],
                                     condition=~models.Q(message_id=""),

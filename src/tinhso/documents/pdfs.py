@@ -80,6 +80,45 @@ def store_pdf(upload, *, folder: str, field: str, label) -> tuple[str, bytes]:
     return name, data
 
 
+DOCX = files.CONTENT_TYPES["docx"]
+
+
+def docx_text(data: bytes, *, limit: int = 200_000) -> str:
+    """The paragraphs and table cells of a Word draft, for search (python-docx)."""
+    import io
+
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception:  # checked by core.files already; an odd part only loses the text
+        return ""
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(t for t in parts if t)[:limit]
+
+
+def store_body(upload, *, folder: str, field: str, label) -> tuple[str, str, str]:
+    """A draft's body: a PDF (checked as ``store_pdf`` does) or a Word document (DOCX,
+    checked by content in core.files: no macros). Returns (storage name, content type,
+    text for search). The issued copy is always made from a PDF body."""
+    from tinhso.documents.errors import DocumentError, document_error
+
+    name, content_type = files.store_document(upload, folder=folder, field=field,
+                                              label=label, allowed=("pdf", "docx"),
+                                              max_bytes=MAX_PDF_BYTES)
+    data = read_stored(name)
+    if content_type == DOCX:
+        return name, content_type, docx_text(data)
+    try:
+        parse(data)
+    except UnreadablePdf:
+        files.delete(name)
+        raise document_error(DocumentError.CORRUPT_PDF, field=field) from None
+    return name, content_type, extract_text(data)
+
+
 def save_bytes(data: bytes, *, folder: str) -> str:
     import secrets
 

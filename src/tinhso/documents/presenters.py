@@ -21,7 +21,8 @@ def outgoing_detail_out(doc: OutgoingDocument, user) -> dict:
     return {
         **outgoing_out(doc), "signer_title": doc.signer_title, "authority": doc.authority,
         "recipients": [{"agency": r.agency.name, "state": r.state,
-                        "delivered_at": r.delivered_at, "received_at": r.received_at}
+                        "delivered_at": r.delivered_at, "received_at": r.received_at,
+                        "return_reason": r.return_reason, "return_note": r.return_note}
                        for r in doc.recipients.select_related("agency")],
         "comments": [{"author": c.author.full_name, "action": c.action, "text": c.text,
                       "at": c.at.isoformat()} for c in doc.comments.select_related("author")],

@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from tinhso.documents import reference
-from tinhso.documents.models import IncomingState, OutgoingState
+from tinhso.documents.models import UNREGISTERED, DeliveryState, OutgoingState
 
 OUTGOING_COLUMNS = (
     ("Số, ký hiệu văn bản", 16), ("Ngày tháng văn bản", 12),
@@ -70,6 +70,19 @@ def _period(date_from: date, date_to: date) -> str:
     return f"Từ ngày {_d(date_from)} đến ngày {_d(date_to)}"
 
 
+def receipts(recipients) -> str:
+    """The "Ký nhận" column: each recipient's answer (received on…, returned: why)."""
+    parts = []
+    for r in recipients:
+        if r.state == DeliveryState.RECEIVED and r.received_at:
+            parts.append(f"{r.agency.abbreviation or r.agency.name}: đã nhận {_d(r.received_at)}")
+        elif r.state == DeliveryState.RETURNED:
+            why = r.get_return_reason_display() + (f" — {r.return_note}" if r.return_note
+                                                   else "")
+            parts.append(f"{r.agency.abbreviation or r.agency.name}: trả lại ({why})")
+    return "; ".join(parts)
+
+
 def outgoing_register(rows, *, agency_name: str, date_from: date, date_to: date) -> bytes:
     lines = []
     for doc in rows.filter(state=OutgoingState.ISSUED).select_related(
@@ -82,7 +95,7 @@ def outgoing_register(rows, *, agency_name: str, date_from: date, date_to: date)
             f"{reference.document_type(doc.doc_type).name}: {doc.excerpt}",
             doc.signer.full_name, "; ".join(r.agency.name for r in recipients),
             doc.unit.name if doc.unit else "", doc.copies,
-            _d(min(sent)) if sent else "", "", doc.get_confidentiality_display()
+            _d(min(sent)) if sent else "", receipts(recipients), doc.get_confidentiality_display()
             if doc.is_secret else "",
         ])
     return _sheet("Sổ đăng ký văn bản đi", agency_name, _period(date_from, date_to),
@@ -91,7 +104,7 @@ def outgoing_register(rows, *, agency_name: str, date_from: date, date_to: date)
 
 def incoming_register(rows, *, agency_name: str, date_from: date, date_to: date) -> bytes:
     lines = []
-    for doc in rows.exclude(state=IncomingState.RECEIVED).prefetch_related(
+    for doc in rows.exclude(state__in=UNREGISTERED).prefetch_related(
             "assignments__assignee").order_by("register_id", "year", "arrival_number"):
         handlers = "; ".join(a.assignee.full_name for a in doc.assignments.all())
         notes = []

@@ -72,9 +72,23 @@ class LinkIn(Schema):
     meeting_ref: text(60) = ""
 
 
-class ReceiptIn(Schema):
+class AcknowledgementIn(Schema):
+    """A receiving agency's answer to one of our messages, as the axis brings it."""
+
     message_id: text(64, min_length=1)
-    status: Code
+    status: Code = Field(description="received | returned")
+    reason: Code = Field("", description="when returned: wrong_recipient, not_valid, "
+                                          "unreadable, other")
+    note: text(500) = ""
+
+
+class AcknowledgementOut(Schema):
+    recorded: bool
+
+
+class ReturnIn(Schema):
+    reason: Code = Field(description="wrong_recipient, not_valid, unreadable, other")
+    note: text(500) = ""
 
 
 class RecipientOut(Schema):
@@ -82,6 +96,8 @@ class RecipientOut(Schema):
     state: str
     delivered_at: datetime | None
     received_at: datetime | None
+    return_reason: str = ""
+    return_note: str = ""
 
 
 class OutgoingOut(Schema):

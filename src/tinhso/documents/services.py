@@ -25,6 +25,7 @@ from tinhso.documents import exchange, pdfs, reference, workflow
 from tinhso.documents.access import staff_organizations
 from tinhso.documents.errors import DocumentError, document_error
 from tinhso.documents.models import (
+    UNREGISTERED,
     Agency,
     Assignment,
     AssignmentState,
@@ -40,6 +41,7 @@ from tinhso.documents.models import (
     OutgoingState,
     Recipient,
     Register,
+    ReturnReason,
     SignatureCheck,
     Source,
     Unit,
@@ -113,10 +115,10 @@ def create_draft(*, actor, agency: Agency, doc_type: str, excerpt: str, signer,
         raise document_error(DocumentError.UNIT, field="unit")
     if signer is None or not has_perm(signer, "documents.sign", agency.organization_id):
         raise document_error(DocumentError.NOT_ALLOWED, field="signer")
-    body_name = body_data = None
+    stored = None
     if body is not None:
-        body_name, body_data = pdfs.store_pdf(body, folder="documents/drafts", field="body",
-                                              label="Nội dung văn bản / Body")
+        stored = pdfs.store_body(body, folder="documents/drafts", field="body",
+                                 label="Nội dung văn bản / Body")
     with transaction.atomic():
         doc = OutgoingDocument.objects.create(
             agency=agency, unit=unit, doc_type=doc_type, is_legal=is_legal, excerpt=excerpt,
@@ -124,8 +126,8 @@ def create_draft(*, actor, agency: Agency, doc_type: str, excerpt: str, signer,
             signer_title=signer_title, authority=authority, authority_of=authority_of,
             created_at=now, updated_at=now)
         _set_recipients(doc, recipients or [])
-        if body_name:
-            _add_version(doc, actor, body_name, body_data, "", now)
+        if stored:
+            _add_version(doc, actor, stored, "", now)
         audit.record(actor=actor, action="documents.draft_created", obj=doc,
                      after=_snapshot(doc), organization=agency.organization)
     return doc
@@ -139,14 +141,15 @@ def _set_recipients(doc: OutgoingDocument, agencies: list[Agency]) -> None:
                                    for pk, a in wanted.items() if pk not in have])
 
 
-def _add_version(doc, actor, name: str, data: bytes, note: str, now) -> Version:
+def _add_version(doc, actor, stored: tuple[str, str, str], note: str, now) -> Version:
+    """``stored``: (storage name, content type, text) from ``pdfs.store_body``."""
+    name, content_type, text = stored
     doc.version += 1
-    doc.body_file, doc.body_content_type = name, "application/pdf"
-    doc.text = pdfs.extract_text(data)
+    doc.body_file, doc.body_content_type, doc.text = name, content_type, text
     doc.updated_at = now
     doc.save(update_fields=["version", "body_file", "body_content_type", "text", "updated_at"])
     return Version.objects.create(document=doc, number=doc.version, file=name,
-                                  content_type="application/pdf", uploaded_by=actor,
+                                  content_type=content_type, uploaded_by=actor,
                                   uploaded_at=now, note=note)
 
 
@@ -162,14 +165,14 @@ def upload_version(*, actor, document: OutgoingDocument, upload, note: str = "",
     if document.state not in workflow.EDITABLE:
         raise document_error(DocumentError.TRANSITION, action="Tải phiên bản / Upload",
                              state=document.get_state_display())
-    name, data = pdfs.store_pdf(upload, folder="documents/drafts", field="body",
-                                label="Nội dung văn bản / Body")
+    stored = pdfs.store_body(upload, folder="documents/drafts", field="body",
+                             label="Nội dung văn bản / Body")
     with transaction.atomic():
         doc = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
         if doc.state not in workflow.EDITABLE:
             raise document_error(DocumentError.TRANSITION, action="Tải phiên bản / Upload",
                                  state=doc.get_state_display())
-        version = _add_version(doc, actor, name, data, note, now)
+        version = _add_version(doc, actor, stored, note, now)
         audit.record(actor=actor, action="documents.version_uploaded", obj=doc,
                      after={"version": doc.version}, organization=doc.agency.organization)
     document.refresh_from_db()
@@ -263,6 +266,8 @@ def _issue(doc: OutgoingDocument, actor, now: datetime) -> str:
 
     if not doc.body_file:
         raise document_error(DocumentError.NO_BODY, field="body")
+    if doc.body_content_type != "application/pdf":  # a Word draft: the signed copy is a PDF
+        raise document_error(DocumentError.BODY_NOT_PDF, field="body")
     if not doc.recipients.exists():
         raise document_error(DocumentError.NO_RECIPIENTS, field="recipients")
     body = pdfs.read_stored(doc.body_file)
@@ -409,21 +414,133 @@ def deliver_exchange(message_pk: int, *, now: datetime | None = None) -> str:
 
 
 def retry_exchange(*, now: datetime | None = None) -> int:
+    """The periodic sweep: messages due again, and answers the axis has not taken yet."""
     due = outbox.overdue(ExchangeMessage, now=now or timezone.now())
     for pk in due:
         enqueue_exchange(pk)
+    for pk in _acknowledgements_due():
+        send_acknowledgement(pk, now=now)
     return len(due)
 
 
-def record_receipt(*, message_id: str, status: str, now: datetime | None = None) -> bool:
-    """The axis reports that the recipient received (registered) the message."""
-    now = now or timezone.now()
-    if status != "received":
+def _apply_acknowledgement(recipient: Recipient, *, status: str, reason: str, note: str,
+                           now: datetime) -> bool:
+    """The sender's recipient row takes the receiving agency's answer (row locked by the
+    caller). The same answer twice is a no-op (False); a contrary one is refused."""
+    target = DeliveryState.RECEIVED if status == "received" else DeliveryState.RETURNED
+    if recipient.state == target:
         return False
+    if recipient.state in (DeliveryState.RECEIVED, DeliveryState.RETURNED):
+        raise document_error(DocumentError.ACKNOWLEDGED, state=recipient.get_state_display())
+    recipient.state, recipient.acknowledged_at = target, now
+    if target == DeliveryState.RECEIVED:
+        recipient.received_at = now
+    else:
+        recipient.return_reason, recipient.return_note = reason, note
+    recipient.save(update_fields=["state", "acknowledged_at", "received_at", "return_reason",
+                                  "return_note"])
+    return True
+
+
+def _clean_acknowledgement(status: str, reason: str, note: str) -> tuple[str, str]:
+    from tinhso.core.reasons import clean_reason
+
+    if status not in exchange.Acknowledgement.STATUSES:
+        raise invalid_value("status", VErr.REQUIRED)
+    if status == "received":
+        return "", ""
+    return clean_reason(ReturnReason, reason, note)
+
+
+def record_acknowledgement(*, actor, message_id: str, status: str, reason: str = "",
+                           note: str = "", now: datetime | None = None) -> bool:
+    """The axis brings back a receiving agency's answer to one of our messages (the
+    sender's endpoint): received, or returned with a reason. Idempotent per answer
+    (False when already recorded), audited, shown on the recipient row and in the
+    outgoing register."""
+    now = now or timezone.now()
+    reason, note = _clean_acknowledgement(status, reason, note)
     with transaction.atomic():
-        updated = Recipient.objects.filter(message__message_id=message_id).exclude(
-            state=DeliveryState.RECEIVED).update(state=DeliveryState.RECEIVED, received_at=now)
-    return bool(updated)
+        recipient = (Recipient.objects.select_for_update(of=("self",))
+                     .select_related("document__agency")
+                     .filter(message__message_id=message_id).first())
+        if recipient is None:
+            raise document_error(DocumentError.UNKNOWN_MESSAGE, field="message_id")
+        changed = _apply_acknowledgement(recipient, status=status, reason=reason, note=note,
+                                         now=now)
+        if changed:
+            audit.record(actor=actor, action="documents.acknowledged", obj=recipient.document,
+                         after={"recipient": recipient.agency_id, "status": status,
+                                "reason": reason, "note": note, "message_id": message_id},
+                         organization=recipient.document.agency.organization)
+    return changed
+
+
+def _acknowledge_to_sender(doc: IncomingDocument, *, status: str, now: datetime) -> None:
+    """Inside the receiving agency's transaction: answer the sender. On the platform the
+    sender's recipient row changes at once; through the axis the answer is carried after
+    the commit (and again by the periodic sweep until the axis took it)."""
+    if doc.source == Source.PLATFORM and doc.from_outgoing_id:
+        recipient = Recipient.objects.select_for_update().filter(
+            document_id=doc.from_outgoing_id, agency=doc.agency).first()
+        if recipient is not None:
+            _apply_acknowledgement(recipient, status=status, reason=doc.return_reason,
+                                   note=doc.return_note, now=now)
+    elif doc.source == Source.AXIS and doc.message_id:
+        transaction.on_commit(partial(send_acknowledgement, doc.pk), robust=True)
+
+
+def send_acknowledgement(doc_pk: int, *, now: datetime | None = None) -> bool:
+    """Carry one axis document's answer to its sender; True once the axis took it."""
+    now = now or timezone.now()
+    doc = IncomingDocument.objects.select_related("agency").get(pk=doc_pk)
+    if doc.ack_sent_at or doc.state == IncomingState.RECEIVED or not doc.message_id:
+        return bool(doc.ack_sent_at)
+    status = "returned" if doc.state == IncomingState.RETURNED else "received"
+    sender = doc.sender.exchange_code if doc.sender_id else ""
+    try:
+        exchange.axis().acknowledge(exchange.Acknowledgement(
+            message_id=doc.message_id, from_code=doc.agency.exchange_code, to_code=sender,
+            status=status, reason=doc.return_reason, note=doc.return_note,
+            at=exchange.iso(now)))
+    except Exception as error:  # retried by the periodic sweep
+        logger.warning("acknowledgement of %s not carried: %s", doc.message_id, error)
+        return False
+    IncomingDocument.objects.filter(pk=doc.pk, ack_sent_at__isnull=True).update(
+        ack_sent_at=now)
+    return True
+
+
+def _acknowledgements_due() -> list[int]:
+    return list(IncomingDocument.objects.filter(
+        source=Source.AXIS, ack_sent_at__isnull=True).exclude(message_id="").exclude(
+        state=IncomingState.RECEIVED).values_list("pk", flat=True)[:500])
+
+
+def return_to_sender(*, actor, document: IncomingDocument, reason: str, note: str = "",
+                     now: datetime | None = None) -> IncomingDocument:
+    """The clerk sends a received document back instead of registering it (not for this
+    agency, an invalid signature or form, an unreadable file): no arrival number, the
+    reason goes back to the sender."""
+    from tinhso.core.reasons import clean_reason
+
+    now = now or timezone.now()
+    _require(actor, "documents.clerk", document.agency)
+    reason, note = clean_reason(ReturnReason, reason, note)
+    with transaction.atomic():
+        doc = IncomingDocument.objects.select_for_update().select_related("agency").get(
+            pk=document.pk)
+        if doc.state != IncomingState.RECEIVED:
+            raise document_error(DocumentError.TRANSITION, action="Trả lại / Return",
+                                 state=doc.get_state_display())
+        doc.state, doc.return_reason, doc.return_note = IncomingState.RETURNED, reason, note
+        doc.save(update_fields=["state", "return_reason", "return_note"])
+        _acknowledge_to_sender(doc, status="returned", now=now)
+        audit.record(actor=actor, action="documents.incoming_returned", obj=doc,
+                     after={"reason": reason, "note": note},
+                     organization=doc.agency.organization)
+    document.refresh_from_db()
+    return document
 
 
 # --- incoming ------------------------------------------------------------------------
@@ -479,7 +596,7 @@ def find_duplicate(*, agency: Agency, number_symbol: str, sender_name: str,
     key = reference.normalise_number_symbol(number_symbol)
     rows = IncomingDocument.objects.filter(agency=agency, number_symbol_key=key,
                                            sender_name__iexact=sender_name.strip()).exclude(
-        state=IncomingState.RECEIVED)
+        state__in=UNREGISTERED)
     if exclude_pk:
         rows = rows.exclude(pk=exclude_pk)
     return rows.order_by("arrived_at").first()
@@ -516,10 +633,7 @@ def register_received(*, actor, document: IncomingDocument,
                      after={"arrival_number": doc.arrival_number, "year": doc.year,
                             "duplicate_of": doc.duplicate_of_id},
                      organization=doc.agency.organization)
-        if doc.from_outgoing_id:
-            Recipient.objects.filter(document_id=doc.from_outgoing_id,
-                                     agency=doc.agency).update(state=DeliveryState.RECEIVED,
-                                                               received_at=now)
+        _acknowledge_to_sender(doc, status="received", now=now)
     document.refresh_from_db()
     return document
 

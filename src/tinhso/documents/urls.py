@@ -9,6 +9,7 @@ urlpatterns = [
     path("incoming/new/", views.incoming_new, name="incoming_new"),
     path("incoming/<int:pk>/", views.incoming_detail, name="incoming"),
     path("incoming/<int:pk>/pdf/", views.incoming_pdf, name="incoming_pdf"),
+    path("incoming/<int:pk>/return/", views.incoming_return, name="incoming_return"),
     path("incoming/<int:pk>/<slug:action>/", views.incoming_act, name="incoming_act"),
     path("outgoing/", views.outgoing_list, name="outgoing_list"),
     path("outgoing/new/", views.outgoing_new, name="outgoing_new"),

@@ -24,6 +24,7 @@ from tinhso.documents.models import (
     IncomingState,
     OutgoingDocument,
     OutgoingState,
+    ReturnReason,
     Unit,
     Urgency,
 )
@@ -169,6 +170,7 @@ def outgoing_detail(request, pk: int):
                for a in selectors.available_actions(request.user, doc)]
     return render(request, "documents/outgoing_detail.html", {
         "doc": doc, "actions": actions, "type": reference.document_type(doc.doc_type),
+        "is_word": doc.body_content_type == files.CONTENT_TYPES["docx"],
         "recipients": doc.recipients.select_related("agency"),
         "comments": doc.comments.select_related("author"),
         "versions": doc.versions.select_related("uploaded_by"),
@@ -223,16 +225,17 @@ def outgoing_version(request, pk: int):
                                 note=request.POST.get("note", ""))
     except (DomainError, InvalidValue, AttributeError) as err:
         request.session["documents_error"] = _error(err) if not isinstance(
-            err, AttributeError) else {"field": "body", "message_vi": "Chọn tệp PDF.",
-                                       "message_en": "Choose a PDF file."}
+            err, AttributeError) else {"field": "body",
+                                       "message_vi": "Chọn tệp PDF hoặc Word (.docx).",
+                                       "message_en": "Choose a PDF or Word (.docx) file."}
     return redirect("documents:outgoing", doc.pk)
 
 
 @login_required
 def outgoing_pdf(request, pk: int):
     doc = selectors.outgoing_detail(request.user, pk)
-    return files.serve(doc.signed_file or doc.body_file,
-                       download_name=f"van-ban-di-{doc.pk}.pdf")
+    name = doc.signed_file or doc.body_file
+    return files.serve(name, download_name=f"van-ban-di-{doc.pk}.{name.rsplit('.', 1)[-1]}")
 
 
 def _incoming_context(request, doc, error=None):
@@ -290,6 +293,28 @@ def incoming_act(request, pk: int, action: str):
     except (DomainError, InvalidValue) as err:
         request.session["documents_error"] = _error(err)
     return redirect("documents:incoming", doc.pk)
+
+
+@login_required
+def incoming_return(request, pk: int):
+    """The clerk's confirmation page for sending a received document back with a reason;
+    only its form (``confirm=yes``) acts."""
+    doc = selectors.incoming_detail(request.user, pk)
+    if not (doc.state == IncomingState.RECEIVED
+            and has_perm(request.user, "documents.clerk", doc.agency.organization_id)):
+        raise Http404
+    error = None
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.return_to_sender(actor=request.user, document=doc,
+                                      reason=request.POST.get("reason", ""),
+                                      note=request.POST.get("note", ""))
+            return redirect("documents:incoming", doc.pk)
+        except (DomainError, InvalidValue) as err:
+            error = _error(err)
+    return render(request, "documents/incoming_return.html", {
+        "doc": doc, "reasons": ReturnReason.choices, "error": error,
+        "data": request.POST if request.method == "POST" else {}})
 
 
 @login_required

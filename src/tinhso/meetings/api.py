@@ -112,7 +112,7 @@ def list_points(request, page: Query[PageIn], kind: Code = "", former_district: 
 
 @router.post("/points/{code}/state", response=PointOut, auth=session_auth)
 def set_point_state(request, code: Code, payload: PointStateIn):
-    require(request.user, "meetings.manage_points")
+    """The points' administrator, or the point's own operator."""
     point = get_object_or_404(ConferencePoint, code=code)
     p = services.set_point_state(actor=request.user, point=point, state=payload.state,
                                  note=payload.note)

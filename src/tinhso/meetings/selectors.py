@@ -250,3 +250,15 @@ def meetings_in(*, user, day_from: date | None = None, q: str = ""):
     if q:
         rows = rows.filter(Q(title__icontains=q))
     return rows
+
+
+def may_set_point_state(user, point) -> bool:
+    """Who may mark a conference point ready / faulty / under maintenance: the points'
+    administrator, or the point's own operator (``meetings.operate_point`` in the
+    organisation the point belongs to)."""
+    from tinhso.accounts.permissions import has_perm
+
+    if has_perm(user, "meetings.manage_points"):
+        return True
+    return bool(point.organization_id
+                and has_perm(user, "meetings.operate_point", point.organization_id))

@@ -411,13 +411,23 @@ def invitation(meeting: Meeting, booking: PointBooking | None = None) -> bytes:
         stamp=timezone.now(), cancelled=meeting.state == Meeting.State.CANCELLED))
 
 
+def invitation_attachment(meeting: Meeting,
+                          booking: PointBooking | None = None) -> notifications.Attachment:
+    """The .ics as the invitation's attachment (METHOD REQUEST, or CANCEL, same UID)."""
+    method = "CANCEL" if meeting.state == Meeting.State.CANCELLED else "REQUEST"
+    return notifications.Attachment(filename=f"hoi-nghi-{meeting.pk}.ics",
+                                    content_type=f"text/calendar; method={method}",
+                                    content=invitation(meeting, booking))
+
+
 def _point_link(booking: PointBooking | None) -> str:
     return f"/meetings/p/{booking.token}/" if booking else ""
 
 
 def send_invitations(meeting_id: int) -> int:
-    """Tell each point's contact (after the commit): new, moved or cancelled meeting, with a
-    link to the point's page, where the .ics and the one-tap acknowledgement are."""
+    """Tell each point's contact (after the commit): new, moved or cancelled meeting, the
+    .ics attached (same UID, its SEQUENCE raised on each change) and a link to the point's
+    page, where the one-tap acknowledgement is."""
     meeting = Meeting.objects.select_related("host_room__point").get(pk=meeting_id)
     zone = selectors.tz()
     when = f"{meeting.starts_at.astimezone(zone):%H:%M %d/%m/%Y}"
@@ -443,7 +453,7 @@ def send_invitations(meeting_id: int) -> int:
                   f"{when}–{when_end}. Please acknowledge.")
         notifications.send(notifications.Notification(
             recipient=phone, kind=kind, message_vi=vi, message_en=en,
-            link=_point_link(booking)))
+            link=_point_link(booking), attachments=(invitation_attachment(meeting, booking),)))
         sent += 1
     return sent
 
@@ -723,7 +733,13 @@ def flag_overdue(*, now: datetime | None = None) -> int:
 
 def set_point_state(*, actor, point: ConferencePoint, state: str, note: str = "",
                     now: datetime | None = None) -> ConferencePoint:
+    """Mark a point ready, faulty or under maintenance (its history kept): by the points'
+    administrator or the point's own operator (``selectors.may_set_point_state``)."""
+    from django.core.exceptions import PermissionDenied
+
     now = now or timezone.now()
+    if not selectors.may_set_point_state(actor, point):
+        raise PermissionDenied("meetings.operate_point")
     collector = FieldCollector()
     if state not in ConferencePoint.State.values:
         collector.fail(meeting_invalid(MeetingError.CHOICE, field="state"))

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 
 from tinhso.accounts.models import Organization
 from tinhso.accounts.permissions import has_perm, require, roles_of
-from tinhso.core import pdf
 from tinhso.core.errors import DomainError, InvalidInput
 from tinhso.core.language import current_language
 from tinhso.meetings import selectors, services
@@ -259,29 +258,30 @@ def minutes(request, pk: int):
     return redirect("meetings:minutes", pk=pk)
 
 
-@login_required
-def minutes_pdf(request, pk: int):
+def _minutes_file(request, pk: int, kind: str) -> HttpResponse:
+    from tinhso.meetings import minutes_export
+
     meeting = visible_meeting(request.user, pk)
     record = getattr(meeting, "minutes", None) if hasattr(meeting, "minutes") else None
     if record is None:
         raise Http404
-    zone = selectors.tz()
-    paragraphs = [
-        f"Thời gian: {meeting.starts_at.astimezone(zone):%H:%M} – "
-        f"{meeting.ends_at.astimezone(zone):%H:%M} ngày {meeting.starts_at.astimezone(zone):%d/%m/%Y}",
-        f"Địa điểm: {meeting.host_room}", f"Chủ trì: {meeting.chair_name}",
-        f"Số điểm cầu: {meeting.point_bookings.filter(active=True).count()}, có mặt: "
-        f"{meeting.point_bookings.filter(active=True, joined_at__isnull=False).count()}",
-        "NỘI DUNG", *record.text.splitlines(), "KẾT LUẬN",
-        *[f"{c.position}. {c.text}" + (f" — Giao: {c.assignee.name}, hạn {c.due_on:%d/%m/%Y}"
-                                       if c.assignee else "")
-          for c in meeting.conclusions.select_related("assignee")],
-        f"Thư ký: {record.secretary.full_name}",
-    ]
-    data = pdf.simple_document(f"BIÊN BẢN HỘI NGHỊ: {meeting.title}", paragraphs)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="bien-ban-{meeting.pk}.pdf"'
+    if kind == "docx":
+        data, content_type = minutes_export.as_docx(meeting, record), minutes_export.DOCX_TYPE
+    else:
+        data, content_type = minutes_export.as_pdf(meeting, record), "application/pdf"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-{meeting.pk}.{kind}"'
     return response
+
+
+@login_required
+def minutes_pdf(request, pk: int):
+    return _minutes_file(request, pk, "pdf")
+
+
+@login_required
+def minutes_docx(request, pk: int):
+    return _minutes_file(request, pk, "docx")
 
 
 @login_required
@@ -324,6 +324,29 @@ def points(request):
     return render(request, "meetings/points.html", {
         "points": rows, "state": state, "states": ConferencePoint.State.choices,
         "count": ConferencePoint.objects.count()})
+
+
+@login_required
+def point_detail(request, code: str):
+    """A conference point: its details and state history; its operator (or the points'
+    administrator) marks it ready, faulty or under maintenance here."""
+    point = get_object_or_404(ConferencePoint.objects.select_related("unit", "organization"),
+                              code=code[:40])
+    may_change = selectors.may_set_point_state(request.user, point)
+    if not (may_change or has_perm(request.user, "meetings.use")):
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.set_point_state(actor=request.user, point=point,
+                                     state=request.POST.get("state", "")[:20],
+                                     note=(request.POST.get("note") or "")[:500])
+            messages.success(request, _("The point's state is saved."))
+        except InvalidInput as error:
+            messages.error(request, " ".join(_errors(error).values()))
+        return redirect("meetings:point", code=point.code)
+    return render(request, "meetings/point_detail.html", {
+        "point": point, "may_change": may_change, "states": ConferencePoint.State.choices,
+        "history": point.state_changes.select_related("by").order_by("-at")[:20]})
 
 
 @login_required

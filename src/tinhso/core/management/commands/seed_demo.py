@@ -10,7 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from tinhso.border.demo import seed_border
-        from tinhso.documents.demo import STAFF, seed_documents
+        from tinhso.documents.demo import STAFF, seed_clerk, seed_documents
         from tinhso.innovation.demo import seed_innovation
         from tinhso.market.demo import MARKET_LOGINS, seed_market
         from tinhso.meetings.demo import seed_meetings
@@ -35,6 +35,7 @@ class Command(BaseCommand):
         for prefix, _name, role in STAFF:
             logins.append((f"{role.label} (văn bản)", f"{prefix}@ubnd-lang-son.langson.gov.vn",
                            ""))
+        logins.append(seed_clerk(password=demo.DEMO_PASSWORD))
         logins += meeting_logins
         logins += seed_schools_demo()
         logins += innovation_logins
