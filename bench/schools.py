@@ -168,10 +168,14 @@ def recompute() -> dict:
     from tinhso.schools import services
     from tinhso.schools.models import Result, School
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     students = sum(services.recompute_school(school) for school in School.objects.all())
     elapsed = time.perf_counter() - started
-    return {"province_recompute_s": elapsed, "recomputed_students": students,
+    # On a shared machine the wall time counts the waits for a core; the process's own CPU
+    # time (the Python side; the database's share is not in it) tells them apart.
+    return {"province_recompute_s": elapsed,
+            "province_recompute_python_cpu_s": time.process_time() - cpu,
+            "recomputed_students": students,
             "results": Result.objects.count()}
 
 
