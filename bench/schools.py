@@ -278,15 +278,17 @@ def cell_saves(teachers: int, per_teacher: int, rng: random.Random) -> dict:
     for klass, subject in pairs:
         cells = {(s.student_id, s.slot): s.display() for s in Score.objects.filter(
             student__school_class=klass, subject=subject, term__number=2)}
-        seen = set()
+        # In the order written (ids are taken under the cell's row lock; `at` is the
+        # moment each request started, so two devices' saves may carry crossed times):
+        # each change starts from the previous one's value, the last one is the cell's.
+        last: dict = {}
         for change in GradeChange.objects.filter(student__school_class=klass,
-                                                 subject=subject).order_by("-at", "-id"):
+                                                 subject=subject).order_by("id"):
             key = (change.student_id, change.slot)
-            if key in seen:
-                continue
-            seen.add(key)
-            if cells.get(key, "") != change.after:
+            if key in last and last[key] != change.before:
                 mismatched += 1
+            last[key] = change.after
+        mismatched += sum(1 for key, after in last.items() if cells.get(key, "") != after)
     lost = abs(written - (increments + created)) + mismatched
     return {"cell_saves_per_s": saves / elapsed, "cell_saves": saves, "history_rows": written,
             "refused": refused[0], "lost_writes": lost, "teachers": len(jobs)}
