@@ -278,7 +278,8 @@ PAGES = {
               "/public-services/console/", "/public-services/statistics/",
               "/public-services/register/", "/cho/ban-hang/", "/cho/mo-ho/",
               *DOCS, "/documents/outgoing/new/", "/documents/incoming/new/",
-              *ORGANISER, "/meetings/statistics/", *POINT],
+              *ORGANISER, "/meetings/statistics/", *POINT, "/schools/", "/schools/family/",
+              "/schools/province/"],
 }
 
 

@@ -245,3 +245,19 @@ def test_a_guardian_logs_in_with_a_one_time_code(world, settings):
     assert stranger.value.code == "schools.not_a_guardian"
     with pytest.raises(InvalidInput):
         services.request_guardian_code("024 3826 1234")
+
+
+def test_the_admin_cannot_edit_or_delete_the_history(world, client):
+    from tests.factories import UserFactory
+
+    save(world, "7")
+    change = GradeChange.objects.get()
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    base = "/admin/schools/gradechange/"
+    assert client.get(base).status_code == 200
+    assert client.post(f"{base}{change.pk}/change/", {"after": "10.0"}).status_code == 403
+    assert client.post(f"{base}{change.pk}/delete/", {"post": "yes"}).status_code == 403
+    client.post(base, {"action": "delete_selected", "_selected_action": [change.pk],
+                       "post": "yes"})
+    assert GradeChange.objects.get().after == "7.0"

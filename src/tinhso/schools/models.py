@@ -292,7 +292,9 @@ class GradeChange(models.Model):
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-at", "-id"]
+        # Newest first in the order written: ids are taken under the cell's row lock, while
+        # `at` is when each request started (two devices' saves may carry crossed times).
+        ordering = ["-id"]
         indexes = [models.Index(fields=["student", "term"])]
 
     def __str__(self) -> str:

@@ -285,8 +285,6 @@ def family(request):
     """A guardian's children (only theirs)."""
     children = Student.objects.filter(guardians__user=request.user).select_related(
         "school_class", "school")
-    if not children:
-        raise Http404
     if len(children) == 1:
         return redirect("schools:child", children[0].pk)
     return render(request, "schools/family.html", {"children": children})
