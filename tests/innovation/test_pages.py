@@ -178,8 +178,13 @@ def test_the_showcase_reads_the_stores_live(client, db):
 
     seed_administrative_units()
     seed_market("pw-Lạng-Sơn-1")
-    product = Product.objects.filter(is_active=True, shop__is_active=True,
-                                     ocop_stars__isnull=False).first()
+    from django.utils import timezone
+
+    from tinhso.innovation.selectors import showcase
+
+    first = showcase(today=timezone.localdate(), limit=1)[0]
+    product = Product.objects.select_related("shop").get(pk=first["id"])
+    assert first["ocop_stars"] or product.is_specialty
     page = client.get("/khoi-nghiep/san-pham/").content.decode()
     assert product.name in page
     assert f"/cho/{product.shop.slug}/{product.slug}/" in page
