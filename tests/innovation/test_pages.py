@@ -241,3 +241,10 @@ def test_deadline_passed_message_on_the_edit_page(client, founder, officer, comm
         response = as_user(client, founder).get(f"/khoi-nghiep/ho-so/{application.pk}/sua/",
                                                 follow=True)
     assert "Đã quá hạn nộp" in response.content.decode()
+
+
+def test_news_scheduled_for_later_is_not_shown_yet(client):
+    later = News.objects.create(title_vi="Tin hẹn giờ", body_vi="Sau",
+                                published_at=vn(2026, 12, 3, 8, 0))
+    assert client.get(f"/khoi-nghiep/tin-tuc/{later.pk}/").status_code == 404
+    assert "Tin hẹn giờ" not in client.get("/khoi-nghiep/").content.decode()

@@ -146,7 +146,7 @@ def showcase(request):
 
 
 def news_detail(request, pk: int):
-    item = get_object_or_404(News, pk=pk, is_published=True)
+    item = get_object_or_404(selectors.published_news(), pk=pk)
     return render(request, "innovation/news.html", {
         "item": presenters.localised(item, current_language())})
 
