@@ -178,8 +178,13 @@ def test_the_showcase_reads_the_stores_live(client, db):
 
     seed_administrative_units()
     seed_market("pw-Lạng-Sơn-1")
-    product = Product.objects.filter(is_active=True, shop__is_active=True,
-                                     ocop_stars__isnull=False).first()
+    from django.utils import timezone
+
+    from tinhso.innovation.selectors import showcase
+
+    first = showcase(today=timezone.localdate(), limit=1)[0]
+    product = Product.objects.select_related("shop").get(pk=first["id"])
+    assert first["ocop_stars"] or product.is_specialty
     page = client.get("/khoi-nghiep/san-pham/").content.decode()
     assert product.name in page
     assert f"/cho/{product.shop.slug}/{product.slug}/" in page
@@ -236,3 +241,10 @@ def test_deadline_passed_message_on_the_edit_page(client, founder, officer, comm
         response = as_user(client, founder).get(f"/khoi-nghiep/ho-so/{application.pk}/sua/",
                                                 follow=True)
     assert "Đã quá hạn nộp" in response.content.decode()
+
+
+def test_news_scheduled_for_later_is_not_shown_yet(client):
+    later = News.objects.create(title_vi="Tin hẹn giờ", body_vi="Sau",
+                                published_at=vn(2026, 12, 3, 8, 0))
+    assert client.get(f"/khoi-nghiep/tin-tuc/{later.pk}/").status_code == 404
+    assert "Tin hẹn giờ" not in client.get("/khoi-nghiep/").content.decode()

@@ -4,7 +4,6 @@ session (founders, the innovation office, judges)."""
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Status
@@ -22,7 +21,6 @@ from tinhso.innovation.models import (
     Assignment,
     Call,
     CallState,
-    Conflict,
     Profile,
 )
 from tinhso.innovation.schemas import (
@@ -235,8 +233,6 @@ def declare(request, assignment_id: Id, payload: DeclarationIn):
             auth=session_auth)
 def score(request, assignment_id: Id, payload: ScoresIn):
     assignment = _my_assignment(request.user, assignment_id)
-    if assignment.conflict == Conflict.DECLARED:
-        raise Http404
     saved = services.score_application(
         actor=request.user, assignment=assignment,
         scores=[services.ScoreInput(s.criterion, s.value, s.comment) for s in payload.scores])

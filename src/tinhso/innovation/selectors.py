@@ -137,8 +137,13 @@ def judging_board(call: Call) -> list[dict]:
     return rows
 
 
+def published_news() -> QuerySet[News]:
+    """News marked published whose publication time has come (the admin may schedule)."""
+    return News.objects.filter(is_published=True, published_at__lte=timezone.now())
+
+
 def news(limit: int = 10) -> QuerySet[News]:
-    return News.objects.filter(is_published=True)[:limit]
+    return published_news()[:limit]
 
 
 def events_from(day: dt.date) -> QuerySet[Event]:

@@ -24,6 +24,7 @@ from tinhso.core.language import current_language
 from tinhso.core.models import AdministrativeUnit
 from tinhso.core.money import format_vnd
 from tinhso.innovation import calendar, presenters, selectors, services
+from tinhso.innovation.errors import InnovationError, innovation_error
 from tinhso.innovation.models import (
     Application,
     Assignment,
@@ -145,7 +146,7 @@ def showcase(request):
 
 
 def news_detail(request, pk: int):
-    item = get_object_or_404(News, pk=pk, is_published=True)
+    item = get_object_or_404(selectors.published_news(), pk=pk)
     return render(request, "innovation/news.html", {
         "item": presenters.localised(item, current_language())})
 
@@ -274,8 +275,9 @@ def profile_move(request, pk: int):
             "publish": _("The profile is published in the directory."),
             "return": _("The profile is returned to its founder with your note.")}
     messages.success(request, done.get(action, ""))
-    return redirect("innovation:review" if action != "submit" else "innovation:profile",
-                    **({} if action != "submit" else {"pk": profile.pk}))
+    if action == "submit":
+        return redirect("innovation:profile", pk=profile.pk)
+    return redirect("innovation:review")
 
 
 def _application_input(data) -> services.ApplicationInput:
@@ -312,7 +314,7 @@ def apply(request, pk: int):
                                      pk=_int(request.POST.get("profile")) or 0).first()
     try:
         if profile is None:
-            raise services.innovation_error(services.E.PROFILE_NOT_PUBLISHED, field="profile")
+            raise innovation_error(InnovationError.PROFILE_NOT_PUBLISHED, field="profile")
         application = services.submit_application(
             actor=request.user, call=call, profile=profile,
             data=_application_input(request.POST), uploads=_uploads(request, call))
