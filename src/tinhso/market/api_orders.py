@@ -148,6 +148,9 @@ class PaymentOut(Schema):
 class CancelIn(Schema):
     reason: text(40)
     note: text(1000) = ""
+    # A guest without this browser's session proves the order is theirs with the mobile
+    # number it was placed with.
+    phone: text(40) = ""
 
 
 class RefundIn(Schema):
@@ -289,9 +292,14 @@ def cancel_order(request, code: OrderCode, payload: CancelIn):
     """Cancel before the goods leave, with a reason (``buyer_request``, ``out_of_stock``,
     ``cannot_deliver``, ``payment_problem``, ``other`` + note). The buyer may cancel an
     unpaid order; a paid one is cancelled by the hub or the administrator and owes a
-    refund."""
-    order = _visible(request, code)
-    return _order_out(orders.cancel_order(actor=request.user, order=order,
+    refund. A guest cancels its own unpaid order from the browser that placed or tracked
+    it, or by giving the order's mobile number (``phone``)."""
+    order = _visible(request, code, payload.phone)
+    guest = order.buyer_id is None and (
+        has_seen(request, code)
+        or (bool(payload.phone) and selectors_orders.find_for_guest(code, payload.phone)
+            is not None))
+    return _order_out(orders.cancel_order(actor=request.user, order=order, guest_link=guest,
                                           reason=payload.reason, note=payload.note))
 
 

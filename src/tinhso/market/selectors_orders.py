@@ -105,7 +105,7 @@ def order_row(order: Order) -> dict:
     return {"order": order, "state": S(order.state).label, "total": format_vnd(order.total_vnd)}
 
 
-def order_page(order: Order, user) -> dict:
+def order_page(order: Order, user, *, guest_link: bool = False) -> dict:
     parts = list(order.shop_orders.select_related("shop").prefetch_related("lines"))
     payload = payment_payload(order)
     return {
@@ -117,7 +117,7 @@ def order_page(order: Order, user) -> dict:
                    "lines": [line_row(line) for line in p.lines.all()]} for p in parts],
         "events": [{"e": e, "state": S(e.to_state).label}
                    for e in order.events.select_related("shop_order__shop")],
-        "can_cancel": orders.can_cancel(user, order),
+        "can_cancel": orders.can_cancel(user, order, guest_link=guest_link),
         "can_refund": order.state == S.REFUND_DUE and orders.can_refund(user, order),
         "can_confirm": (order.state == S.DELIVERED and user.is_authenticated
                         and order.buyer_id == user.pk),

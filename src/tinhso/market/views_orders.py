@@ -61,6 +61,8 @@ def _order_for(request, code: str) -> Order:
     """The order if this visitor may see it (its buyer, a guest who placed or tracked it in
     this browser, the hub's staff, the administrator); anyone else gets a 404."""
     order = selectors_orders.order_for(request.user, code)
+    if order is None and orders.holds_link(code, request.GET.get("t", "")):
+        remember(request, code)  # the private link of the confirmation page
     if order is None and has_seen(request, code):
         order = selectors_orders.order_by_code(code, guest_only=True)
     if order is None:
@@ -165,9 +167,18 @@ def checkout(request):
 # ---------------------------------------------------------------- the order
 
 
+def _guest_link(request, order: Order) -> bool:
+    """This browser holds the link of an order placed as a guest (``can_cancel``)."""
+    return order.buyer_id is None and has_seen(request, order.code)
+
+
 def order_view(request, code: str):
     order = _order_for(request, code)
-    context = selectors_orders.order_page(order, request.user)
+    guest = _guest_link(request, order)
+    context = selectors_orders.order_page(order, request.user, guest_link=guest)
+    if guest:
+        context["private_link"] = request.build_absolute_uri(
+            f"{request.path}?t={orders.order_link_token(order.code)}")
     return render(request, "market/orders/order.html", context)
 
 
@@ -212,7 +223,8 @@ def _confirmed(request) -> bool:
 def cancel(request, code: str):
     """GET: the confirmation page with the reasons; its form (``confirm=yes``) cancels."""
     order = _order_for(request, code)
-    if not orders.can_cancel(request.user, order):
+    guest = _guest_link(request, order)
+    if not orders.can_cancel(request.user, order, guest_link=guest):
         raise Http404
     context = {"order": order, "reasons": _bilingual(CancelReason), "data": {}, "errors": {},
                "refund": order.state != S.PLACED and order.payment_method == PaymentMethod.VIETQR,
@@ -221,7 +233,7 @@ def cancel(request, code: str):
         return render(request, "market/orders/cancel.html", context)
     data = {"reason": request.POST.get("reason", "")[:40], "note": request.POST.get("note", "")}
     try:
-        orders.cancel_order(actor=request.user, order=order, **data)
+        orders.cancel_order(actor=request.user, order=order, guest_link=guest, **data)
     except DomainError as error:
         context.update(data=data, errors=_errors(error))
         return render(request, "market/orders/cancel.html", context, status=422)
