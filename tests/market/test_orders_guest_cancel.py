@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from tests.market.order_world import order_of, world_fixture  # noqa: F401
-from tinhso.core.errors import DomainError
 from tinhso.core.models import AuditEntry
 from tinhso.market.models import Order, OrderEvent, OrderState, Product
 from tinhso.market.services import orders
@@ -107,7 +106,7 @@ def test_the_guest_link_never_reaches_a_paid_order_nor_an_account_order(world):
     order.refresh_from_db()
     anonymous = AnonymousUser()
     assert not orders.can_cancel(anonymous, order, guest_link=True)  # paid: the hub decides
-    with pytest.raises(DomainError):  # not allowed in this state
+    with pytest.raises(PermissionDenied):  # a paid order is cancelled by the hub
         orders.cancel_order(actor=anonymous, order=order, reason="buyer_request",
                             guest_link=True)
     mine = order_of(world, (world.quyt, 1), actor=world.buyer)
