@@ -201,14 +201,13 @@ def _measure(port: int, path: str, runs: list[dict]) -> dict:
 def _answers_ok(port: int, seeded: dict) -> bool:
     import http.client
 
-    from tinhso.core.search import COUNT_CAP
-
     status, raw, _headers = get(http.client.HTTPConnection("127.0.0.1", port, timeout=30),
                                 SEARCH.format(token=quote("na chi lang")))
     body = json.loads(raw)
     matches = seeded["matches"]["na chi lang"]
-    return (status == 200 and body["count"] == min(matches, COUNT_CAP)
-            and body["count_capped"] == (matches > COUNT_CAP)
+    # "count" is exact up to the end of the page (limit=20), then "more than 20"
+    return (status == 200 and body["count"] == min(matches, 20) and len(body["items"]) == 20
+            and body["count_capped"] == (matches > 20)
             and all("chi lang" in _fold(item["name"]) for item in body["items"][:5]))
 
 

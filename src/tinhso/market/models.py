@@ -181,7 +181,11 @@ class Product(models.Model):
         verbose_name_plural = _("products")
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["is_active", "category"]),
-                   models.Index(fields=["is_active", "price_vnd"])]
+                   models.Index(fields=["is_active", "price_vnd"]),
+                   # The catalogue's price and name sorts walk these and stop at the page
+                   # (each row checked in the search index by its primary key).
+                   models.Index(fields=["price_vnd", "id"], name="market_product_price_id"),
+                   models.Index(fields=["name", "id"], name="market_product_name_id")]
         constraints = [
             models.UniqueConstraint(fields=["shop", "slug"], name="product_slug_per_shop"),
             models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_not_negative"),
