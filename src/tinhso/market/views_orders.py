@@ -30,6 +30,8 @@ from tinhso.market.models import (
 from tinhso.market.order_session import has_seen, remember
 from tinhso.market.services import cart as carts
 from tinhso.market.services import orders
+from tinhso.payments.banks import BANKS
+from tinhso.payments.refunds import BankAccount
 from tinhso.payments.vietqr import render_png
 
 S = OrderState
@@ -242,19 +244,25 @@ def cancel(request, code: str):
 
 
 def refund(request, code: str):
+    """GET: the refund page (the buyer's bank account to send the money back to); its form
+    (``confirm=yes``) sends the transfer order through ``payments.refunds``."""
     order = _order_for(request, code)
     if order.state != S.REFUND_DUE or not orders.can_refund(request.user, order):
         raise Http404
-    context = {"order": order, "total": format_vnd(order.total_vnd), "errors": {}, "note": ""}
+    context = {"order": order, "total": format_vnd(order.total_vnd), "errors": {}, "data": {},
+               "banks": BANKS, "refunds": selectors_orders.refund_rows(order)}
     if not _confirmed(request):
         return render(request, "market/orders/refund.html", context)
-    note = request.POST.get("note", "")
+    data = {key: request.POST.get(key, "")[:200]
+            for key in ("bank_bin", "account_number", "account_name")}
     try:
-        orders.mark_refunded(actor=request.user, order=order, note=note)
+        sent = orders.refund_order(actor=request.user, order=order,
+                                   account=BankAccount(**data))
     except (DomainError, InvalidInput) as error:
-        context.update(note=note[:500], errors=_errors(error))
+        context.update(data=data, errors=_errors(error))
         return render(request, "market/orders/refund.html", context, status=422)
-    messages.success(request, _("Order %(code)s refunded.") % {"code": code})
+    messages.success(request, _("Refund %(reference)s of order %(code)s sent to the bank.")
+                     % {"reference": sent.reference, "code": code})
     return redirect("market:order", code=code)
 
 

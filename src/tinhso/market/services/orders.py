@@ -610,19 +610,53 @@ def can_refund(user, order: Order) -> bool:
                                                  order.hub.organization_id)
 
 
-def mark_refunded(*, actor, order: Order, note: str, now: datetime | None = None) -> Order:
-    """The money of a cancelled paid order went back to the buyer (the note says how:
-    the bank transfer's reference)."""
+REFUND_KIND = "market_order"
+
+
+def refund_order(*, actor, order: Order, account, now: datetime | None = None):
+    """The hub's accountant (or the administrator) pays a cancelled paid order back: a
+    ``payments.refunds`` transfer order of the order's total to the buyer's account
+    (``account``: a ``refunds.BankAccount`` the buyer gave), sent to the bank at once
+    (requested → sent). The order becomes ``refunded`` when the bank confirms the
+    transfer (``_refund_confirmed``); a failed transfer leaves it ``refund_due`` for a new
+    request. Asking again while one is open returns it: never paid twice."""
+    from tinhso.payments import refunds
+
     if not can_refund(actor, order):
         raise PermissionDenied("market.refund")
-    try:
-        note = _text_field(note, "note", 500, required=True)
-    except InvalidValue as error:
-        raise InvalidInput([error]) from None
-    with transaction.atomic():
-        order = locked(order)
-        transition(order, S.REFUNDED, actor=actor, at=now, note=note)
-    return order
+    if order.state != S.REFUND_DUE:
+        raise order_error(OrderError.NOT_ALLOWED, code=order.code, state=S(order.state).label,
+                          target=S.REFUNDED.label)
+    refund = refunds.request_refund(
+        actor=actor, kind=REFUND_KIND, source_reference=order.code, amount_vnd=order.total_vnd,
+        account=account, purpose=f"HOAN TIEN {order.code}", now=now,
+        organization=order.hub.organization if order.hub_id else None)
+    return refunds.send(refund, actor=actor, now=now)
+
+
+def refunds_of(order: Order):
+    from tinhso.payments.models import RefundRequest
+
+    return RefundRequest.objects.filter(kind=REFUND_KIND, source_reference=order.code)
+
+
+def _refund_confirmed(refund, *, at: datetime) -> None:
+    """The bank confirmed the transfer back to the buyer: the order is refunded (inside
+    the transaction recording the bank's answer)."""
+    order = (Order.objects.select_for_update(of=("self",)).select_related("payee")
+             .filter(code=refund.source_reference).first())
+    if order is None or order.state != S.REFUND_DUE:
+        return
+    transition(order, S.REFUNDED, actor=None, at=at, details={"refund": refund.reference},
+               note=f"refund {refund.reference} confirmed by the bank ({refund.bank_reference})")
+
+
+def register_refund_kind() -> None:
+    from tinhso.payments import refunds
+
+    # A failed transfer leaves the order refund_due: the order page shows the bank's
+    # reason to the accountant, who asks again with the right account.
+    refunds.register(refunds.RefundKind(name=REFUND_KIND, confirmed=_refund_confirmed))
 
 
 def confirm_received(*, actor, order: Order, now: datetime | None = None) -> Order:
