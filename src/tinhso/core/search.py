@@ -82,17 +82,21 @@ COUNT_CAP = 1000
 #: mark ("zzna"): their own short posting lists find "every word in the name" without
 #: walking every match of the words anywhere (a column filter would).
 NAME_MARK = "zz"
+#: ... and their beginnings of 2 to 7 letters with this mark ("zplan", "zplang" for
+#: "lang"): PostgreSQL finds a name word being typed as ONE posting list, like SQLite's
+#: prefix indexes, instead of merging every word it starts into a bitmap first (which
+#: cannot skip: 5–10 ms for a common word's beginning).
+PREFIX_MARK = "zp"
+NAME_PREFIX_LENGTHS = range(2, 8)
 #: SQLite prefix indexes of tables with keys: a word being typed of 2–7 letters (every
 #: Vietnamese syllable), or its marked copy, is looked up like a whole word, not by merging
 #: the posting lists of every word it starts.
 FTS5_PREFIXES = "2 3 4 5 6 7 8 9"
-#: PostgreSQL: each tier of ``find`` first looks among the newest rows of the index only
-#: (read backwards by primary key, each row's document tested): a query of common words
-#: fills its page there without building the GIN bitmap of every match (intersecting the
-#: posting lists of words in a third of the rows, and rechecking thousands of rows to sort
-#: them, took 10–40 ms). A query that does not fill its page there is rare enough for the
-#: GIN index, where it goes next.
-RECENT_WINDOW = 600
+#: PostgreSQL: each tier of ``find`` first walks the newest rows of the index backwards
+#: (by primary key, each row's document tested) and stops as soon as it has the rows it
+#: needs — at once for common words — or after this many rows; only then does it read
+#: the GIN index, whose matches are few by then (``Found._ids_postgres``).
+RECENT_WINDOW = 3000
 
 FieldPath = str | Callable[[models.Model], str | None]
 
@@ -121,6 +125,8 @@ class Searchable:
         if self.keys is None:
             return texts
         marked = [NAME_MARK + word for word in texts[0].split()]
+        marked += [PREFIX_MARK + word[:n] for word in texts[0].split()
+                   for n in NAME_PREFIX_LENGTHS if n <= len(word)]
         return (*texts, " ".join(dict.fromkeys(
             [ALL_KEY, *map(key_word, self.keys(obj)), *marked])))
 
@@ -397,10 +403,20 @@ class Found:
             if not self.query:
                 return [" & ".join(keys)]
             every = " & ".join([f"({self.query.tsquery()})", *keys])
-            name = f"({self.query.tsquery(mark=NAME_MARK)})" if keyed else \
+            name = f"({self._name_tsquery()})" if keyed else \
                 f"({self.query.tsquery('A')})"
             return [" & ".join([name, *keys]), f"{every} & !{name}"]
         raise NotImplementedError(f"core.search does not support {self.vendor}")  # pragma: no cover
+
+    def _name_tsquery(self) -> str:
+        """Every word in the name: the marked words, the one being typed by its marked
+        beginning (one posting list) when it is short enough to have one."""
+        query = self.query
+        last = query.words[-1]
+        if not (query.prefix and len(last) in NAME_PREFIX_LENGTHS):
+            return query.tsquery(mark=NAME_MARK)
+        return " & ".join([*(NAME_MARK + word for word in query.words[:-1]),
+                           PREFIX_MARK + last])
 
     def _clause(self) -> str:
         if self.vendor == "sqlite":
@@ -497,18 +513,17 @@ class Found:
     def _ids(self, offset: int, limit: int) -> list[int]:
         """The ids of the page, tier after tier, newest first in each: every tier stops at
         the rows the page needs (no rank computed, no match counted beyond them)."""
+        if self.vendor == "postgresql":
+            return self._ids_postgres(offset + limit)[offset:]
         table = self.connection.ops.quote_name(self.spec.table)
         ids: list[int] = []
         with self.connection.cursor() as cursor:
             for clause, params in self._tiers():
-                wanted = limit - len(ids)
-                got = self._recent(cursor, table, clause, params, wanted, offset)
-                if got is None:
-                    cursor.execute(
-                        f"SELECT {self._key()} FROM {table} WHERE {clause} "  # noqa: S608
-                        f"ORDER BY {self._key()} DESC LIMIT %s OFFSET %s",
-                        [*params, wanted, offset])
-                    got = [row[0] for row in cursor.fetchall()]
+                cursor.execute(
+                    f"SELECT {self._key()} FROM {table} WHERE {clause} "  # noqa: S608
+                    f"ORDER BY {self._key()} DESC LIMIT %s OFFSET %s",
+                    [*params, limit - len(ids), offset])
+                got = [row[0] for row in cursor.fetchall()]
                 ids.extend(got)
                 if len(ids) >= limit:
                     break
@@ -521,21 +536,40 @@ class Found:
                     offset -= cursor.fetchone()[0]
         return ids
 
-
-    def _recent(self, cursor, table: str, clause: str, params: list, limit: int,
-                offset: int) -> list[int] | None:
-        """PostgreSQL: the tier's page among the newest ``RECENT_WINDOW`` rows, when they
-        hold all of it (then it is the same page as over the whole index: every row
-        outside the window is older); None otherwise, or on SQLite (FTS5 already walks
-        its matches newest first and stops)."""
-        if self.vendor != "postgresql" or offset + limit > RECENT_WINDOW // 4:
-            return None
-        cursor.execute(
-            f"SELECT object_id FROM (SELECT object_id, document FROM {table} "  # noqa: S608
-            f"ORDER BY object_id DESC LIMIT %s) AS recent WHERE {clause} "
-            "ORDER BY object_id DESC LIMIT %s", [RECENT_WINDOW, *params, offset + limit])
-        got = [row[0] for row in cursor.fetchall()]
-        return got[offset:] if len(got) == offset + limit else None
+    def _ids_postgres(self, limit: int) -> list[int]:
+        """PostgreSQL: the first ``limit`` ids of every tier in ONE statement (one round
+        trip). Each tier first looks among the newest ``RECENT_WINDOW`` rows of the index
+        (read backwards by primary key, each document tested): when they hold the rows it
+        needs, those are its first rows over the whole index too (every row outside the
+        window is older), and common words never build the GIN bitmap of every match
+        (intersecting posting lists of a third of the table, then rechecking thousands of
+        rows to sort them). Only a tier that does not fill up there reads the GIN index;
+        a tier that is not needed (the ones before it filled the page) reads nothing."""
+        table = self.connection.ops.quote_name(self.spec.table)
+        window = f"(SELECT object_id, document FROM {table} ORDER BY object_id DESC " \
+                 "LIMIT %s) AS recent"
+        parts, params, before = [], [], []
+        for number, (clause, tier_params) in enumerate(self._tiers()):
+            # rows this tier must give: what the tiers before it left of the limit
+            taken = " + ".join(f"(SELECT count(*) FROM t{n})" for n in before) or "0"
+            want = f"GREATEST(%s - ({taken}), 0)"
+            parts.append(
+                f"w{number} AS MATERIALIZED (SELECT object_id FROM {window} "  # noqa: S608
+                f"WHERE {clause} ORDER BY object_id DESC LIMIT {want})")
+            params += [RECENT_WINDOW, *tier_params, limit]
+            parts.append(
+                f"t{number} AS MATERIALIZED ("  # noqa: S608
+                f"SELECT object_id FROM w{number} WHERE (SELECT count(*) FROM w{number}) "
+                f">= {want} UNION ALL (SELECT object_id FROM {table} WHERE "
+                f"(SELECT count(*) FROM w{number}) < {want} AND {clause} "
+                f"ORDER BY object_id DESC LIMIT {want}))")
+            params += [limit, limit, *tier_params, limit]
+            before.append(number)
+        union = " UNION ALL ".join(f"SELECT object_id, {n} AS tier FROM t{n}" for n in before)
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"WITH {', '.join(parts)} SELECT object_id FROM ({union}) AS ids "
+                           "ORDER BY tier, object_id DESC", params)
+            return [row[0] for row in cursor.fetchall()]
 
 
 def find(source: models.QuerySet | type[models.Model], text: str | None = None, *,
