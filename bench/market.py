@@ -268,9 +268,11 @@ def section_checkout(ports: dict, args, seeded: dict) -> dict:
     print(f"checkout: {race['checkout_orders']} orders by {race['checkout_buyers']} buyers in "
           f"{race['checkout_seconds']} s = {race['checkout_per_s']}/s, oversold "
           f"{race['oversold']}, stock consistent {race['stock_consistent']}, refused clearly "
-          f"{race['refused_clearly']}, unclearly {race['refused_unclearly']}")
+          f"{race['refused_clearly']}, unclearly {race['refused_unclearly']}, failed "
+          f"otherwise {race['failed_otherwise']} {race['first_failure']}")
     return {key: race[key] for key in ("checkout_per_s", "oversold", "checkout_orders",
-                                       "stock_consistent", "refused_unclearly")}
+                                       "stock_consistent", "refused_unclearly",
+                                       "failed_otherwise")}
 
 
 #: Sections measured in one run against the same server; each returns keys of the last line.
