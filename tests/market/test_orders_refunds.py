@@ -127,6 +127,9 @@ def test_pages_and_api_show_the_refund_to_the_buyer_and_the_accountant(world):
         "account_name": "Lê Thị Mai"})
     assert response.status_code == 302
     refund = RefundRequest.objects.get()
+    # while it is on its way, the order page offers no second refund
+    assert f"/cho/don-hang/{order.code}/hoan-tien/" not in accountant.get(
+        f"/cho/don-hang/{order.code}/").content.decode()
     for client in (accountant, buyer):
         page = client.get(f"/cho/don-hang/{order.code}/").content.decode()
         assert refund.reference in page and "••••6789" in page and "0123456789" not in page

@@ -118,7 +118,9 @@ def order_page(order: Order, user, *, guest_link: bool = False) -> dict:
         "events": [{"e": e, "state": S(e.to_state).label}
                    for e in order.events.select_related("shop_order__shop")],
         "can_cancel": orders.can_cancel(user, order, guest_link=guest_link),
-        "can_refund": order.state == S.REFUND_DUE and orders.can_refund(user, order),
+        # not while a refund is on its way (asking again would return it anyway)
+        "can_refund": order.state == S.REFUND_DUE and orders.can_refund(user, order)
+        and not orders.refunds_of(order).exclude(state="failed").exists(),
         "refunds": refund_rows(order),
         "can_confirm": (order.state == S.DELIVERED and user.is_authenticated
                         and order.buyer_id == user.pk),
