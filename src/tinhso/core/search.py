@@ -447,6 +447,11 @@ class Found:
 
     def _filtered(self) -> models.QuerySet:
         sql, params = self._matching()
+        if self.vendor == "postgresql" and (self.query or self.keys):
+            # Words or keys narrow the matches: PostgreSQL reads them from the GIN index
+            # first (OFFSET 0 keeps the subquery whole), then joins the few rows, rather
+            # than walking a sort index of the whole table testing each row.
+            sql = f"SELECT * FROM ({sql}) AS matched OFFSET 0"  # noqa: S608
         rows = self.model._default_manager.using(self.fetch.db).filter(
             pk__in=models.expressions.RawSQL(sql, params))
         if self.where is not None:
