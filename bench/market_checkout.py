@@ -61,6 +61,7 @@ def checkout_race(*, buyers: int = 16, stock: int = 200, quantity: str = "1") ->
     lock = threading.Lock()
     sold: list[Decimal] = []
     refusals = {"clear": 0, "unclear": 0, "other": 0}
+    failures: list[str] = []
 
     def buyer() -> None:
         close_old_connections()
@@ -77,9 +78,10 @@ def checkout_race(*, buyers: int = 16, stock: int = 200, quantity: str = "1") ->
                     with lock:
                         refusals["clear" if clear else "unclear"] += 1
                     return
-                except Exception:  # noqa: BLE001 - counted, reported, never hidden
+                except Exception as error:  # noqa: BLE001 - counted, reported, never hidden
                     with lock:
                         refusals["other"] += 1
+                        failures.append(repr(error)[:300])
                     return
                 with lock:
                     sold.append(Decimal(quantity))
@@ -108,6 +110,7 @@ def checkout_race(*, buyers: int = 16, stock: int = 200, quantity: str = "1") ->
         "refused_clearly": refusals["clear"],
         "refused_unclearly": refusals["unclear"],
         "failed_otherwise": refusals["other"],
+        "first_failure": failures[0] if failures else "",
     }
 
 

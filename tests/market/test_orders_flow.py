@@ -15,8 +15,10 @@ from tinhso.core.models import AuditEntry, OutgoingNotification
 from tinhso.market import orderflow
 from tinhso.market.models import Order, OrderEvent, OrderState, Product, ShopOrder
 from tinhso.market.services import orders
-from tinhso.payments.models import BankTransaction
+from tinhso.payments import refunds
+from tinhso.payments.models import BankTransaction, RefundState
 from tinhso.payments.providers import BankCredit
+from tinhso.payments.refunds import BankAccount
 from tinhso.payments.services import record_bank_credit
 
 pytestmark = pytest.mark.django_db
@@ -239,13 +241,17 @@ def test_paid_order_cancelled_owes_a_refund_recorded_by_the_hub_accountant(world
     orders.cancel_order(actor=world.hub_accountant, order=order, reason="out_of_stock")
     order.refresh_from_db()
     assert order.state == S.REFUND_DUE and stock(world.hoi) == 20
+    account = BankAccount("970436", "0123 456 789", "Lê Thị Mai")
     with pytest.raises(PermissionDenied):
-        orders.mark_refunded(actor=world.seller_h, order=order, note="CK 123")
-    orders.mark_refunded(actor=world.hub_accountant, order=order, note="Đã chuyển trả FT999")
+        orders.refund_order(actor=world.seller_h, order=order, account=account)
+    refund = orders.refund_order(actor=world.hub_accountant, order=order, account=account)
+    assert refund.state == RefundState.SENT
+    assert Order.objects.get(pk=order.pk).state == S.REFUND_DUE  # until the bank confirms
+    refunds.simulate_results()
     order.refresh_from_db()
     assert order.state == S.REFUNDED
     entry = AuditEntry.objects.get(action="order.refunded", object_id=str(order.pk))
-    assert entry.actor == world.hub_accountant and entry.note == "Đã chuyển trả FT999"
+    assert entry.actor is None and entry.after["refund"] == refund.reference
 
 
 def test_shipped_orders_cannot_be_cancelled(world):

@@ -82,10 +82,21 @@ COUNT_CAP = 1000
 #: mark ("zzna"): their own short posting lists find "every word in the name" without
 #: walking every match of the words anywhere (a column filter would).
 NAME_MARK = "zz"
+#: ... and their beginnings of 2 to 7 letters with this mark ("zplan", "zplang" for
+#: "lang"): PostgreSQL finds a name word being typed as ONE posting list, like SQLite's
+#: prefix indexes, instead of merging every word it starts into a bitmap first (which
+#: cannot skip: 5–10 ms for a common word's beginning).
+PREFIX_MARK = "zp"
+NAME_PREFIX_LENGTHS = range(2, 8)
 #: SQLite prefix indexes of tables with keys: a word being typed of 2–7 letters (every
 #: Vietnamese syllable), or its marked copy, is looked up like a whole word, not by merging
 #: the posting lists of every word it starts.
 FTS5_PREFIXES = "2 3 4 5 6 7 8 9"
+#: PostgreSQL: each tier of ``find`` first walks the newest rows of the index backwards
+#: (by primary key, each row's document tested) and stops as soon as it has the rows it
+#: needs — at once for common words — or after this many rows; only then does it read
+#: the GIN index, whose matches are few by then (``Found._ids_postgres``).
+RECENT_WINDOW = 3000
 
 FieldPath = str | Callable[[models.Model], str | None]
 
@@ -120,6 +131,8 @@ class Searchable:
         if self.keys is None:
             return texts
         marked = [NAME_MARK + word for word in texts[0].split()]
+        marked += [PREFIX_MARK + word[:n] for word in texts[0].split()
+                   for n in NAME_PREFIX_LENGTHS if n <= len(word)]
         return (*texts, " ".join(dict.fromkeys(
             [ALL_KEY, *map(key_word, self.keys(obj)), *marked])))
 
@@ -357,6 +370,9 @@ class Found:
         self.cap = cap
         self.capped = False
         self._count: int | None = None
+        # The ids of the first ``cap + 1`` matches, read once by ``count()``: the pages
+        # are sliced from them (one pass for the count and the page, no COUNT(*)).
+        self._head: list[int] | None = None
         self.connection = connections[fetch.db]
         self.vendor = self.connection.vendor
         if self.keys and self.spec.keys is None:
@@ -395,10 +411,20 @@ class Found:
             if not self.query:
                 return [" & ".join(keys)]
             every = " & ".join([f"({self.query.tsquery()})", *keys])
-            name = f"({self.query.tsquery(mark=NAME_MARK)})" if keyed else \
+            name = f"({self._name_tsquery()})" if keyed else \
                 f"({self.query.tsquery('A')})"
             return [" & ".join([name, *keys]), f"{every} & !{name}"]
         raise NotImplementedError(f"core.search does not support {self.vendor}")  # pragma: no cover
+
+    def _name_tsquery(self) -> str:
+        """Every word in the name: the marked words, the one being typed by its marked
+        beginning (one posting list) when it is short enough to have one."""
+        query = self.query
+        last = query.words[-1]
+        if not (query.prefix and len(last) in NAME_PREFIX_LENGTHS):
+            return query.tsquery(mark=NAME_MARK)
+        return " & ".join([*(NAME_MARK + word for word in query.words[:-1]),
+                           PREFIX_MARK + last])
 
     def _clause(self) -> str:
         if self.vendor == "sqlite":
@@ -429,6 +455,11 @@ class Found:
 
     def _filtered(self) -> models.QuerySet:
         sql, params = self._matching()
+        if self.vendor == "postgresql" and (self.query or self.keys):
+            # Words or keys narrow the matches: PostgreSQL reads them from the GIN index
+            # first (OFFSET 0 keeps the subquery whole), then joins the few rows, rather
+            # than walking a sort index of the whole table testing each row.
+            sql = f"SELECT * FROM ({sql}) AS matched OFFSET 0"  # noqa: S608
         rows = self.model._default_manager.using(self.fetch.db).filter(
             pk__in=models.expressions.RawSQL(sql, params))
         if self.where is not None:
@@ -452,17 +483,18 @@ class Found:
     # -- the list protocol ------------------------------------------------------------------
 
     def count(self) -> int:
+        """How many match, up to ``cap`` (``capped``: more than that). Reads the ids of
+        the first ``cap + 1`` matches in their order, which the pages are then cut from:
+        give ``find`` the ``cap`` a caller needs (``offset + limit`` for "more than N")
+        and the count costs no more than the page."""
         if self._count is None:
             if self._plain:
-                sql, params = self._matching()
-                with self.connection.cursor() as cursor:
-                    cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT %s) AS m",  # noqa: S608
-                                   [*params, self.cap + 1])
-                    found = cursor.fetchone()[0]
+                head = self._ids(0, self.cap + 1)
             else:
-                found = self._filtered().values("pk")[: self.cap + 1].count()
-            self.capped = found > self.cap
-            self._count = min(found, self.cap)
+                head = list(self._filtered().values_list("pk", flat=True)[: self.cap + 1])
+            self.capped = len(head) > self.cap
+            self._head = head[: self.cap]
+            self._count = len(self._head)
         return self._count
 
     def __len__(self) -> int:
@@ -481,7 +513,9 @@ class Found:
         start, stop = max(0, start), min(stop, self.cap)
         if stop <= start:
             return []
-        if not self._plain:
+        if self._head is not None:
+            ids = self._head[start:stop]
+        elif not self._plain:
             ids = list(self._filtered().values_list("pk", flat=True)[start:stop])
         else:
             ids = self._ids(start, stop - start)
@@ -492,6 +526,8 @@ class Found:
     def _ids(self, offset: int, limit: int) -> list[int]:
         """The ids of the page, tier after tier, newest first in each: every tier stops at
         the rows the page needs (no rank computed, no match counted beyond them)."""
+        if self.vendor == "postgresql":
+            return self._ids_postgres(offset + limit)[offset:]
         table = self.connection.ops.quote_name(self.spec.table)
         ids: list[int] = []
         order = self._key()
@@ -515,6 +551,41 @@ class Found:
                                    f"WHERE {clause} LIMIT %s) AS m", [*params, offset])
                     offset -= cursor.fetchone()[0]
         return ids
+
+    def _ids_postgres(self, limit: int) -> list[int]:
+        """PostgreSQL: the first ``limit`` ids of every tier in ONE statement (one round
+        trip). Each tier first looks among the newest ``RECENT_WINDOW`` rows of the index
+        (read backwards by primary key, each document tested): when they hold the rows it
+        needs, those are its first rows over the whole index too (every row outside the
+        window is older), and common words never build the GIN bitmap of every match
+        (intersecting posting lists of a third of the table, then rechecking thousands of
+        rows to sort them). Only a tier that does not fill up there reads the GIN index;
+        a tier that is not needed (the ones before it filled the page) reads nothing."""
+        table = self.connection.ops.quote_name(self.spec.table)
+        window = f"(SELECT object_id, document FROM {table} ORDER BY object_id DESC " \
+                 "LIMIT %s) AS recent"
+        parts, params, before = [], [], []
+        for number, (clause, tier_params) in enumerate(self._tiers()):
+            # rows this tier must give: what the tiers before it left of the limit
+            taken = " + ".join(f"(SELECT count(*) FROM t{n})" for n in before) or "0"
+            want = f"GREATEST(%s - ({taken}), 0)"
+            parts.append(
+                f"w{number} AS MATERIALIZED (SELECT object_id FROM {window} "  # noqa: S608
+                f"WHERE {clause} ORDER BY object_id DESC LIMIT {want})")
+            params += [RECENT_WINDOW, *tier_params, limit]
+            parts.append(
+                f"t{number} AS MATERIALIZED ("  # noqa: S608
+                f"SELECT object_id FROM w{number} WHERE (SELECT count(*) FROM w{number}) "
+                f">= {want} UNION ALL (SELECT object_id FROM {table} WHERE "
+                f"(SELECT count(*) FROM w{number}) < {want} AND {clause} "
+                f"ORDER BY object_id DESC LIMIT {want}))")
+            params += [limit, limit, *tier_params, limit]
+            before.append(number)
+        union = " UNION ALL ".join(f"SELECT object_id, {n} AS tier FROM t{n}" for n in before)
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"WITH {', '.join(parts)} SELECT object_id FROM ({union}) AS ids "
+                           "ORDER BY tier, object_id DESC", params)
+            return [row[0] for row in cursor.fetchall()]
 
 
 def find(source: models.QuerySet | type[models.Model], text: str | None = None, *,

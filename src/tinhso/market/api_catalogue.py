@@ -42,8 +42,10 @@ def list_products(request, filters: Query[CatalogueQuery], page: Query[PageIn]):
     """Public catalogue search: accent-insensitive (“na chi lang” finds “Na Chi Lăng”),
     products whose name holds every word first, then the other matches, newest first in
     each, unless another ``sort`` is asked; filters by category, commune, OCOP stars (valid
-    certificates only) and price. ``count`` stops at 1,000 (``count_capped`` is then
-    true: “more than 1,000 results”) and no page lies beyond it."""
+    certificates only) and price. ``count`` is exact up to the end of the page asked
+    (``offset + limit``); beyond it, ``count`` is ``offset + limit`` and ``count_capped``
+    true: “more than that, ask the next page” (no COUNT over every match). No page lies
+    beyond the 1,000th match."""
     today = timezone.localdate()
     language = current_language()
     chosen = _filters(filters)
@@ -52,7 +54,7 @@ def list_products(request, filters: Query[CatalogueQuery], page: Query[PageIn]):
                               today=today) if lifetime else None
     body = cache.get(key) if key else None
     if body is None:
-        products = selectors.catalogue(chosen, today=today)
+        products = selectors.catalogue(chosen, today=today, cap=page.offset + page.limit)
         out = page_of(products, page, lambda p: card_out(p, today=today, language=language))
         out["count_capped"] = products.capped
         # The rows are already shaped by card_out (the schema above documents them):

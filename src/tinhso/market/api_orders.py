@@ -25,6 +25,7 @@ from tinhso.market.order_errors import quantity_text
 from tinhso.market.order_session import has_seen, remember
 from tinhso.market.services import cart as carts
 from tinhso.market.services import orders
+from tinhso.payments.refunds import BankAccount
 
 router = Router(tags=["market orders"])
 session_auth = ActiveSessionAuth()
@@ -148,10 +149,39 @@ class PaymentOut(Schema):
 class CancelIn(Schema):
     reason: text(40)
     note: text(1000) = ""
+    # A guest without this browser's session proves the order is theirs with the mobile
+    # number it was placed with.
+    phone: text(40) = ""
 
 
 class RefundIn(Schema):
-    note: text(500)
+    """The buyer's account the money goes back to."""
+
+    bank_bin: text(6)
+    account_number: text(30)
+    account_name: text(120)
+
+
+class RefundOut(Schema):
+    reference: str
+    state: str
+    amount: int
+    bank: str
+    account_last4: str
+    account_name: str
+    bank_reference: str
+    failure_reason: str
+    requested_at: datetime
+    sent_at: datetime | None
+    settled_at: datetime | None
+
+
+def _refund_out(refund) -> dict:
+    return {"reference": refund.reference, "state": refund.state, "amount": refund.amount_vnd,
+            "bank": refund.bank_name, "account_last4": refund.account_number[-4:],
+            "account_name": refund.account_name, "bank_reference": refund.bank_reference,
+            "failure_reason": refund.failure_reason, "requested_at": refund.requested_at,
+            "sent_at": refund.sent_at, "settled_at": refund.settled_at}
 
 
 class StateIn(Schema):
@@ -289,17 +319,35 @@ def cancel_order(request, code: OrderCode, payload: CancelIn):
     """Cancel before the goods leave, with a reason (``buyer_request``, ``out_of_stock``,
     ``cannot_deliver``, ``payment_problem``, ``other`` + note). The buyer may cancel an
     unpaid order; a paid one is cancelled by the hub or the administrator and owes a
-    refund."""
-    order = _visible(request, code)
-    return _order_out(orders.cancel_order(actor=request.user, order=order,
+    refund. A guest cancels its own unpaid order from the browser that placed or tracked
+    it, or by giving the order's mobile number (``phone``)."""
+    order = _visible(request, code, payload.phone)
+    guest = order.buyer_id is None and (
+        has_seen(request, code)
+        or (bool(payload.phone) and selectors_orders.find_for_guest(code, payload.phone)
+            is not None))
+    return _order_out(orders.cancel_order(actor=request.user, order=order, guest_link=guest,
                                           reason=payload.reason, note=payload.note))
 
 
-@router.post("/orders/{code}/refund", response=OrderOut, auth=session_auth)
+@router.post("/orders/{code}/refund", response=RefundOut, auth=session_auth)
 def refund_order(request, code: OrderCode, payload: RefundIn):
-    """The hub's accountant (or the administrator) records that the money went back."""
+    """The hub's accountant (or the administrator) sends a cancelled paid order's money
+    back to the buyer's account: a bank transfer order (``requested`` → ``sent``); the
+    order is ``refunded`` once the bank confirms it. Asking again while a refund is open
+    returns that one."""
     order = _visible(request, code)
-    return _order_out(orders.mark_refunded(actor=request.auth, order=order, note=payload.note))
+    return _refund_out(orders.refund_order(
+        actor=request.auth, order=order, account=BankAccount(
+            bank_bin=payload.bank_bin, account_number=payload.account_number,
+            account_name=payload.account_name)))
+
+
+@router.get("/orders/{code}/refunds", response=list[RefundOut], auth=buyer_auth)
+def order_refunds(request, code: OrderCode, phone: text(40) = ""):
+    """The refunds of an order and how the bank answered (its buyer, the hub's staff)."""
+    order = _visible(request, code, phone)
+    return [_refund_out(r) for r in orders.refunds_of(order)]
 
 
 @router.post("/orders/{code}/received", response=OrderOut, auth=session_auth)

@@ -82,8 +82,26 @@ def _products(count: int) -> list[Product]:
     return chosen
 
 
+def _refund(order: Order, *, at) -> None:
+    """The refunded demo order goes the real way: a transfer order to the buyer's account,
+    sent to the simulated bank, which confirms it (payments.refunds)."""
+    from tinhso.payments import refunds
+
+    refund = refunds.request_refund(
+        actor=None, kind=orders.REFUND_KIND, source_reference=order.code,
+        amount_vnd=order.total_vnd, account=refunds.BankAccount("970436", "0123456789",
+                                                                 DEMO_NAME),
+        purpose=f"HOAN TIEN {order.code}", now=at)
+    refund = refunds.send(refund, now=at)
+    refunds.record_result(adapter=refund.adapter, bank_reference=refund.bank_reference,
+                          confirmed=True, now=at)
+
+
 def _walk(order: Order, path: list[str], *, at) -> None:
     for target in path:
+        if target == S.REFUNDED:
+            _refund(order, at=at)
+            continue
         with transaction.atomic():
             order = orders.locked(order)
             if target in (S.PACKED, S.SHIPPED, S.READY_FOR_PICKUP, S.DELIVERED):

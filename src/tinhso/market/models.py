@@ -181,7 +181,16 @@ class Product(models.Model):
         verbose_name_plural = _("products")
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["is_active", "category"]),
-                   models.Index(fields=["is_active", "price_vnd"])]
+                   models.Index(fields=["is_active", "price_vnd"]),
+                   # The catalogue's price and name sorts walk these and stop at the page
+                   # (each row checked in the search index by its primary key).
+                   models.Index(fields=["price_vnd", "id"], name="market_product_price_id"),
+                   models.Index(fields=["name", "id"], name="market_product_name_id"),
+                   # The catalogue's OCOP filter (a certificate valid today) reads only
+                   # the certified products.
+                   models.Index(fields=["ocop_expires_on", "ocop_issued_on"],
+                                condition=Q(ocop_stars__isnull=False),
+                                name="market_product_ocop_valid")]
         constraints = [
             models.UniqueConstraint(fields=["shop", "slug"], name="product_slug_per_shop"),
             models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_not_negative"),

@@ -47,7 +47,8 @@ class ProductOut(Schema):
 
 
 class CataloguePage(Schema):
-    """One page of the catalogue: ``count`` stops at 1,000 (then ``count_capped``)."""
+    """One page of the catalogue: ``count`` stops at the end of the page asked (then
+    ``count_capped``: there is a next page)."""
 
     count: int
     count_capped: bool = Field(description="there are more matches than ``count``")

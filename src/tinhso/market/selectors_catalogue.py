@@ -50,13 +50,22 @@ def valid_ocop(today: date) -> Q:
     return Q(ocop_stars__isnull=False, ocop_issued_on__lte=today, ocop_expires_on__gte=today)
 
 
-def catalogue(filters: CatalogueFilter, *, today: date) -> search.Found:
+#: The catalogue page counts this far (five pages of 24; "more than 120 products: add a
+#: word or a filter").
+PAGE_COUNT_CAP = 120
+
+
+def catalogue(filters: CatalogueFilter, *, today: date,
+              cap: int = PAGE_COUNT_CAP) -> search.Found:
     """The catalogue page and ``GET /api/v1/market/products``: searched in the database
     (accent-insensitive, ``core.search.find``): words, category, commune, speciality and
     OCOP stars are matched inside the search index (which holds only what is on sale in an
     open shop); a price range, a valid OCOP certificate or another sort than relevance go
-    through the product table. Counted up to ``search.COUNT_CAP``; each page fetches its
-    own rows as plain values (``presenters_catalogue.card_out``)."""
+    through the product table (indexed by price and by name for those sorts). Counted up
+    to ``cap`` (at most ``search.COUNT_CAP``) in the same pass that reads the page's ids:
+    the API asks ``offset + limit`` ("more than N": the next page exists), the page
+    ``PAGE_COUNT_CAP``. Each page fetches its own rows as plain values
+    (``presenters_catalogue.card_out``)."""
     keys: list = []
     if filters.category:
         found = Category.objects.filter(slug=filters.category).values_list("pk", flat=True)
@@ -74,7 +83,7 @@ def catalogue(filters: CatalogueFilter, *, today: date) -> search.Found:
     if filters.price_max is not None:
         where &= Q(price_vnd__lte=filters.price_max)
     return search.find(_fetch(), filters.q, keys=keys, where=where or None,
-                       order_by=SORTS.get(filters.sort))
+                       order_by=SORTS.get(filters.sort), cap=min(cap, search.COUNT_CAP))
 
 
 def shop_products(shop: Shop) -> search.Found:

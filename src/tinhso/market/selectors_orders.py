@@ -105,7 +105,7 @@ def order_row(order: Order) -> dict:
     return {"order": order, "state": S(order.state).label, "total": format_vnd(order.total_vnd)}
 
 
-def order_page(order: Order, user) -> dict:
+def order_page(order: Order, user, *, guest_link: bool = False) -> dict:
     parts = list(order.shop_orders.select_related("shop").prefetch_related("lines"))
     payload = payment_payload(order)
     return {
@@ -117,12 +117,25 @@ def order_page(order: Order, user) -> dict:
                    "lines": [line_row(line) for line in p.lines.all()]} for p in parts],
         "events": [{"e": e, "state": S(e.to_state).label}
                    for e in order.events.select_related("shop_order__shop")],
-        "can_cancel": orders.can_cancel(user, order),
-        "can_refund": order.state == S.REFUND_DUE and orders.can_refund(user, order),
+        "can_cancel": orders.can_cancel(user, order, guest_link=guest_link),
+        # not while a refund is on its way (asking again would return it anyway)
+        "can_refund": order.state == S.REFUND_DUE and orders.can_refund(user, order)
+        and not orders.refunds_of(order).exclude(state="failed").exists(),
+        "refunds": refund_rows(order),
         "can_confirm": (order.state == S.DELIVERED and user.is_authenticated
                         and order.buyer_id == user.pk),
         "cod": order.payment_method == PaymentMethod.CASH_ON_DELIVERY,
     }
+
+
+def refund_rows(order: Order) -> list[dict]:
+    """The refunds of an order (payments.refunds), for its buyer and the hub's staff: the
+    account shown by its last four digits."""
+    from tinhso.payments.models import RefundState
+
+    return [{"refund": r, "state": RefundState(r.state).label, "amount": format_vnd(r.amount_vnd),
+             "account": f"{r.bank_name} ••••{r.account_number[-4:]}"}
+            for r in orders.refunds_of(order)]
 
 
 def present_groups(summary) -> list[dict]:

@@ -30,6 +30,8 @@ from tinhso.market.models import (
 from tinhso.market.order_session import has_seen, remember
 from tinhso.market.services import cart as carts
 from tinhso.market.services import orders
+from tinhso.payments.banks import BANKS
+from tinhso.payments.refunds import BankAccount
 from tinhso.payments.vietqr import render_png
 
 S = OrderState
@@ -61,6 +63,8 @@ def _order_for(request, code: str) -> Order:
     """The order if this visitor may see it (its buyer, a guest who placed or tracked it in
     this browser, the hub's staff, the administrator); anyone else gets a 404."""
     order = selectors_orders.order_for(request.user, code)
+    if order is None and orders.holds_link(code, request.GET.get("t", "")):
+        remember(request, code)  # the private link of the confirmation page
     if order is None and has_seen(request, code):
         order = selectors_orders.order_by_code(code, guest_only=True)
     if order is None:
@@ -165,9 +169,18 @@ def checkout(request):
 # ---------------------------------------------------------------- the order
 
 
+def _guest_link(request, order: Order) -> bool:
+    """This browser holds the link of an order placed as a guest (``can_cancel``)."""
+    return order.buyer_id is None and has_seen(request, order.code)
+
+
 def order_view(request, code: str):
     order = _order_for(request, code)
-    context = selectors_orders.order_page(order, request.user)
+    guest = _guest_link(request, order)
+    context = selectors_orders.order_page(order, request.user, guest_link=guest)
+    if guest:
+        context["private_link"] = request.build_absolute_uri(
+            f"{request.path}?t={orders.order_link_token(order.code)}")
     return render(request, "market/orders/order.html", context)
 
 
@@ -212,7 +225,8 @@ def _confirmed(request) -> bool:
 def cancel(request, code: str):
     """GET: the confirmation page with the reasons; its form (``confirm=yes``) cancels."""
     order = _order_for(request, code)
-    if not orders.can_cancel(request.user, order):
+    guest = _guest_link(request, order)
+    if not orders.can_cancel(request.user, order, guest_link=guest):
         raise Http404
     context = {"order": order, "reasons": _bilingual(CancelReason), "data": {}, "errors": {},
                "refund": order.state != S.PLACED and order.payment_method == PaymentMethod.VIETQR,
@@ -221,7 +235,7 @@ def cancel(request, code: str):
         return render(request, "market/orders/cancel.html", context)
     data = {"reason": request.POST.get("reason", "")[:40], "note": request.POST.get("note", "")}
     try:
-        orders.cancel_order(actor=request.user, order=order, **data)
+        orders.cancel_order(actor=request.user, order=order, guest_link=guest, **data)
     except DomainError as error:
         context.update(data=data, errors=_errors(error))
         return render(request, "market/orders/cancel.html", context, status=422)
@@ -230,19 +244,25 @@ def cancel(request, code: str):
 
 
 def refund(request, code: str):
+    """GET: the refund page (the buyer's bank account to send the money back to); its form
+    (``confirm=yes``) sends the transfer order through ``payments.refunds``."""
     order = _order_for(request, code)
     if order.state != S.REFUND_DUE or not orders.can_refund(request.user, order):
         raise Http404
-    context = {"order": order, "total": format_vnd(order.total_vnd), "errors": {}, "note": ""}
+    context = {"order": order, "total": format_vnd(order.total_vnd), "errors": {}, "data": {},
+               "banks": BANKS, "refunds": selectors_orders.refund_rows(order)}
     if not _confirmed(request):
         return render(request, "market/orders/refund.html", context)
-    note = request.POST.get("note", "")
+    data = {key: request.POST.get(key, "")[:200]
+            for key in ("bank_bin", "account_number", "account_name")}
     try:
-        orders.mark_refunded(actor=request.user, order=order, note=note)
+        sent = orders.refund_order(actor=request.user, order=order,
+                                   account=BankAccount(**data))
     except (DomainError, InvalidInput) as error:
-        context.update(note=note[:500], errors=_errors(error))
+        context.update(data=data, errors=_errors(error))
         return render(request, "market/orders/refund.html", context, status=422)
-    messages.success(request, _("Order %(code)s refunded.") % {"code": code})
+    messages.success(request, _("Refund %(reference)s of order %(code)s sent to the bank.")
+                     % {"reference": sent.reference, "code": code})
     return redirect("market:order", code=code)
 
 

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_noop
 
-from tinhso.core.errors import coded_error
+from tinhso.core.errors import coded_error, coded_invalid
 
 
 class PaymentError(StrEnum):
@@ -22,6 +22,11 @@ class PaymentError(StrEnum):
     MALFORMED = "payments.webhook_malformed"
     INVALID = "payments.webhook_invalid"
     NOT_REVERSIBLE = "payments.not_reversible"
+    REFUND_BANK = "payments.refund_bank"
+    REFUND_ACCOUNT = "payments.refund_account"
+    REFUND_NAME = "payments.refund_account_name"
+    REFUND_STATE = "payments.refund_state"
+    REFUND_UNKNOWN = "payments.refund_unknown"
 
 
 MESSAGES: dict[PaymentError, tuple[str, int]] = {
@@ -53,4 +58,17 @@ MESSAGES: dict[PaymentError, tuple[str, int]] = {
         gettext_noop("Notification field “{field_name}” is missing or invalid."), 422),
 }
 
+# Refunds (payments.refunds): the buyer's account, and the bank's answers out of order.
+MESSAGES.update({
+    PaymentError.REFUND_BANK: (gettext_noop("Choose a bank from the list."), 422),
+    PaymentError.REFUND_ACCOUNT: (gettext_noop("An account number has 6 to 19 digits."), 422),
+    PaymentError.REFUND_NAME: (
+        gettext_noop("Enter the account holder's name (up to 120 characters)."), 422),
+    # {state}: RefundState label.
+    PaymentError.REFUND_STATE: (
+        gettext_noop("Refund {reference} is “{state}”: this cannot be done now."), 409),
+    PaymentError.REFUND_UNKNOWN: (gettext_noop("No refund with this bank reference."), 404),
+})
+
 payment_error = coded_error(MESSAGES)
+payment_invalid = coded_invalid(MESSAGES)

@@ -256,3 +256,61 @@ class BankTransaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.transaction_id}"
+
+
+class RefundState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    SENT = "sent", _("Sent to the bank")
+    CONFIRMED = "confirmed", _("Confirmed by the bank")
+    FAILED = "failed", _("Failed")
+
+
+class RefundRequest(models.Model):
+    """A bank transfer order paying money back to a payer (``payments.refunds``): what an
+    app owes back (``kind`` + ``source_reference``, e.g. a market order's code), to which
+    account, and how the bank answered: requested → sent → confirmed | failed. At most one
+    open (not failed) request per source: asking again returns it."""
+
+    reference = models.CharField(_("refund reference"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    source_reference = models.CharField(_("paid reference"), max_length=40)
+    amount_vnd = models.PositiveBigIntegerField(_("amount (VND)"))
+    bank_bin = models.CharField(_("bank BIN (NAPAS)"), max_length=6)
+    bank_name = models.CharField(_("bank"), max_length=120)
+    account_number = models.CharField(_("account number"), max_length=19)
+    account_name = models.CharField(_("account name"), max_length=120)
+    purpose = models.CharField(_("transfer description"), max_length=60)
+    state = models.CharField(_("state"), max_length=10, choices=RefundState.choices,
+                             default=RefundState.REQUESTED)
+    adapter = models.CharField(_("bank adapter"), max_length=20, blank=True)
+    bank_reference = models.CharField(_("bank's reference"), max_length=64, blank=True)
+    failure_reason = models.CharField(_("failure reason"), max_length=255, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    organization = models.ForeignKey("accounts.Organization", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("paying organisation"))
+    requested_at = models.DateTimeField(_("requested at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["kind", "source_reference"])]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "source_reference"],
+                                    condition=~Q(state="failed"), name="one_open_refund"),
+            models.UniqueConstraint(fields=["adapter", "bank_reference"],
+                                    condition=~Q(bank_reference=""),
+                                    name="refund_bank_reference_unique"),
+            models.CheckConstraint(condition=Q(amount_vnd__gt=0), name="refund_amount_pos"),
+            models.CheckConstraint(condition=Q(state="requested") | Q(sent_at__isnull=False),
+                                   name="refund_sent_at"),
+            moment_in_window("requested_at", "refund_requested_at_in_window"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.source_reference})"

@@ -19,10 +19,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from tinhso.accounts.models import Role
 from tinhso.accounts.permissions import has_perm, organizations_with_role
@@ -544,25 +546,42 @@ def advance_shop_order(*, actor, shop_order: ShopOrder, target: str,
     return part
 
 
-def can_cancel(user, order: Order) -> bool:
+def can_cancel(user, order: Order, *, guest_link: bool = False) -> bool:
     """The buyer before any payment (and before the goods left, for cash on delivery);
-    the hub's staff and the administrator at any point before the goods left."""
+    the hub's staff and the administrator at any point before the goods left.
+
+    ``guest_link``: the visitor holds the order's link (the code kept in this browser's
+    session at checkout or by tracking it with the code and mobile number, or the signed
+    link of the confirmation page, ``order_link_token``). It makes the visitor the buyer
+    of an order placed as a guest, never of one placed with an account."""
     if order.state not in orderflow.STOCK_HELD_STATES or order.shop_orders.exclude(
             state__in=orderflow.STOCK_HELD_STATES).exists():
         return False  # some goods already left: that part is delivered, not cancelled
     if _is_admin(user) or _hub_staff(user, order, {Role.HUB_MANAGER, Role.HUB_ACCOUNTANT}):
         return True
-    is_buyer = getattr(user, "is_authenticated", False) and order.buyer_id == user.pk
+    is_buyer = (getattr(user, "is_authenticated", False) and order.buyer_id == user.pk) or (
+        guest_link and order.buyer_id is None)
     return is_buyer and order.state in (S.PLACED,) + (
         (S.PACKED,) if order.payment_method == PaymentMethod.CASH_ON_DELIVERY else ())
 
 
+def order_link_token(code: str) -> str:
+    """The secret part of a guest's private link to the order (``?t=…``): an HMAC of the
+    code with the site's key, so it cannot be made from the code alone."""
+    return signing.Signer(salt="tinhso.market.order-link").signature(code)
+
+
+def holds_link(code: str, token: str) -> bool:
+    return bool(token) and constant_time_compare(order_link_token(code), token[:100])
+
+
 def cancel_order(*, actor, order: Order, reason: str, note: str = "",
-                 now: datetime | None = None) -> Order:
+                 now: datetime | None = None, guest_link: bool = False) -> Order:
     """Cancel an order whose goods have not left, with a reason (``CancelReason``; "other"
     needs a note). Unpaid, it is cancelled; paid by transfer, it owes a refund
-    (``refund_due``). Either way the stock comes back."""
-    if not can_cancel(actor, order):
+    (``refund_due``). Either way the stock comes back. ``guest_link``: see
+    ``can_cancel`` (a guest cancelling the order it holds the link of)."""
+    if not can_cancel(actor, order, guest_link=guest_link):
         if order.state not in orderflow.STOCK_HELD_STATES or order.shop_orders.exclude(
                 state__in=orderflow.STOCK_HELD_STATES).exists():
             raise order_error(OrderError.NOT_ALLOWED, code=order.code,
@@ -575,8 +594,10 @@ def cancel_order(*, actor, order: Order, reason: str, note: str = "",
             order.state == S.PACKED and order.payment_method == PaymentMethod.VIETQR
         ) else S.CANCELLED
         order.cancel_reason, order.cancel_note = reason, note
-        transition(order, target, actor=actor, at=now, also=("cancel_reason", "cancel_note"),
-                   details={"reason": reason},
+        signed_in = getattr(actor, "is_authenticated", False)
+        details = {"reason": reason} if signed_in else {"reason": reason, "by": "guest"}
+        transition(order, target, actor=actor if signed_in else None, at=now,
+                   also=("cancel_reason", "cancel_note"), details=details,
                    note=reason_text(CancelReason, reason, note, "en"))
     return order
 
@@ -589,19 +610,53 @@ def can_refund(user, order: Order) -> bool:
                                                  order.hub.organization_id)
 
 
-def mark_refunded(*, actor, order: Order, note: str, now: datetime | None = None) -> Order:
-    """The money of a cancelled paid order went back to the buyer (the note says how:
-    the bank transfer's reference)."""
+REFUND_KIND = "market_order"
+
+
+def refund_order(*, actor, order: Order, account, now: datetime | None = None):
+    """The hub's accountant (or the administrator) pays a cancelled paid order back: a
+    ``payments.refunds`` transfer order of the order's total to the buyer's account
+    (``account``: a ``refunds.BankAccount`` the buyer gave), sent to the bank at once
+    (requested → sent). The order becomes ``refunded`` when the bank confirms the
+    transfer (``_refund_confirmed``); a failed transfer leaves it ``refund_due`` for a new
+    request. Asking again while one is open returns it: never paid twice."""
+    from tinhso.payments import refunds
+
     if not can_refund(actor, order):
         raise PermissionDenied("market.refund")
-    try:
-        note = _text_field(note, "note", 500, required=True)
-    except InvalidValue as error:
-        raise InvalidInput([error]) from None
-    with transaction.atomic():
-        order = locked(order)
-        transition(order, S.REFUNDED, actor=actor, at=now, note=note)
-    return order
+    if order.state != S.REFUND_DUE:
+        raise order_error(OrderError.NOT_ALLOWED, code=order.code, state=S(order.state).label,
+                          target=S.REFUNDED.label)
+    refund = refunds.request_refund(
+        actor=actor, kind=REFUND_KIND, source_reference=order.code, amount_vnd=order.total_vnd,
+        account=account, purpose=f"HOAN TIEN {order.code}", now=now,
+        organization=order.hub.organization if order.hub_id else None)
+    return refunds.send(refund, actor=actor, now=now)
+
+
+def refunds_of(order: Order):
+    from tinhso.payments.models import RefundRequest
+
+    return RefundRequest.objects.filter(kind=REFUND_KIND, source_reference=order.code)
+
+
+def _refund_confirmed(refund, *, at: datetime) -> None:
+    """The bank confirmed the transfer back to the buyer: the order is refunded (inside
+    the transaction recording the bank's answer)."""
+    order = (Order.objects.select_for_update(of=("self",)).select_related("payee")
+             .filter(code=refund.source_reference).first())
+    if order is None or order.state != S.REFUND_DUE:
+        return
+    transition(order, S.REFUNDED, actor=None, at=at, details={"refund": refund.reference},
+               note=f"refund {refund.reference} confirmed by the bank ({refund.bank_reference})")
+
+
+def register_refund_kind() -> None:
+    from tinhso.payments import refunds
+
+    # A failed transfer leaves the order refund_due: the order page shows the bank's
+    # reason to the accountant, who asks again with the right account.
+    refunds.register(refunds.RefundKind(name=REFUND_KIND, confirmed=_refund_confirmed))
 
 
 def confirm_received(*, actor, order: Order, now: datetime | None = None) -> Order:
