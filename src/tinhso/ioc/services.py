@@ -78,15 +78,15 @@ def _write(indicator: Indicator, period: rules.Period, rows: dict[int | None, di
                and c not in existing]
     last_good = {}
     if missing:
-        for commune_id, value, at in (Snapshot.objects.filter(
-                indicator=indicator, state=SnapshotState.OK, commune_id__in=[
+        for commune_id, at in (Snapshot.objects.filter(
+                indicator=indicator, last_good_at__isnull=False, commune_id__in=[
                     c for c in missing if c is not None]).values_list(
-                "commune_id", "value", "last_good_at").order_by("period_start")):
-            last_good[commune_id] = (value, at)
+                "commune_id", "last_good_at").order_by("period_start")):
+            last_good[commune_id] = at
         if None in missing:
             province = (Snapshot.objects.filter(indicator=indicator, commune__isnull=True,
-                                                state=SnapshotState.OK)
-                        .order_by("-period_start").values_list("value", "last_good_at")
+                                                last_good_at__isnull=False)
+                        .order_by("-period_start").values_list("last_good_at", flat=True)
                         .first())
             if province:
                 last_good[None] = province
@@ -98,7 +98,7 @@ def _write(indicator: Indicator, period: rules.Period, rows: dict[int | None, di
                             period_end=period.end, commune_id=commune_id)
             create.append(snap)
             if row["state"] != SnapshotState.OK and commune_id in last_good:
-                snap.last_good_at = last_good[commune_id][1]
+                snap.last_good_at = last_good[commune_id]
         else:
             update.append(snap)
         snap.state, snap.computed_at, snap.target = row["state"], now, target
