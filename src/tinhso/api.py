@@ -81,6 +81,7 @@ def _mount_routers() -> None:
     from tinhso.accounts.api import router as accounts_router
     from tinhso.border.api import router as border_router
     from tinhso.documents.api import router as documents_router
+    from tinhso.ioc.api import router as ioc_router
     from tinhso.market.api_catalogue import router as market_catalogue_router
     from tinhso.market.api_hubs import router as market_hubs_router
     from tinhso.market.api_orders import router as market_orders_router
@@ -91,6 +92,7 @@ def _mount_routers() -> None:
     api.add_router("/accounts", accounts_router)
     api.add_router("/border", border_router)
     api.add_router("/documents", documents_router)
+    api.add_router("/ioc", ioc_router)
     api.add_router("/market", market_catalogue_router)
     api.add_router("/meetings", meetings_router)
     api.add_router("/payments", payments_router)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("cho/", include("tinhso.market.urls_selling")),
     path("cho/", include("tinhso.market.urls_catalogue")),
     path("meetings/", include("tinhso.meetings.urls")),
+    path("ioc/", include("tinhso.ioc.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -109,7 +109,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # officer enters its manual figures, the operations centre reviews them, sets targets
     # and acknowledges alerts (the owner agency's data officer may acknowledge too).
     "ioc.dashboard": frozenset({R.PROVINCE_LEADER, R.IOC_OPERATOR, R.SYSTEM_ADMIN,
-                                R.DATA_OFFICER, R.AGENCY_LEADER, R.COMMUNE_OFFICER}),
+                                R.DATA_OFFICER, R.COMMUNE_OFFICER}),
     "ioc.view_all": frozenset({R.PROVINCE_LEADER, R.IOC_OPERATOR, R.SYSTEM_ADMIN}),
     "ioc.enter_values": frozenset({R.DATA_OFFICER}),
     "ioc.review_values": frozenset({R.IOC_OPERATOR}),

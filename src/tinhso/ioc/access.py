@@ -2,7 +2,7 @@
 and the reports ask.
 
 - the province leader, the operations centre and the administrator: everything;
-- an agency's data officer or leader: the agency's own indicators plus the public ones,
+- an agency's data officer: the agency's own indicators plus the public ones,
   for the province and every commune;
 - a commune officer: the public indicators and those with figures per commune, only for
   the commune(s) of their organisation (`market.CommuneOffice`), never the province row;
@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from tinhso.accounts.models import Role
 from tinhso.accounts.permissions import has_perm, organizations_with_role
 
-AGENCY_ROLES = {Role.DATA_OFFICER, Role.AGENCY_LEADER}
+AGENCY_ROLES = {Role.DATA_OFFICER}
 
 
 def sees_everything(user) -> bool:

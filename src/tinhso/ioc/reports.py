@@ -100,15 +100,17 @@ def content(kind: str, start: date, end: date) -> Content:
     return Content(kind, start, end, lines, alerts)
 
 
-def number_vi(value: Decimal | None) -> str:
-    """1.234,5 — Vietnamese grouping; '—' for no figure."""
+def number_vi(value: Decimal | None, places: int | None = None) -> str:
+    """``1.234,5`` — Vietnamese grouping, ``places`` decimals (None: as many as needed,
+    at most two); '—' for no figure."""
     if value is None:
         return "—"
-    text = f"{value.normalize():,f}"
-    if "." in text:
-        whole, frac = text.split(".")
-        frac = frac[:1] if abs(value) >= 100 else frac[:2]
-        text = f"{whole}.{frac}" if frac.strip("0") else whole
+    value = Decimal(value)
+    if places is None:
+        value = value.quantize(Decimal("0.01")).normalize()
+        text = f"{value:,f}"
+    else:
+        text = f"{value:,.{places}f}"
     return text.replace(",", "§").replace(".", ",").replace("§", ".")
 
 
@@ -223,7 +225,7 @@ def generate(*, kind: str, day: date, now: datetime, actor=None) -> Report:
                            f"{start:%d/%m/%Y} – {end:%d/%m/%Y} đã sẵn sàng.",
                 message_en=f"The {label_en} digital-transformation report "
                            f"{start:%d/%m/%Y} – {end:%d/%m/%Y} is ready.",
-                link=f"/ioc/reports/{report.pk}.pdf"))
+                link=f"/ioc/bao-cao/{report.pk}.pdf"))
         transaction.on_commit(lambda: files.delete(*stale_files))
     return report
 

@@ -240,7 +240,7 @@ def raise_alerts(*, now: datetime) -> int:
                 notifications.send(Notification(
                     recipient=indicator.owner.code, kind="ioc.alert",
                     message_vi=_alert_message(alert, "vi"),
-                    message_en=_alert_message(alert, "en"), link="/ioc/alerts/"))
+                    message_en=_alert_message(alert, "en"), link="/ioc/canh-bao/"))
             raised += 1
     return raised
 
