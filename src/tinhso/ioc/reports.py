@@ -24,8 +24,9 @@ from tinhso.ioc import rules
 from tinhso.ioc.errors import IocError, ioc_error
 from tinhso.ioc.models import Alert, Indicator, Report, Snapshot, SnapshotState, Status
 
-STATUS_VI = {Status.ON_TRACK: "Đạt", Status.AT_RISK: "Có nguy cơ",
-             Status.OFF_TRACK: "Chậm so với mục tiêu", Status.UNKNOWN: "Chưa đánh giá"}
+# The report is for the province's leadership: in Vietnamese, as on the dashboard.
+STATUS_VI = {Status.ON_TRACK: "Đạt tiến độ", Status.AT_RISK: "Có nguy cơ chậm",
+             Status.OFF_TRACK: "Chậm tiến độ", Status.UNKNOWN: "Chưa đánh giá"}
 UNIT_VI = {"percent": "%", "count": "", "vnd": "đồng", "trucks_per_day": "xe/ngày",
            "hours": "giờ"}
 
