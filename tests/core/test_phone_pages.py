@@ -69,7 +69,7 @@ def demo_day(border, settings):  # noqa: F811
     whatif.run(run.pk)
     return {"trucks": trucks, "invoices": invoices, "run": WhatIfRun.objects.get(pk=run.pk),
             "public": public, "market": _market(),
-            "meetings": meetings_demo()}
+            "meetings": meetings_demo(), "ioc": _ioc()}
 
 
 def _market() -> dict:
@@ -121,6 +121,18 @@ def meetings_demo() -> dict:
             "point_code": dong_dang.code}
 
 
+def _ioc() -> dict:
+    """The operations dashboard's demo: catalogue, figures computed from the data above,
+    an approved GRDP figure, the data officer and the operations centre's officer."""
+    from tinhso.ioc.demo import seed_ioc
+
+    from tinhso.market.models import CommuneOffice
+
+    seed_ioc(DEMO_PASSWORD)
+    return {"ioc_commune": CommuneOffice.objects.get(
+        organization__code="xa-dong-dang").commune.code}
+
+
 def _public_service_dossiers() -> dict:
     """The sample catalogue and officers, a dossier at each desk of the commune: one
     waiting for reception (from the national portal), one being appraised."""
@@ -169,6 +181,9 @@ BOARD = ["/border/dashboard/", "/border/notices/", "/border/reports/", "/border/
          "/border/gates/huu-nghi/cameras/new/", "/border/yards/yard-huu-nghi-1/",
          "/border/cameras/cam-yard-huu-nghi-1-in/",
          "/payments/invoices/", "/payments/invoices/{invoice}/"]
+# The operations dashboard (a commune officer's /ioc/ opens their commune's page).
+IOC = ["/ioc/", "/ioc/canh-bao/", "/ioc/chi-tieu/households_with_shop/",
+       "/ioc/chi-tieu/digital_economy_share/", "/ioc/du-lieu-mo/"]
 # Official documents: the desk and both lists for everyone whose role works with documents.
 DOCS = ["/documents/", "/documents/incoming/", "/documents/outgoing/"]
 PAGES = {
@@ -186,7 +201,10 @@ PAGES = {
     "bql": [*BOARD, *OFFICER],
     "thungan": ["/payments/cashier/", "/payments/reconciliation/", "/payments/invoices/",
                 "/payments/invoices/{invoice}/", "/border/reports/", *OFFICER],
-    "xa": [*DOCS, "/documents/outgoing/new/", "/cho/mo-ho/", *MEETINGS, *POINT],
+    "xa": [*DOCS, "/documents/outgoing/new/", "/cho/mo-ho/", *MEETINGS, *POINT, "/ioc/",
+           "/ioc/chi-tieu/households_with_shop/"],
+    "dulieu": [*IOC, "/ioc/so-lieu/"],
+    "dieuhanh": [*IOC, "/ioc/so-lieu/", "/ioc/bao-cao/", "/ioc/xa/{ioc_commune}/"],
     "cuahang": ["/cho/ban-hang/", "/cho/ban-hang/san-pham/moi/",
                 "/cho/ban-hang/san-pham/{my_product}/"],
     "htx": [],
@@ -204,14 +222,14 @@ PAGES = {
                 "/public-services/statistics/", "/public-services/statistics/?by=field",
                 "/border/dashboard/", "/border/reports/", "/border/what-if/",
                 "/border/what-if/{run}/", "/payments/invoices/", "/payments/invoices/{invoice}/",
-                *OFFICER, *DOCS],
+                *OFFICER, *DOCS, *IOC, "/ioc/bao-cao/"],
     "admin": [*ENTERPRISE, *BOARD, "/border/yard/", "/border/clearance/?agency=customs",
               "/border/clearance/?agency=quarantine", "/border/clearance/?agency=border_guard",
               "/payments/cashier/", "/payments/reconciliation/", "/audit/", "/border/driver/",
               "/public-services/console/", "/public-services/statistics/",
               "/public-services/register/", "/cho/ban-hang/", "/cho/mo-ho/",
               *DOCS, "/documents/outgoing/new/", "/documents/incoming/new/",
-              *ORGANISER, "/meetings/statistics/", *POINT],
+              *ORGANISER, "/meetings/statistics/", *POINT, *IOC],
 }
 
 
@@ -224,7 +242,7 @@ def _urls(login: str, demo: dict) -> list[tuple[str, str]]:
                   their_invoice=invoices["theirs_crossed"].reference, run=demo["run"].pk,
                   ps_working=demo["public"]["working"], ps_queued=demo["public"]["queued"],
                   ps_procedure=demo["public"]["procedure"],
-                  **demo["market"], **demo["meetings"])
+                  **demo["market"], **demo["meetings"], **demo["ioc"])
     return [(url, url.format(**values)) for url in [*EVERYONE, *PAGES[login]]]
 
 
