@@ -125,7 +125,6 @@ def _ioc() -> dict:
     """The operations dashboard's demo: catalogue, figures computed from the data above,
     an approved GRDP figure, the data officer and the operations centre's officer."""
     from tinhso.ioc.demo import seed_ioc
-
     from tinhso.market.models import CommuneOffice
 
     seed_ioc(DEMO_PASSWORD)
