@@ -82,6 +82,7 @@ def _mount_routers() -> None:
     from tinhso.border.api import router as border_router
     from tinhso.documents.api import router as documents_router
     from tinhso.innovation.api import router as innovation_router
+    from tinhso.ioc.api import router as ioc_router
     from tinhso.market.api_catalogue import router as market_catalogue_router
     from tinhso.market.api_hubs import router as market_hubs_router
     from tinhso.market.api_orders import router as market_orders_router
@@ -94,6 +95,7 @@ def _mount_routers() -> None:
     api.add_router("/border", border_router)
     api.add_router("/documents", documents_router)
     api.add_router("/innovation", innovation_router)
+    api.add_router("/ioc", ioc_router)
     api.add_router("/market", market_catalogue_router)
     api.add_router("/meetings", meetings_router)
     api.add_router("/payments", payments_router)

@@ -257,6 +257,11 @@ PERIODIC_TASKS = {
     # Overdue meeting conclusions are flagged to their agency (once per conclusion).
     "meetings.flag_overdue_conclusions": {
         "task": "tinhso.meetings.tasks.flag_overdue_conclusions", "every": 3600},
+    # The operations dashboard's figures from every system (then its alerts), and its
+    # weekly and monthly reports for the leadership (each generated once).
+    "ioc.refresh_indicators": {"task": "tinhso.ioc.tasks.refresh_indicators",
+                               "every": int(os.environ.get("IOC_REFRESH_EVERY_S", "900"))},
+    "ioc.send_due_reports": {"task": "tinhso.ioc.tasks.send_due_reports", "every": 3600},
 }
 
 # The national public service portal (publicservices.portal): empty PORTAL_URL = no sync

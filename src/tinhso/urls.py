@@ -21,6 +21,7 @@ urlpatterns = [
     path("meetings/", include("tinhso.meetings.urls")),
     path("schools/", include("tinhso.schools.urls")),
     path("khoi-nghiep/", include("tinhso.innovation.urls")),
+    path("ioc/", include("tinhso.ioc.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

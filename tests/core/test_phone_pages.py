@@ -71,7 +71,7 @@ def demo_day(border, settings):  # noqa: F811
             "public": public, "market": _market(),
             "meetings": meetings_demo(), "schools": schools_demo(),
             "innovation": innovation_demo(),
-            "documents": _documents_desk()}
+            "documents": _documents_desk(), "ioc": _ioc()}
 
 
 def schools_demo() -> dict:
@@ -153,6 +153,8 @@ def innovation_demo() -> dict:
             "inno_assignment": Assignment.objects.filter(
                 judge__email="giamkhao@demo.tinhso.vn").order_by("pk").first().pk,
             "inno_news": News.objects.first().pk}
+
+
 def _documents_desk() -> dict:
     """The documents' agencies and registers, and the province office's clerk login."""
     from tinhso.documents.demo import seed_clerk, seed_reference
@@ -160,6 +162,17 @@ def _documents_desk() -> dict:
     seed_reference(password=DEMO_PASSWORD)
     seed_clerk(password=DEMO_PASSWORD)
     return {}
+
+
+def _ioc() -> dict:
+    """The operations dashboard's demo: catalogue, figures computed from the data above,
+    an approved GRDP figure, the data officer and the operations centre's officer."""
+    from tinhso.ioc.demo import seed_ioc
+    from tinhso.market.models import CommuneOffice
+
+    seed_ioc(DEMO_PASSWORD)
+    return {"ioc_commune": CommuneOffice.objects.get(
+        organization__code="xa-dong-dang").commune.code}
 
 
 def _public_service_dossiers() -> dict:
@@ -222,6 +235,9 @@ FOUNDER = ["/khoi-nghiep/cua-toi/", "/khoi-nghiep/doanh-nghiep/",
 INNOVATION_OFFICE = ["/khoi-nghiep/duyet/", "/khoi-nghiep/doanh-nghiep/{inno_draft}/",
                      "/khoi-nghiep/cuoc-thi/moi/", "/khoi-nghiep/cuoc-thi/{inno_call}/cham-diem/",
                      "/khoi-nghiep/cuoc-thi/{inno_results}/cham-diem/", "/khoi-nghiep/so-lieu/"]
+# The operations dashboard (a commune officer's /ioc/ opens their commune's page).
+IOC = ["/ioc/", "/ioc/canh-bao/", "/ioc/chi-tieu/households_with_shop/",
+       "/ioc/chi-tieu/digital_economy_share/", "/ioc/du-lieu-mo/"]
 # Official documents: the desk and both lists for everyone whose role works with documents.
 DOCS = ["/documents/", "/documents/incoming/", "/documents/outgoing/"]
 SCHOOL_GRID = "/schools/class/{class_8a1}/subject/{maths_8}/term/1/"
@@ -245,7 +261,10 @@ PAGES = {
     "bql": [*BOARD, *OFFICER],
     "thungan": ["/payments/cashier/", "/payments/reconciliation/", "/payments/invoices/",
                 "/payments/invoices/{invoice}/", "/border/reports/", *OFFICER],
-    "xa": [*DOCS, "/documents/outgoing/new/", "/cho/mo-ho/", *MEETINGS, *POINT],
+    "xa": [*DOCS, "/documents/outgoing/new/", "/cho/mo-ho/", *MEETINGS, *POINT, "/ioc/",
+           "/ioc/chi-tieu/households_with_shop/"],
+    "dulieu": [*IOC, "/ioc/so-lieu/"],
+    "dieuhanh": [*IOC, "/ioc/so-lieu/", "/ioc/bao-cao/", "/ioc/xa/{ioc_commune}/"],
     "cuahang": ["/cho/ban-hang/", "/cho/ban-hang/san-pham/moi/",
                 "/cho/ban-hang/san-pham/{my_product}/"],
     "htx": [],
@@ -271,7 +290,7 @@ PAGES = {
                 "/public-services/statistics/", "/public-services/statistics/?by=field",
                 "/border/dashboard/", "/border/reports/", "/border/what-if/",
                 "/border/what-if/{run}/", "/payments/invoices/", "/payments/invoices/{invoice}/",
-                *OFFICER, *DOCS],
+                *OFFICER, *DOCS, *IOC, "/ioc/bao-cao/"],
     "admin": [*ENTERPRISE, *BOARD, "/border/yard/", "/border/clearance/?agency=customs",
               "/border/clearance/?agency=quarantine", "/border/clearance/?agency=border_guard",
               "/payments/cashier/", "/payments/reconciliation/", "/audit/", "/border/driver/",
@@ -279,7 +298,7 @@ PAGES = {
               "/public-services/register/", "/cho/ban-hang/", "/cho/mo-ho/",
               *DOCS, "/documents/outgoing/new/", "/documents/incoming/new/",
               *ORGANISER, "/meetings/statistics/", *POINT, "/schools/", "/schools/family/",
-              "/schools/province/"],
+              "/schools/province/", *IOC],
 }
 
 
@@ -293,7 +312,7 @@ def _urls(login: str, demo: dict) -> list[tuple[str, str]]:
                   ps_working=demo["public"]["working"], ps_queued=demo["public"]["queued"],
                   ps_procedure=demo["public"]["procedure"],
                   **demo["market"], **demo["meetings"], **demo["schools"],
-                  **demo["innovation"])
+                  **demo["innovation"], **demo["ioc"])
     return [(url, url.format(**values)) for url in [*EVERYONE, *PAGES[login]]]
 
 

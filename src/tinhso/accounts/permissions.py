@@ -124,6 +124,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "innovation.judge": frozenset({R.JUDGE}),
     "innovation.figures": frozenset({R.INNOVATION_OFFICER, R.PROVINCE_LEADER,
                                      R.IOC_OPERATOR}),
+    # Operations dashboard (IOC). Which indicators and communes a user sees is
+    # ioc/access.py; these say who opens the dashboard and who acts on it. An agency's data
+    # officer enters its manual figures, the operations centre reviews them, sets targets
+    # and acknowledges alerts (the owner agency's data officer may acknowledge too).
+    "ioc.dashboard": frozenset({R.PROVINCE_LEADER, R.IOC_OPERATOR, R.SYSTEM_ADMIN,
+                                R.DATA_OFFICER, R.COMMUNE_OFFICER}),
+    "ioc.view_all": frozenset({R.PROVINCE_LEADER, R.IOC_OPERATOR, R.SYSTEM_ADMIN}),
+    "ioc.enter_values": frozenset({R.DATA_OFFICER}),
+    "ioc.review_values": frozenset({R.IOC_OPERATOR}),
+    "ioc.set_targets": frozenset({R.IOC_OPERATOR}),
+    "ioc.acknowledge_alerts": frozenset({R.IOC_OPERATOR, R.DATA_OFFICER}),
+    "ioc.kiosk_tokens": frozenset({R.IOC_OPERATOR, R.SYSTEM_ADMIN}),
+    "ioc.reports": frozenset({R.PROVINCE_LEADER, R.IOC_OPERATOR}),
 }
 
 

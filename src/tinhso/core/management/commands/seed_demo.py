@@ -12,6 +12,7 @@ class Command(BaseCommand):
         from tinhso.border.demo import seed_border
         from tinhso.documents.demo import STAFF, seed_clerk, seed_documents
         from tinhso.innovation.demo import seed_innovation
+        from tinhso.ioc.demo import seed_ioc
         from tinhso.market.demo import MARKET_LOGINS, seed_market
         from tinhso.meetings.demo import seed_meetings
         from tinhso.payments.demo import seed_payments
@@ -30,6 +31,8 @@ class Command(BaseCommand):
         # transaction (a hundred signatures), idempotent on its own.
         documents = seed_documents(count=settings.DEMO_DOCUMENTS, password=demo.DEMO_PASSWORD)
         market = seed_market(demo.DEMO_PASSWORD)
+        # The operations dashboard last: its figures are computed from the others' data.
+        logins += seed_ioc(demo.DEMO_PASSWORD)
         logins += [(role.label, email, phone) for email, phone, _n, _o, role in SAMPLE_OFFICERS]
         logins += [(role.label, email, phone) for email, phone, role in MARKET_LOGINS]
         for prefix, _name, role in STAFF:
