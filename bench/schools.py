@@ -52,16 +52,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
-def configure(workdir: Path) -> None:
+def configure(workdir: Path, *, fresh: bool = True) -> None:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("bench/schools.py needs DATABASE_URL=postgres://…/<a bench database>")
     import psycopg
 
     name = urlsplit(url).path.lstrip("/")
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    if fresh:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
     os.environ.pop("REDIS_URL", None)
     os.environ.update({
         "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "tinhso.settings",
@@ -162,6 +163,21 @@ def seed(args, rng: random.Random) -> dict:
         students = cursor.fetchone()[0]
     return {"schools": args.schools, "students": students, "cells": cells,
             "seed_s": time.perf_counter() - started}
+
+
+def existing(args) -> dict:
+    """The figures of a database seeded by an earlier run (--skip-seed)."""
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (SELECT count(*) FROM schools_school), "
+                       "(SELECT count(*) FROM schools_student), "
+                       "(SELECT count(*) FROM schools_score)")
+        schools, students, cells = cursor.fetchone()
+    return {"schools": schools, "students": students, "cells": cells, "seed_s": 0.0}
 
 
 def recompute() -> dict:
@@ -303,11 +319,13 @@ def main() -> None:
     parser.add_argument("--teachers", type=int, default=32)
     parser.add_argument("--per-teacher", type=int, default=40)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--skip-seed", action="store_true",
+                        help="reuse the already seeded database in DATABASE_URL")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as workdir:
-        configure(Path(workdir))
-        figures = seed(args, rng)
+        configure(Path(workdir), fresh=not args.skip_seed)
+        figures = existing(args) if args.skip_seed else seed(args, rng)
         print(f"seeded {figures['schools']} schools, {figures['students']} students, "
               f"{figures['cells']} cells in {figures['seed_s']:.0f} s", flush=True)
         figures.update(recompute())
