@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
 
 from tinhso.accounts.models import Membership, Role, User
@@ -398,14 +398,22 @@ def recompute_students(year: SchoolYear, school_id: int, grade: int | None,
         computed = compute_results(subjects, cells[sid], primary=primary, grade=student_grade,
                                    absent=absences.get(sid, 0),
                                    conduct={p: conduct.get((sid, p), "") for p in (0, 1, 2)})
-        rows += [Result(student_id=sid, year=year, period=period, **values)
-                 for period, values in computed.items()]
-    with transaction.atomic():
-        Result.objects.bulk_create(
-            rows, batch_size=5000, update_conflicts=True,
-            unique_fields=["student", "year", "period"],
-            update_fields=["learning", "absences", "outcome", "title"])
+        rows += [(sid, year.pk, period, values["learning"], values["absences"],
+                  values["outcome"], values["title"]) for period, values in computed.items()]
+    _upsert_results(rows)
     return len(grade_of)
+
+
+def _upsert_results(rows: list[tuple]) -> None:
+    """Write computed results without building model objects: one INSERT … ON CONFLICT
+    (PostgreSQL and SQLite) sent for all rows at once, keeping conduct and remark."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {Result._meta.db_table} (student_id, year_id, period, learning, "
+            "conduct, absences, outcome, title, remark) VALUES (%s, %s, %s, %s, '', %s, %s, "
+            "%s, '') ON CONFLICT (student_id, year_id, period) DO UPDATE SET "
+            "learning = excluded.learning, absences = excluded.absences, "
+            "outcome = excluded.outcome, title = excluded.title", rows)
 
 
 def recompute_school(school) -> int:
