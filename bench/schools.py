@@ -170,8 +170,10 @@ def existing(args) -> dict:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db import connection
 
+    call_command("collectstatic", "--noinput", verbosity=0)  # a fresh TINHSO_VAR_DIR
     with connection.cursor() as cursor:
         cursor.execute("SELECT (SELECT count(*) FROM schools_school), "
                        "(SELECT count(*) FROM schools_student), "
@@ -201,6 +203,7 @@ def teachers_for(pairs: list, prefix: str) -> list:
     from tinhso.schools.models import Assignment, Teacher
 
     out = []
+    prefix = f"{prefix}{time.time_ns()}-"  # a rerun on the same database (--skip-seed)
     for i, (klass, subject) in enumerate(pairs):
         user = User.objects.create_user(f"{prefix}{i}@bench.tinhso.vn", "bench-pass",
                                         full_name=f"Giáo viên {i}")
