@@ -405,15 +405,27 @@ def recompute_students(year: SchoolYear, school_id: int, grade: int | None,
 
 
 def _upsert_results(rows: list[tuple]) -> None:
-    """Write computed results without building model objects: one INSERT … ON CONFLICT
-    (PostgreSQL and SQLite) sent for all rows at once, keeping conduct and remark."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {Result._meta.db_table} (student_id, year_id, period, learning, "
-            "conduct, absences, outcome, title, remark) VALUES (%s, %s, %s, %s, '', %s, %s, "
-            "%s, '') ON CONFLICT (student_id, year_id, period) DO UPDATE SET "
+    """Write computed results without building model objects, keeping conduct and remark:
+    on PostgreSQL one INSERT … SELECT FROM unnest(arrays) ON CONFLICT for all the rows (a
+    statement per row cost more than the rules); elsewhere (SQLite) the same upsert row by
+    row with executemany."""
+    if not rows:
+        return
+    head = (f"INSERT INTO {Result._meta.db_table} (student_id, year_id, period, learning, "
+            "absences, outcome, title, conduct, remark) ")
+    tail = (" ON CONFLICT (student_id, year_id, period) DO UPDATE SET "
             "learning = excluded.learning, absences = excluded.absences, "
-            "outcome = excluded.outcome, title = excluded.title", rows)
+            "outcome = excluded.outcome, title = excluded.title")
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                head + "SELECT s, y, p, l, a, o, t, '', '' FROM unnest(%s::bigint[], "
+                "%s::bigint[], %s::int[], %s::text[], %s::int[], %s::text[], %s::text[]) "
+                "AS r(s, y, p, l, a, o, t)" + tail,
+                [list(column) for column in zip(*rows, strict=True)])
+        else:
+            cursor.executemany(head + "VALUES (%s, %s, %s, %s, %s, %s, %s, '', '')" + tail,
+                               rows)
 
 
 def recompute_school(school) -> int:
