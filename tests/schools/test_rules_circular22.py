@@ -161,3 +161,37 @@ def test_titles_art15_six_subjects_at_9(nines, title):
     year = [D("9.0")] * nines + [D("8.9")] * (8 - nines)
     assert c22.title(learning=Level.GOOD, conduct=Level.GOOD, year_scores=year) == title
     assert c22.title(learning=Level.FAIR, conduct=Level.GOOD, year_scores=year) is None
+
+
+def _lifted_by_brute_force(scores, comments):
+    """Art. 9 cl. 3 read word for word: try lifting EVERY single subject (a score to 10, a
+    comment to Đạt) — the oracle for `learning_level`'s two-try shortcut."""
+    level = c22._base_level(scores, comments)
+    rank = c22.LEVEL_ORDER.index(level)
+    if rank < 2:
+        return level
+    tries = [c22._base_level([*scores[:i], c22.TEN, *scores[i + 1:]], comments)
+             for i in range(len(scores))]
+    tries += [c22._base_level(scores, [*comments[:i], c22.Comment.PASS, *comments[i + 1:]])
+              for i in range(len(comments))]
+    best = min([rank, *(c22.LEVEL_ORDER.index(t) for t in tries)])
+    return c22.LEVEL_ORDER[rank - 1] if rank - best >= 2 else level
+
+
+def test_learning_level_matches_every_single_lift_on_random_and_boundary_tables():
+    import random
+
+    rng = random.Random(22)
+    edges = [D("3.4"), D("3.5"), D("4.9"), D("5.0"), D("6.4"), D("6.5"), D("7.9"), D("8.0"),
+             D("8.9"), D("9.0"), D("0.0"), D("10.0")]
+    cases = 0
+    for _ in range(20_000):
+        n_scores, n_comments = rng.randint(0, 10), rng.randint(0, 3)
+        pool = edges if rng.random() < .5 else None
+        scores = [rng.choice(pool) if pool else D(rng.randint(0, 100)) / 10
+                  for _ in range(n_scores)]
+        comments = [rng.choice((c22.Comment.PASS, c22.Comment.FAIL)) for _ in range(n_comments)]
+        assert c22.learning_level(scores, comments) == _lifted_by_brute_force(
+            scores, comments), (scores, comments)
+        cases += 1
+    assert cases == 20_000

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
 
 from tinhso.accounts.models import Membership, Role, User
@@ -398,14 +398,34 @@ def recompute_students(year: SchoolYear, school_id: int, grade: int | None,
         computed = compute_results(subjects, cells[sid], primary=primary, grade=student_grade,
                                    absent=absences.get(sid, 0),
                                    conduct={p: conduct.get((sid, p), "") for p in (0, 1, 2)})
-        rows += [Result(student_id=sid, year=year, period=period, **values)
-                 for period, values in computed.items()]
-    with transaction.atomic():
-        Result.objects.bulk_create(
-            rows, batch_size=5000, update_conflicts=True,
-            unique_fields=["student", "year", "period"],
-            update_fields=["learning", "absences", "outcome", "title"])
+        rows += [(sid, year.pk, period, values["learning"], values["absences"],
+                  values["outcome"], values["title"]) for period, values in computed.items()]
+    _upsert_results(rows)
     return len(grade_of)
+
+
+def _upsert_results(rows: list[tuple]) -> None:
+    """Write computed results without building model objects, keeping conduct and remark:
+    on PostgreSQL one INSERT … SELECT FROM unnest(arrays) ON CONFLICT for all the rows (a
+    statement per row cost more than the rules); elsewhere (SQLite) the same upsert row by
+    row with executemany."""
+    if not rows:
+        return
+    head = (f"INSERT INTO {Result._meta.db_table} (student_id, year_id, period, learning, "
+            "absences, outcome, title, conduct, remark) ")
+    tail = (" ON CONFLICT (student_id, year_id, period) DO UPDATE SET "
+            "learning = excluded.learning, absences = excluded.absences, "
+            "outcome = excluded.outcome, title = excluded.title")
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                head + "SELECT s, y, p, l, a, o, t, '', '' FROM unnest(%s::bigint[], "
+                "%s::bigint[], %s::int[], %s::text[], %s::int[], %s::text[], %s::text[]) "
+                "AS r(s, y, p, l, a, o, t)" + tail,
+                [list(column) for column in zip(*rows, strict=True)])
+        else:
+            cursor.executemany(head + "VALUES (%s, %s, %s, %s, %s, %s, %s, '', '')" + tail,
+                               rows)
 
 
 def recompute_school(school) -> int:

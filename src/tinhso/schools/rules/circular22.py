@@ -196,13 +196,19 @@ def learning_level(scores: Iterable[Decimal | None],
     rank = LEVEL_ORDER.index(level)
     if rank < 2:  # Tốt or Khá: two levels lower is impossible, nothing to adjust
         return level
+    # Lifting ONE subject: raising the lowest score to 10 passes every threshold that
+    # raising any other score would (each clause counts scores at or above a threshold or
+    # asks all of them to be), and every Chưa đạt comment lifted to Đạt gives the same
+    # comments; so two tries stand for all of them.
     best_without_one = rank
-    for i in range(len(scores)):
-        lifted = [*scores[:i], TEN, *scores[i + 1:]]
+    if scores:
+        low = min(range(len(scores)), key=scores.__getitem__)
+        lifted = [*scores[:low], TEN, *scores[low + 1:]]
         best_without_one = min(best_without_one,
                                LEVEL_ORDER.index(_base_level(lifted, comments)))
-    for i in range(len(comments)):
-        lifted_c = [*comments[:i], Comment.PASS, *comments[i + 1:]]
+    if Comment.FAIL in comments:
+        lifted_c = list(comments)
+        lifted_c[lifted_c.index(Comment.FAIL)] = Comment.PASS
         best_without_one = min(best_without_one,
                                LEVEL_ORDER.index(_base_level(scores, lifted_c)))
     if rank - best_without_one >= 2:
