@@ -7,6 +7,7 @@ app_name = "meetings"
 urlpatterns = [
     path("", views.schedule, name="schedule"),
     path("new/", views.new_meeting, name="new"),
+    path("weekly/", views.new_series, name="new_series"),
     path("points/", views.points, name="points"),
     path("points/<str:code>/", views.point_detail, name="point"),
     path("tasks/", views.tasks, name="tasks"),

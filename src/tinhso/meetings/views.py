@@ -95,9 +95,19 @@ def _form_context(request, data=None, **extra) -> dict:
 
 @login_required
 def new_meeting(request):
+    return _schedule_page(request, weekly=False)
+
+
+@login_required
+def new_series(request):
+    """The page for the API's weekly series: the same service, every week or none."""
+    return _schedule_page(request, weekly=True)
+
+
+def _schedule_page(request, *, weekly: bool):
     require(request.user, "meetings.schedule")
     if request.method != "POST":
-        return render(request, "meetings/new.html", _form_context(request))
+        return render(request, "meetings/new.html", _form_context(request, weekly=weekly))
     data = request.POST
     window = data.get("use_window", "")
     day, start, end = _parse_day(data.get("day")), _parse_time(data.get("start")), \
@@ -115,8 +125,8 @@ def new_meeting(request):
     room = _int(data.get("host_room"))
     buffer = _int(data.get("buffer_minutes") or "15", -1)
     if errors:
-        return render(request, "meetings/new.html", _form_context(request, data, errors=errors),
-                      status=422)
+        return render(request, "meetings/new.html",
+                      _form_context(request, data, errors=errors, weekly=weekly), status=422)
     agenda = [(line.strip()[:300], "") for line in (data.get("agenda") or "")[:5000].splitlines()
               if line.strip()]
     req = services.MeetingRequest(
@@ -126,18 +136,25 @@ def new_meeting(request):
         groups=[g[:120] for g in data.getlist("groups")[:20]], buffer_minutes=buffer,
         agenda=agenda[:30])
     try:
-        meeting = services.schedule_meeting(actor=request.user,
-                                            organizer=organizer_of(request.user), request=req)
+        if weekly:
+            series = services.schedule_series(
+                actor=request.user, organizer=organizer_of(request.user), request=req,
+                count=_int(data.get("count")) or 0, exceptions=[])
+            meeting = series.meetings.order_by("starts_at").first()
+        else:
+            meeting = services.schedule_meeting(actor=request.user,
+                                                organizer=organizer_of(request.user), request=req)
     except InvalidInput as error:
-        return render(request, "meetings/new.html",
-                      _form_context(request, data, errors=_errors(error)), status=422)
+        return render(request, "meetings/new.html", _form_context(
+            request, data, errors=_errors(error), weekly=weekly), status=422)
     except services.BookingConflict as conflict:
         return render(request, "meetings/new.html", _form_context(
-            request, data, conflict=conflict, message=conflict.message(current_language())),
-            status=409)
+            request, data, conflict=conflict, message=conflict.message(current_language()),
+            weekly=weekly), status=409)
     except DomainError as error:
         return render(request, "meetings/new.html", _form_context(
-            request, data, message=error.message(current_language())), status=error.status)
+            request, data, message=error.message(current_language()), weekly=weekly),
+            status=error.status)
     messages.success(request, _("Meeting scheduled; the points have been invited."))
     return redirect("meetings:detail", pk=meeting.pk)
 
