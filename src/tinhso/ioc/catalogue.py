@@ -83,7 +83,7 @@ INDICATORS = [
      "Trường có dùng sổ điểm điện tử trên tổng số 675 trường.",
      "Schools using the electronic gradebook over all 675 schools.", {2025: 80, 2026: 100}),
     ("startups", "Doanh nghiệp khởi nghiệp đăng ký", "Startups registered", Unit.COUNT,
-     "so-khcn", M, "innovation.startups", UP, True, True, "/innovation/",
+     "so-khcn", M, "innovation.startups", UP, True, True, "/khoi-nghiep/",
      "Số dự án, doanh nghiệp khởi nghiệp đổi mới sáng tạo đã đăng ký.",
      "Innovative startups registered on the innovation page.", {2026: 50}),
     ("border_trucks_per_day", "Lượt xe qua cửa khẩu mỗi ngày", "Border trucks per day",

@@ -1,4 +1,4 @@
-"""Innovation (being built): startups registered, through the innovation system's contract
+"""Innovation: startups registered, through the innovation system's contract
 ``startup_count(*, on, commune_code=None) -> int``. Until it exists: "no data yet"."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Schools (being built): the share of schools using the electronic gradebook, through the
+"""Schools: the share of schools using the electronic gradebook, through the
 schools' contract ``gradebook_usage(*, on, commune_code=None) -> (using, total)``. Until
 the schools system exists the figure is "no data yet", never a zero."""
 

@@ -31,6 +31,7 @@ class Command(BaseCommand):
         # transaction (a hundred signatures), idempotent on its own.
         documents = seed_documents(count=settings.DEMO_DOCUMENTS, password=demo.DEMO_PASSWORD)
         market = seed_market(demo.DEMO_PASSWORD)
+        school_logins = seed_schools_demo()
         # The operations dashboard last: its figures are computed from the others' data.
         logins += seed_ioc(demo.DEMO_PASSWORD)
         logins += [(role.label, email, phone) for email, phone, _n, _o, role in SAMPLE_OFFICERS]
@@ -40,7 +41,7 @@ class Command(BaseCommand):
                            ""))
         logins.append(seed_clerk(password=demo.DEMO_PASSWORD))
         logins += meeting_logins
-        logins += seed_schools_demo()
+        logins += school_logins
         logins += innovation_logins
         self.stdout.write("Tài khoản thử nghiệm / Demo logins "
                           f"(mật khẩu / password: {demo.DEMO_PASSWORD})")
