@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -110,8 +110,8 @@ def number_vi(value: Decimal | None, places: int | None = None) -> str:
     if places is None:
         value = value.quantize(Decimal("0.01")).normalize()
         text = f"{value:,f}"
-    else:
-        text = f"{value:,.{places}f}"
+    else:  # half up, as the figures are rounded where they are computed
+        text = f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,f}"
     return text.replace(",", "§").replace(".", ",").replace("§", ".")
 
 
