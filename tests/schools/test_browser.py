@@ -56,6 +56,8 @@ def test_teacher_enters_grades_on_a_desktop_and_the_parent_sees_them_on_a_phone(
     focused = page.evaluate("document.activeElement.dataset.slot + ':' + "
                             "document.activeElement.closest('tr').rowIndex")
     assert focused == "ck:2"
+    # The row is complete: its term average appears at once, (7.5+7+7+6.5 + 2·7.5 + 3·8.5)/9.
+    assert page.inner_text("#grid tbody tr:nth-child(1) td.average") == "7.6"
     second = page.locator("input.score[data-slot=ck]").nth(1)
     second.fill("11")
     second.press("Tab")
