@@ -9,21 +9,16 @@ approves; the approval writes the cell and a `GradeChange` naming the approver.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
 
 from tinhso.accounts.models import Membership, Role, User
 from tinhso.accounts.permissions import has_perm
-from tinhso.core import audit
+from tinhso.core import audit, onetime
 from tinhso.core.errors import CoreError, InvalidInput, core_error
 from tinhso.core.notifications import Notification, send
 from tinhso.core.reasons import clean_reason
@@ -480,31 +475,23 @@ def publish_notice(*, actor, school, title: str, body: str, now: datetime) -> No
 
 # ---------------------------------------------------------------- guardians' login
 
-CODE_SECONDS, RESEND_SECONDS, MAX_TRIES = 600, 60, 5
-
-
-def _code_key(phone: str) -> str:
-    return f"schools:guardian-code:{phone}"
-
-
-def _digest(phone: str, code: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"schools:{phone}:{code}".encode(),
-                    hashlib.sha256).hexdigest()
+CODE_ERRORS = {onetime.Refusal.TOO_SOON: E.CODE_TOO_SOON, onetime.Refusal.WRONG: E.CODE_WRONG,
+               onetime.Refusal.TOO_MANY: E.CODE_TOO_MANY}
 
 
 def request_guardian_code(phone: str) -> str:
-    """Send a six-digit code to a guardian's number on record (core.notifications), as the
-    market does for shops; returns the normalised number."""
+    """Send a six-digit code (core.onetime) to a guardian's number on record; returns the
+    normalised number."""
     try:
         phone = normalize_mobile(phone, "phone")
     except InvalidValue as error:
         raise InvalidInput([error]) from None
     if not Guardian.objects.filter(phone=phone).exists():
         raise school_error(E.NOT_A_GUARDIAN, field="phone")
-    if not cache.add(f"{_code_key(phone)}:sent", 1, RESEND_SECONDS):
-        raise school_error(E.CODE_TOO_SOON, field="phone")
-    code = f"{secrets.randbelow(10**6):06d}"
-    cache.set(_code_key(phone), {"digest": _digest(phone, code), "tries": 0}, CODE_SECONDS)
+    try:
+        code = onetime.issue("schools.guardian", phone)
+    except onetime.CodeRefused as refused:
+        raise school_error(CODE_ERRORS[refused.refusal], field="phone") from None
     send(Notification(
         recipient=phone, kind="schools.guardian_code",
         message_vi=f"Mã đăng nhập Sổ liên lạc điện tử: {code} (hiệu lực 10 phút). "
@@ -520,17 +507,10 @@ def guardian_login(phone: str, code: str) -> User:
         phone = normalize_mobile(phone, "phone")
     except InvalidValue as error:
         raise InvalidInput([error]) from None
-    entry = cache.get(_code_key(phone))
-    if not entry:
-        raise school_error(E.CODE_WRONG, field="code")
-    if not hmac.compare_digest(entry["digest"], _digest(phone, (code or "").strip())):
-        entry["tries"] += 1
-        if entry["tries"] >= MAX_TRIES:
-            cache.delete(_code_key(phone))
-            raise school_error(E.CODE_TOO_MANY, field="code")
-        cache.set(_code_key(phone), entry, CODE_SECONDS)
-        raise school_error(E.CODE_WRONG, field="code")
-    cache.delete(_code_key(phone))
+    try:
+        onetime.check("schools.guardian", phone, code)
+    except onetime.CodeRefused as refused:
+        raise school_error(CODE_ERRORS[refused.refusal], field="code") from None
     guardian = Guardian.objects.select_related("user").get(phone=phone)
     return guardian.user
 

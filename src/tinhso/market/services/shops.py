@@ -4,20 +4,16 @@ open it for a household without a smartphone, recorded as such (``opened_by_offi
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from tinhso.accounts.models import Membership, Organization, OrganizationKind, Role, User
 from tinhso.accounts.permissions import has_perm, organizations_with_permission
-from tinhso.core import audit
+from tinhso.core import audit, onetime
 from tinhso.core.errors import FieldCollector, InvalidInput
 from tinhso.core.models import AdministrativeUnit
 from tinhso.core.notifications import Notification, send
@@ -28,31 +24,22 @@ from tinhso.market.errors_catalogue import catalogue_error, catalogue_invalid
 from tinhso.market.models import Shop
 from tinhso.payments.banks import bank_by_bin, clean_account_number
 
-CODE_SECONDS = 600  # a code is good for ten minutes
-RESEND_SECONDS = 60  # one code a minute per number
-MAX_TRIES = 5
-
-
-def _key(phone: str) -> str:
-    return f"market:phone-code:{phone}"
-
-
-def _digest(phone: str, code: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"{phone}:{code}".encode(),
-                    hashlib.sha256).hexdigest()
+CODE_SECONDS = onetime.CODE_SECONDS
+CODE_ERRORS = {onetime.Refusal.TOO_SOON: E.CODE_TOO_SOON, onetime.Refusal.WRONG: E.CODE_WRONG,
+               onetime.Refusal.TOO_MANY: E.CODE_TOO_MANY}
 
 
 def request_code(phone: str) -> str:
     """Send a six-digit code to ``phone`` (through core.notifications); returns the
-    normalised number. The code is kept only as a keyed hash, in the shared cache."""
+    normalised number."""
     try:
         phone = normalize_mobile(phone, "phone")
     except InvalidValue as error:
         raise InvalidInput([error]) from None
-    if not cache.add(f"{_key(phone)}:sent", 1, RESEND_SECONDS):
-        raise catalogue_error(E.CODE_TOO_SOON, field="phone")
-    code = f"{secrets.randbelow(10**6):06d}"
-    cache.set(_key(phone), {"digest": _digest(phone, code), "tries": 0}, CODE_SECONDS)
+    try:
+        code = onetime.issue("market", phone)
+    except onetime.CodeRefused as refused:
+        raise catalogue_error(CODE_ERRORS[refused.refusal], field="phone") from None
     send(Notification(
         recipient=phone, kind="market.phone_code",
         message_vi=f"Mã xác nhận mở cửa hàng số: {code} (hiệu lực 10 phút). "
@@ -63,17 +50,10 @@ def request_code(phone: str) -> str:
 
 def check_code(phone: str, code: str) -> None:
     """The code sent to ``phone``, once: a wrong one counts, five wrong ones burn it."""
-    entry = cache.get(_key(phone))
-    if not entry:
-        raise catalogue_error(E.CODE_WRONG, field="code")
-    if not hmac.compare_digest(entry["digest"], _digest(phone, (code or "").strip())):
-        entry["tries"] += 1
-        if entry["tries"] >= MAX_TRIES:
-            cache.delete(_key(phone))
-            raise catalogue_error(E.CODE_TOO_MANY, field="code")
-        cache.set(_key(phone), entry, CODE_SECONDS)
-        raise catalogue_error(E.CODE_WRONG, field="code")
-    cache.delete(_key(phone))
+    try:
+        onetime.check("market", phone, code)
+    except onetime.CodeRefused as refused:
+        raise catalogue_error(CODE_ERRORS[refused.refusal], field="code") from None
 
 
 @dataclass
