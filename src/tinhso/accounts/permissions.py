@@ -63,6 +63,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # those they draft, review, sign or handle.
     "documents.secret": frozenset({R.AGENCY_LEADER, R.CLERK}),
     "documents.reports": frozenset({R.AGENCY_LEADER, R.PROVINCE_LEADER, R.CLERK}),
+    # Linking an agency's document to a public-service dossier or a meeting.
+    "documents.link": frozenset({R.SPECIALIST, R.HEAD_OF_UNIT, R.AGENCY_LEADER,
+                                 R.COMMUNE_OFFICER, R.CLERK}),
     # The exchange axis's connector (a service account of the administrator) posts the
     # receiving agencies' answers back to the platform.
     "documents.exchange": frozenset({R.SYSTEM_ADMIN}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from datetime import date
+from typing import Literal
 
 from django.http import Http404, HttpResponse
 from ninja import File, Form, Query, Router
@@ -25,8 +26,10 @@ from tinhso.documents.models import Agency, Direction, OutgoingDocument, Unit
 from tinhso.documents.presenters import (
     incoming_detail_out,
     incoming_out,
+    link_out,
     outgoing_detail_out,
     outgoing_out,
+    related_out,
 )
 from tinhso.documents.schemas import (
     AcknowledgementIn,
@@ -39,9 +42,12 @@ from tinhso.documents.schemas import (
     IncomingDetailOut,
     IncomingOut,
     LinkIn,
+    LinkOut,
+    LinkResultOut,
     OpinionIn,
     OutgoingDetailOut,
     OutgoingOut,
+    RelatedDocumentOut,
     ReturnIn,
     ScannedIn,
     StatisticsOut,
@@ -270,15 +276,6 @@ def close(request, doc_id: Id, payload: CloseIn):
     return incoming_detail_out(selectors.incoming_detail(request.auth, doc_id))
 
 
-@router.post("/incoming/{doc_id}/link", response=IncomingDetailOut)
-@fields_as_422
-def link(request, doc_id: Id, payload: LinkIn):
-    doc = selectors.incoming_detail(request.auth, doc_id)
-    services.link(actor=request.auth, document=doc, dossier_code=payload.dossier_code,
-                  meeting_ref=payload.meeting_ref)
-    return incoming_detail_out(selectors.incoming_detail(request.auth, doc_id))
-
-
 @router.post("/incoming/{doc_id}/return", response=IncomingDetailOut)
 @fields_as_422
 def return_incoming(request, doc_id: Id, payload: ReturnIn):
@@ -368,3 +365,61 @@ def register_excel(request, direction: Code, agency_id: Id, date_from: date, dat
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="so-van-ban-{direction}.xlsx"'
     return response
+
+
+# --- links to public-service dossiers and meetings ------------------------------------
+
+DocumentKind = Literal["incoming", "outgoing"]
+
+
+def _document(request, kind: str, doc_id: int):
+    if kind == "incoming":
+        return selectors.incoming_detail(request.auth, doc_id)
+    return selectors.outgoing_detail(request.auth, doc_id)
+
+
+@router.get("/{kind}/{doc_id}/links", response=list[LinkOut])
+def list_links(request, kind: DocumentKind, doc_id: Id):
+    """The dossiers and meetings a document is linked to (a dossier or meeting the caller
+    may not see shows its id only)."""
+    doc = _document(request, kind, doc_id)
+    return [link_out(row) for row in selectors.links_of(request.auth, doc)]
+
+
+@router.post("/{kind}/{doc_id}/links", response={200: LinkResultOut, 201: LinkResultOut})
+@fields_as_422
+def add_link(request, kind: DocumentKind, doc_id: Id, payload: LinkIn):
+    """Link the document to a public-service dossier (``dossier_code``) or a meeting
+    (``meeting_id``), one of them, among those the caller may see. Idempotent: the same
+    link again answers 200 with ``created: false``."""
+    doc = _document(request, kind, doc_id)
+    link, created = services.link_document(actor=request.auth, document=doc,
+                                           dossier_code=payload.dossier_code,
+                                           meeting_id=payload.meeting_id)
+    row = next(r for r in selectors.links_of(request.auth, doc) if r.pk == link.pk)
+    return (201 if created else 200), {**link_out(row), "created": created}
+
+
+@router.delete("/{kind}/{doc_id}/links/{link_id}", response={204: None})
+def remove_link(request, kind: DocumentKind, doc_id: Id, link_id: Id):
+    """Remove a link. Idempotent: a link already removed answers 204 too."""
+    doc = _document(request, kind, doc_id)
+    link = doc.links.filter(pk=link_id).first()
+    if link is None:
+        if not services.may_link(request.auth, doc):
+            raise document_error(DocumentError.NOT_ALLOWED)
+        return 204, None
+    services.unlink_document(actor=request.auth, link=link)
+    return 204, None
+
+
+@router.get("/related", response=list[RelatedDocumentOut])
+@fields_as_422
+def related(request, dossier_code: text(40) = "", meeting_id: Id | None = None):
+    """The documents linked to a dossier or a meeting that the caller may see (a secret
+    document, or another agency's, is left out). The dossier or meeting must be one the
+    caller may see."""
+    target = selectors.link_target(request.auth, dossier_code=dossier_code,
+                                   meeting_id=meeting_id)
+    rows = selectors.related_documents(request.auth, **target)
+    return [related_out(r) for r in rows]

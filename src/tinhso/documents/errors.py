@@ -30,6 +30,9 @@ class DocumentError(StrEnum):
     UNIT = "documents.unit"
     UNKNOWN_MESSAGE = "documents.unknown_message"
     ACKNOWLEDGED = "documents.acknowledged"
+    UNKNOWN_DOSSIER = "documents.unknown_dossier"
+    UNKNOWN_MEETING = "documents.unknown_meeting"
+    LINK_TARGET = "documents.link_target"
 
 
 MESSAGES: dict[DocumentError, tuple[str, int]] = {
@@ -74,6 +77,15 @@ MESSAGES: dict[DocumentError, tuple[str, int]] = {
         gettext_noop("No document was sent with this message id."), 404),
     DocumentError.ACKNOWLEDGED: (
         gettext_noop("The recipient has already answered: “{state}”."), 409),
+    # An unknown code and a dossier the person may not see read the same: the answer
+    # never tells that another agency's dossier exists.
+    DocumentError.UNKNOWN_DOSSIER: (
+        gettext_noop("No public-service dossier with this code among those you may see."),
+        422),
+    DocumentError.UNKNOWN_MEETING: (
+        gettext_noop("No meeting with this number among those you may see."), 422),
+    DocumentError.LINK_TARGET: (
+        gettext_noop("Give one of the two: a dossier code or a meeting."), 422),
 }
 
 document_error = coded_error(MESSAGES)

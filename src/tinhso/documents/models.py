@@ -372,8 +372,6 @@ class IncomingDocument(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     reply = models.ForeignKey(OutgoingDocument, on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="answers")
-    dossier_code = models.CharField(_("public-service dossier"), max_length=40, blank=True)
-    meeting_ref = models.CharField(_("meeting"), max_length=60, blank=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                       null=True, blank=True, related_name="+")
     return_reason = models.CharField(_("reason returned"), max_length=20, blank=True,
@@ -483,3 +481,73 @@ class Opinion(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class DocumentLink(models.Model):
+    """A document (incoming or outgoing) joined to a public-service dossier or a meeting
+    (issue 13 §5). The document's page lists its links; the dossier's and the meeting's
+    pages list the linked documents, each only to those who may see it (`access.py`):
+    seeing a dossier or a meeting never opens a document."""
+
+    incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, null=True,
+                                 blank=True, related_name="links")
+    outgoing = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, null=True,
+                                 blank=True, related_name="links")
+    dossier = models.ForeignKey("publicservices.Dossier", on_delete=models.CASCADE,
+                                null=True, blank=True, related_name="document_links",
+                                verbose_name=_("public-service dossier"))
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, null=True,
+                                blank=True, related_name="document_links",
+                                verbose_name=_("meeting"))
+    # Null only for links carried over from the old free-text fields (migration 0005).
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("linked at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document link")
+        verbose_name_plural = _("document links")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(incoming__isnull=False, outgoing__isnull=True)
+                           | models.Q(incoming__isnull=True, outgoing__isnull=False)),
+                name="documents_link_one_document"),
+            models.CheckConstraint(
+                condition=(models.Q(dossier__isnull=False, meeting__isnull=True)
+                           | models.Q(dossier__isnull=True, meeting__isnull=False)),
+                name="documents_link_one_target"),
+            # The idempotency of `services.link_document`: one row per pair, whoever
+            # links it twice or at the same moment.
+            models.UniqueConstraint(fields=["incoming", "dossier"],
+                                    condition=models.Q(incoming__isnull=False,
+                                                       dossier__isnull=False),
+                                    name="documents_link_incoming_dossier_once"),
+            models.UniqueConstraint(fields=["incoming", "meeting"],
+                                    condition=models.Q(incoming__isnull=False,
+                                                       meeting__isnull=False),
+                                    name="documents_link_incoming_meeting_once"),
+            models.UniqueConstraint(fields=["outgoing", "dossier"],
+                                    condition=models.Q(outgoing__isnull=False,
+                                                       dossier__isnull=False),
+                                    name="documents_link_outgoing_dossier_once"),
+            models.UniqueConstraint(fields=["outgoing", "meeting"],
+                                    condition=models.Q(outgoing__isnull=False,
+                                                       meeting__isnull=False),
+                                    name="documents_link_outgoing_meeting_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} ↔ {self.target}"
+
+    @property
+    def document(self):
+        return self.incoming if self.incoming_id else self.outgoing
+
+    @property
+    def kind(self) -> str:
+        return Direction.INCOMING if self.incoming_id else Direction.OUTGOING
+
+    @property
+    def target(self):
+        return self.dossier if self.dossier_id else self.meeting

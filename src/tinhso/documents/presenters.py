@@ -58,6 +58,17 @@ def incoming_detail_out(doc: IncomingDocument) -> dict:
                         for a in doc.assignments.select_related("assignee")],
         "opinions": [{"author": o.author.full_name, "text": o.text, "at": o.at.isoformat()}
                      for o in doc.opinions.select_related("author")],
-        "reply_id": doc.reply_id, "dossier_code": doc.dossier_code,
-        "meeting_ref": doc.meeting_ref,
+        "reply_id": doc.reply_id,
     }
+
+
+def link_out(row: selectors.LinkRow) -> dict:
+    return {"id": row.pk, "target": row.target, "target_id": row.target_id,
+            "label": row.label, "visible": row.visible, "created_at": row.created_at,
+            "created_by": row.created_by}
+
+
+def related_out(row: selectors.Related) -> dict:
+    return {"kind": row.kind, "id": row.pk, "number_symbol": row.number_symbol,
+            "excerpt": row.excerpt, "type_name": row.type_name, "date": row.on,
+            "state_label": row.state_label}

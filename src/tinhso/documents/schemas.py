@@ -68,8 +68,36 @@ class CloseIn(Schema):
 
 
 class LinkIn(Schema):
+    """Exactly one: a public-service dossier's code, or a meeting's id."""
+
     dossier_code: text(40) = ""
-    meeting_ref: text(60) = ""
+    meeting_id: Id | None = None
+
+
+class LinkOut(Schema):
+    id: int
+    target: str = Field(description="dossier | meeting")
+    target_id: int
+    label: str = Field(description="the dossier's code and procedure, or the meeting's "
+                                   "title and start; only the id when the caller may not "
+                                   "see it")
+    visible: bool
+    created_at: datetime
+    created_by: str
+
+
+class LinkResultOut(LinkOut):
+    created: bool = Field(description="false when the link already existed")
+
+
+class RelatedDocumentOut(Schema):
+    kind: str = Field(description="incoming | outgoing")
+    id: int
+    number_symbol: str
+    excerpt: str
+    type_name: str
+    date: date | None
+    state_label: str
 
 
 class AcknowledgementIn(Schema):
@@ -169,8 +197,6 @@ class IncomingDetailOut(IncomingOut):
     assignments: list[AssignmentOut]
     opinions: list[dict]
     reply_id: int | None
-    dossier_code: str
-    meeting_ref: str
 
 
 class DeskItemOut(Schema):

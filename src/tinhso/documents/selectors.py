@@ -196,3 +196,161 @@ def staff_choices(agency: Agency, permission: str):
                                 .organization_id,
                                 memberships__role__in=PERMISSIONS[permission])
             .distinct().order_by("full_name"))
+
+
+# --- visibility for other apps, and links to dossiers and meetings ---------------------
+
+def visible_incoming(user) -> QuerySet[IncomingDocument]:
+    """Incoming documents ``user`` may see (the rule of ``access.py``: the agency's staff;
+    a secret one only its leader, clerk and handlers). For other apps choosing or showing
+    a document (a meeting's agenda item): never offer or show one outside this set."""
+    return IncomingDocument.objects.visible_to(user)
+
+
+def visible_outgoing(user) -> QuerySet[OutgoingDocument]:
+    """Outgoing documents ``user`` may see (drafts included; ``.filter(state="issued")``
+    for issued ones only). Same rule and same use as ``visible_incoming``."""
+    return OutgoingDocument.objects.visible_to(user)
+
+
+def can_see(user, document: IncomingDocument | OutgoingDocument | None) -> bool:
+    """Whether ``user`` may see this one document (its number, excerpt, file)."""
+    if document is None or document.pk is None:
+        return False
+    return type(document).objects.visible_to(user).filter(pk=document.pk).exists()
+
+
+@dataclass(frozen=True)
+class Related:
+    """A linked document as the dossier's or meeting's page shows it."""
+
+    kind: str              # "incoming" | "outgoing"
+    pk: int
+    number_symbol: str
+    excerpt: str
+    type_name: str
+    on: date | None        # arrival date, issue date, or the draft's creation date
+    state_label: str
+    url: str
+
+
+def related_documents(user, *, dossier=None, meeting=None) -> list[Related]:
+    """The documents linked to a dossier or a meeting that ``user`` may see, newest first:
+    a secret document (or another agency's) is left out, not hidden behind a label."""
+    from django.urls import reverse
+
+    from tinhso.documents import reference
+    from tinhso.documents.models import DocumentLink
+
+    if (dossier is None) == (meeting is None):
+        raise ValueError("one of dossier or meeting")
+    target = {"dossier": dossier} if dossier is not None else {"meeting": meeting}
+    links = DocumentLink.objects.filter(**target)
+    rows: list[Related] = []
+    for doc in (IncomingDocument.objects.visible_to(user)
+                .filter(pk__in=links.filter(incoming__isnull=False).values("incoming_id"))):
+        rows.append(Related("incoming", doc.pk, doc.number_symbol, doc.excerpt,
+                            reference.document_type(doc.doc_type).name,
+                            timezone.localdate(doc.arrived_at), str(doc.get_state_display()),
+                            reverse("documents:incoming", args=[doc.pk])))
+    for doc in (OutgoingDocument.objects.visible_to(user)
+                .filter(pk__in=links.filter(outgoing__isnull=False).values("outgoing_id"))):
+        rows.append(Related("outgoing", doc.pk, doc.number_symbol, doc.excerpt,
+                            reference.document_type(doc.doc_type).name,
+                            timezone.localdate(doc.issued_at or doc.created_at),
+                            str(doc.get_state_display()),
+                            reverse("documents:outgoing", args=[doc.pk])))
+    rows.sort(key=lambda r: (r.on or date.min, r.pk), reverse=True)
+    return rows
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    """One link as the document's page and the API show it. ``visible``: whether the
+    viewer may open the dossier or the meeting; otherwise only its code (a dossier) or
+    nothing of it (a meeting's title may say more than the viewer should know)."""
+
+    pk: int
+    target: str            # "dossier" | "meeting"
+    target_id: int
+    label: str
+    url: str
+    visible: bool
+    created_at: object
+    created_by: str
+
+
+def links_of(user, document: IncomingDocument | OutgoingDocument) -> list[LinkRow]:
+    """The dossiers and meetings a document (already checked visible) is linked to."""
+    from django.urls import reverse
+
+    from tinhso.meetings.models import Meeting
+    from tinhso.publicservices.models import Dossier
+
+    links = list(document.links.select_related("dossier", "dossier__procedure", "meeting",
+                                               "created_by"))
+    dossiers = set(Dossier.objects.visible_to(user).filter(
+        pk__in=[x.dossier_id for x in links if x.dossier_id]).values_list("pk", flat=True))
+    meetings = set(Meeting.objects.visible_to(user).filter(
+        pk__in=[x.meeting_id for x in links if x.meeting_id]).values_list("pk", flat=True))
+    rows = []
+    for x in links:
+        by = x.created_by.full_name if x.created_by else ""
+        if x.dossier_id:
+            seen = x.dossier_id in dossiers
+            label = x.dossier.code or f"#{x.dossier_id}"
+            if seen:
+                label = f"{label} — {x.dossier.procedure.name}"
+            rows.append(LinkRow(x.pk, "dossier", x.dossier_id, label,
+                                reverse("publicservices:dossier", args=[x.dossier_id])
+                                if seen else "", seen, x.created_at, by))
+        else:
+            seen = x.meeting_id in meetings
+            m = x.meeting
+            label = (f"{m.title} — {timezone.localtime(m.starts_at):%d/%m/%Y %H:%M}"
+                     if seen else f"#{x.meeting_id}")
+            rows.append(LinkRow(x.pk, "meeting", x.meeting_id, label,
+                                reverse("meetings:detail", args=[x.meeting_id])
+                                if seen else "", seen, x.created_at, by))
+    return rows
+
+
+def link_target(user, *, dossier_code: str = "", meeting_id: int | None = None) -> dict:
+    """The one dossier (by its code) or meeting (by its id) named, among those ``user`` may
+    see, as ``{"dossier": …}`` or ``{"meeting": …}``. An unknown code and another agency's
+    dossier read the same, so the answer never tells that it exists."""
+    from tinhso.core.validators import check_text
+    from tinhso.documents.errors import DocumentError, document_error
+    from tinhso.meetings.models import Meeting
+    from tinhso.publicservices.models import Dossier
+
+    code = (dossier_code or "").strip().upper()
+    check_text(code, "dossier_code")
+    if bool(code) == (meeting_id is not None):
+        raise document_error(DocumentError.LINK_TARGET,
+                             field="meeting_id" if code else "dossier_code")
+    if code:
+        dossier = Dossier.objects.visible_to(user).filter(code=code[:40]).first()
+        if dossier is None:
+            raise document_error(DocumentError.UNKNOWN_DOSSIER, field="dossier_code")
+        return {"dossier": dossier}
+    meeting = None
+    if isinstance(meeting_id, int) and 0 < meeting_id < 2**53:
+        meeting = Meeting.objects.visible_to(user).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise document_error(DocumentError.UNKNOWN_MEETING, field="meeting_id")
+    return {"meeting": meeting}
+
+
+def linkable_meetings(user, *, now=None, limit: int = 100):
+    """Meetings the user may see, from three months back to six ahead, to choose from
+    when linking a document (the API takes any visible meeting's id)."""
+    from datetime import timedelta
+
+    from tinhso.meetings.models import Meeting
+
+    now = now or timezone.now()
+    return (Meeting.objects.visible_to(user)
+            .filter(starts_at__gte=now - timedelta(days=92),
+                    starts_at__lte=now + timedelta(days=183))
+            .exclude(state=Meeting.State.CANCELLED).order_by("starts_at")[:limit])

@@ -21,7 +21,7 @@ from tinhso.core import credentials as creds
 from tinhso.core.models import OutboxState
 from tinhso.core.validators import ErrorCode as VErr
 from tinhso.core.validators import check_date_in_window, check_text, invalid_value
-from tinhso.documents import exchange, pdfs, reference, workflow
+from tinhso.documents import exchange, pdfs, reference, selectors, workflow
 from tinhso.documents.access import staff_organizations
 from tinhso.documents.errors import DocumentError, document_error
 from tinhso.documents.models import (
@@ -33,6 +33,7 @@ from tinhso.documents.models import (
     Confidentiality,
     DeliveryState,
     Direction,
+    DocumentLink,
     ExchangeMessage,
     IncomingDocument,
     IncomingState,
@@ -868,22 +869,56 @@ def close(*, actor, document: IncomingDocument, reply: OutgoingDocument | None =
     return document
 
 
-def link(*, actor, document: IncomingDocument, dossier_code: str = "",
-         meeting_ref: str = "") -> IncomingDocument:
-    """Link an incoming document to a public-service dossier or a meeting (by code)."""
-    dossier_code = _optional_text(dossier_code, "dossier_code", max_length=40)
-    meeting_ref = _optional_text(meeting_ref, "meeting_ref", max_length=60)
-    if not (_works_in(actor, document.agency)
-            and has_perm(actor, "documents.handle", document.agency.organization_id)):
+# --- links to public-service dossiers and meetings -------------------------------------
+
+def may_link(actor, document) -> bool:
+    """Who may link or unlink a document: a person of its agency who works on documents
+    (drafts, handles, or the clerk), and who may see it."""
+    return bool(has_perm(actor, "documents.link", document.agency.organization_id)
+                and type(document).objects.visible_to(actor).filter(pk=document.pk).exists())
+
+
+def link_document(*, actor, document: IncomingDocument | OutgoingDocument,
+                  dossier_code: str = "", meeting_id: int | None = None,
+                  now: datetime | None = None) -> tuple[DocumentLink, bool]:
+    """Link a document to a public-service dossier (by its code) or a meeting (by its id).
+    Idempotent: the same link again returns the existing row and ``created`` False (one
+    row per pair, the unique constraints decide under concurrency); audited once."""
+    now = now or timezone.now()
+    if not may_link(actor, document):
+        raise document_error(DocumentError.NOT_ALLOWED)
+    target = selectors.link_target(actor, dossier_code=dossier_code, meeting_id=meeting_id)
+    side = {"incoming" if isinstance(document, IncomingDocument) else "outgoing": document}
+    with transaction.atomic():
+        link, created = DocumentLink.objects.get_or_create(
+            **side, **target, defaults={"created_by": actor, "created_at": now})
+        if created:
+            audit.record(actor=actor, action="documents.linked", obj=document,
+                         after=_link_snapshot(link), organization=document.agency.organization)
+    return link, created
+
+
+def unlink_document(*, actor, link: DocumentLink) -> bool:
+    """Remove a link (the page asks first). Idempotent: a link already removed answers
+    False and writes nothing; the audit entry keeps what was removed."""
+    document = link.document
+    if not may_link(actor, document):
         raise document_error(DocumentError.NOT_ALLOWED)
     with transaction.atomic():
-        IncomingDocument.objects.filter(pk=document.pk).update(dossier_code=dossier_code,
-                                                               meeting_ref=meeting_ref)
-        audit.record(actor=actor, action="documents.linked", obj=document,
-                     after={"dossier_code": dossier_code, "meeting_ref": meeting_ref},
+        row = DocumentLink.objects.select_for_update().filter(pk=link.pk).first()
+        if row is None:
+            return False
+        snapshot = _link_snapshot(row)
+        row.delete()
+        audit.record(actor=actor, action="documents.unlinked", obj=document, before=snapshot,
                      organization=document.agency.organization)
-    document.refresh_from_db()
-    return document
+    return True
+
+
+def _link_snapshot(link: DocumentLink) -> dict:
+    if link.dossier_id:
+        return {"link": link.pk, "dossier": link.dossier_id, "dossier_code": link.dossier.code}
+    return {"link": link.pk, "meeting": link.meeting_id}
 
 
 def remind_due(*, today: date | None = None) -> int:

@@ -181,6 +181,7 @@ def outgoing_detail(request, pk: int):
             request.user == doc.drafter or has_perm(request.user, "documents.review",
                                                     doc.agency.organization_id)),
         "error": request.session.pop("documents_error", None),
+        **links_context(request.user, doc),
     })
 
 
@@ -256,6 +257,7 @@ def _incoming_context(request, doc, error=None):
         "replies": OutgoingDocument.objects.visible_to(user).filter(
             agency=doc.agency, state=OutgoingState.ISSUED).order_by("-issued_at")[:30],
         "error": error or request.session.pop("documents_error", None),
+        **links_context(user, doc),
     }
 
 
@@ -353,3 +355,57 @@ def incoming_new(request):
 def incoming_pdf(request, pk: int):
     doc = selectors.incoming_detail(request.user, pk)
     return files.serve(doc.file, download_name=f"van-ban-den-{doc.pk}.pdf")
+
+
+# --- links to public-service dossiers and meetings ------------------------------------
+
+def _linked_document(user, kind: str, pk: int):
+    if kind == "incoming":
+        return selectors.incoming_detail(user, pk)
+    if kind == "outgoing":
+        return selectors.outgoing_detail(user, pk)
+    raise Http404
+
+
+def links_context(user, doc) -> dict:
+    """The "Linked records" section of a document's page."""
+    can_link = services.may_link(user, doc)
+    return {"links": selectors.links_of(user, doc), "can_link": can_link,
+            "meetings": selectors.linkable_meetings(user) if can_link else []}
+
+
+@login_required
+@require_POST
+def link_add(request, kind: str, pk: int):
+    doc = _linked_document(request.user, kind, pk)
+    meeting = request.POST.get("meeting_id", "")
+    try:
+        if meeting and _id(meeting) is None:
+            raise InvalidValue("meeting_id", "required", "This value is required.")
+        services.link_document(actor=request.user, document=doc,
+                               dossier_code=request.POST.get("dossier_code", ""),
+                               meeting_id=_id(meeting))
+    except (DomainError, InvalidValue) as err:
+        request.session["documents_error"] = _error(err)
+    return redirect(f"documents:{kind}", doc.pk)
+
+
+@login_required
+def link_remove(request, kind: str, pk: int, link_id: int):
+    """The confirmation page for removing a link; only its form (``confirm=yes``) acts.
+    A link already removed (a second tap, another tab) goes back to the document."""
+    doc = _linked_document(request.user, kind, pk)
+    if not services.may_link(request.user, doc):
+        raise Http404
+    row = next((x for x in selectors.links_of(request.user, doc) if x.pk == link_id), None)
+    if row is None:
+        return redirect(f"documents:{kind}", doc.pk)
+    error = None
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.unlink_document(actor=request.user, link=doc.links.get(pk=link_id))
+            return redirect(f"documents:{kind}", doc.pk)
+        except DomainError as err:
+            error = _error(err)
+    return render(request, "documents/link_remove.html", {
+        "doc": doc, "kind": kind, "row": row, "error": error}, status=422 if error else 200)
