@@ -8,7 +8,7 @@ from datetime import date
 from typing import Literal
 
 from django.http import Http404, HttpResponse
-from ninja import File, Form, Query, Router
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from tinhso.accounts.auth import session_auth
@@ -397,7 +397,7 @@ def add_link(request, kind: DocumentKind, doc_id: Id, payload: LinkIn):
                                            dossier_code=payload.dossier_code,
                                            meeting_id=payload.meeting_id)
     row = next(r for r in selectors.links_of(request.auth, doc) if r.pk == link.pk)
-    return (201 if created else 200), {**link_out(row), "created": created}
+    return Status(201 if created else 200, {**link_out(row), "created": created})
 
 
 @router.delete("/{kind}/{doc_id}/links/{link_id}", response={204: None})
@@ -408,9 +408,9 @@ def remove_link(request, kind: DocumentKind, doc_id: Id, link_id: Id):
     if link is None:
         if not services.may_link(request.auth, doc):
             raise document_error(DocumentError.NOT_ALLOWED)
-        return 204, None
+        return Status(204, None)
     services.unlink_document(actor=request.auth, link=link)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/related", response=list[RelatedDocumentOut])
