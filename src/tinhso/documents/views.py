@@ -402,8 +402,10 @@ def link_remove(request, kind: str, pk: int, link_id: int):
         return redirect(f"documents:{kind}", doc.pk)
     error = None
     if request.method == "POST" and request.POST.get("confirm") == "yes":
+        link = doc.links.filter(pk=link_id).first()  # gone since: removed, nothing to do
         try:
-            services.unlink_document(actor=request.user, link=doc.links.get(pk=link_id))
+            if link is not None:
+                services.unlink_document(actor=request.user, link=link)
             return redirect(f"documents:{kind}", doc.pk)
         except DomainError as err:
             error = _error(err)
