@@ -21,7 +21,8 @@ def carry_over_free_text_links(apps, schema_editor):
         if dossier is not None:
             Link.objects.get_or_create(incoming_id=pk, dossier=dossier)
         ref = ref.strip().lstrip("#")
-        meeting = Meeting.objects.filter(pk=int(ref)).first() if ref.isdigit() else None
+        meeting = (Meeting.objects.filter(pk=int(ref)).first()
+                   if ref.isdigit() and len(ref) < 16 else None)
         if meeting is not None:
             Link.objects.get_or_create(incoming_id=pk, meeting=meeting)
 
