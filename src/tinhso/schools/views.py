@@ -525,7 +525,7 @@ def notices(request):
 
 
 def _field_label(field: str) -> str:
-    return {"title": _("Title"), "body": _("Text")}.get(field, field)
+    return {"title": _("Notice title"), "body": _("Text")}.get(field, field)
 
 
 @login_required
