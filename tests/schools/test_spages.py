@@ -375,3 +375,65 @@ def test_qualities_are_for_primary_and_conduct_for_secondary(primary, world, cli
     with pytest.raises(DomainError):
         services.set_class_conduct(actor=primary["home"], school_class=primary["klass"],
                                    period=1, levels={}, now=world.now)
+
+
+# ---------------------------------------------------------------- the API: same services
+
+def test_the_api_sets_conduct_and_refuses_others(world, client):
+    a, b, _c = world.pupils
+    url = f"/api/v1/schools/classes/{world.a1.pk}/conduct"
+    client.force_login(world.ha)
+    ok = client.post(url, {"period": 1, "levels": {str(a.pk): "kha"}},
+                     content_type="application/json")
+    assert ok.status_code == 200 and ok.json() == {"changed": 1}
+    bad = client.post(url, {"period": 1, "levels": {str(a.pk): "tot", str(b.pk): "gioi"}},
+                      content_type="application/json")
+    assert bad.status_code == 422 and f"conduct-{b.pk}" in bad.content.decode()
+    assert "message_vi" in bad.content.decode()
+    assert Result.objects.get(student=a, period=1).conduct == "kha"
+    client.force_login(world.binh)  # teaches the class, is not its homeroom teacher
+    assert client.post(url, {"period": 1, "levels": {str(a.pk): "tot"}},
+                       content_type="application/json").status_code == 403
+    client.force_login(world.cuong)  # another class
+    assert client.post(url, {"period": 1, "levels": {str(a.pk): "tot"}},
+                       content_type="application/json").status_code == 404
+    assert Result.objects.get(student=a, period=1).conduct == "kha"
+
+
+def test_the_api_posts_lists_and_receipts_notices(world, client):
+    client.force_login(world.ha)
+    posted = client.post("/api/v1/schools/notices",
+                         {"class_id": world.a1.pk, "title": "Dã ngoại", "body": "Thứ Bảy."},
+                         content_type="application/json")
+    assert posted.status_code == 201 and posted.json()["audience"] == 2
+    notice_id = posted.json()["id"]
+    empty = client.post("/api/v1/schools/notices",
+                        {"class_id": world.a1.pk, "title": "", "body": ""},
+                        content_type="application/json")
+    assert empty.status_code == 422
+    assert {e["field"] for e in empty.json()["detail"]} == {"title", "body"}
+    client.force_login(world.g9.user)
+    assert client.get("/api/v1/schools/notices").json() == []
+    assert client.post(f"/api/v1/schools/notices/{notice_id}/read").status_code == 404
+    client.force_login(world.g1.user)
+    assert client.get("/api/v1/schools/notices").json()[0]["read"] is False
+    assert client.post(f"/api/v1/schools/notices/{notice_id}/read").json() == \
+        {"first_read": True}
+    assert client.post(f"/api/v1/schools/notices/{notice_id}/read").json() == \
+        {"first_read": False}
+    client.force_login(world.ha)
+    listed = client.get("/api/v1/schools/notices").json()[0]
+    assert (listed["read_by"], listed["audience"]) == (1, 2)
+
+
+def test_the_api_sets_primary_qualities(primary, client):
+    klass, k = primary["klass"], primary["pupils"][0]
+    client.force_login(primary["home"])
+    url = f"/api/v1/schools/classes/{klass.pk}/qualities"
+    ok = client.post(url, {"term": 2, "levels": {str(k.pk): {"nhan_ai": "tot"}}},
+                     content_type="application/json")
+    assert ok.status_code == 200 and ok.json() == {"changed": 1}
+    bad = client.post(url, {"term": 2, "levels": {str(k.pk): {"nhan_ai": "gioi"}}},
+                      content_type="application/json")
+    assert bad.status_code == 422
+    assert TraitAssessment.objects.get().level == "tot"
