@@ -242,10 +242,12 @@ IOC = ["/ioc/", "/ioc/canh-bao/", "/ioc/chi-tieu/households_with_shop/",
 DOCS = ["/documents/", "/documents/incoming/", "/documents/outgoing/"]
 SCHOOL_GRID = "/schools/class/{class_8a1}/subject/{maths_8}/term/1/"
 PAGES = {
-    "giaovien": ["/schools/", SCHOOL_GRID, "/schools/class/{class_8a1}/attendance/"],
+    "giaovien": ["/schools/", SCHOOL_GRID, "/schools/class/{class_8a1}/attendance/",
+                 "/schools/class/{class_8a1}/conduct/1/", "/schools/notices/"],
     "hieutruong": ["/schools/", "/schools/leader/", "/schools/school/{school_cl}/import/",
+                   "/schools/school/{school_cl}/teachers/import/", "/schools/notices/",
                    SCHOOL_GRID],
-    "phuhuynh": ["/schools/family/", "/schools/student/{child}/"],
+    "phuhuynh": ["/schools/family/", "/schools/student/{child}/", "/schools/notices/"],
     "sogd": ["/schools/province/"],
     "doanhnghiep": ENTERPRISE,
     "doanhnghiep2": ["/border/enterprise/", "/border/declarations/{theirs}/",

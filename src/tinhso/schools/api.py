@@ -7,7 +7,7 @@ from datetime import date
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from tinhso.accounts.auth import session_auth
 from tinhso.accounts.permissions import require
@@ -207,3 +207,112 @@ def province(request):
     """The Department of Education's figures (the dashboard page's data)."""
     require(request.user, "schools.province")
     return selectors.province_figures(on=timezone.localdate())
+
+
+# ---------------------------------------------------------------- conduct, qualities, notices
+
+class ConductIn(Schema):
+    period: int  # 1, 2 or 0 for the year
+    levels: dict[int, str] = {}  # student id → tot / kha / dat / chua_dat / "" (clear)
+    remarks: dict[int, str] = {}
+
+
+class TraitsIn(Schema):
+    term: int  # 1 or 2
+    levels: dict[int, dict[str, str]]  # student id → {trait code: tot / dat / can_co_gang}
+
+
+class NoticeIn(Schema):
+    title: str
+    body: str
+    school_id: int | None = None  # the whole school (its leader) …
+    class_id: int | None = None  # … or one class (its leader or teachers)
+
+
+class NoticeOut(Schema):
+    id: int
+    title: str
+    body: str
+    school: str
+    school_class: str | None
+    published_at: str
+    read: bool | None = None  # a guardian: whether they opened it
+    read_by: int | None = None  # staff: guardians who opened it …
+    audience: int | None = None  # … of the guardians it is addressed to
+
+
+@router.post("/classes/{class_id}/conduct", response=dict, auth=session_auth)
+def conduct(request, class_id: int, payload: ConductIn):
+    """The homeroom teacher's conduct levels of a term or the year (Circular 22 Art. 8)."""
+    school_class = _class(request.user, class_id)
+    changed = services.set_class_conduct(actor=request.user, school_class=school_class,
+                                         period=payload.period, levels=payload.levels,
+                                         remarks=payload.remarks, now=timezone.now())
+    return {"changed": changed}
+
+
+@router.post("/classes/{class_id}/qualities", response=dict, auth=session_auth)
+def qualities(request, class_id: int, payload: TraitsIn):
+    """A primary class's qualities and competences of a term (Circular 27/2020)."""
+    school_class = _class(request.user, class_id)
+    term = get_object_or_404(Term, year=school_class.year_id, number=payload.term)
+    levels = {(sid, trait): level for sid, row in payload.levels.items()
+              for trait, level in row.items()}
+    changed = services.set_traits(actor=request.user, school_class=school_class, term=term,
+                                  levels=levels, now=timezone.now())
+    return {"changed": changed}
+
+
+def _notice_out(notice, read=None, counts=None) -> dict:
+    return {"id": notice.pk, "title": notice.title, "body": notice.body,
+            "school": notice.school.name,
+            "school_class": notice.school_class.name if notice.school_class_id else None,
+            "published_at": notice.published_at.isoformat(), "read": read,
+            "read_by": counts[0] if counts else None,
+            "audience": counts[1] if counts else None}
+
+
+@router.get("/notices", response=list[NoticeOut], auth=session_auth)
+def notices(request):
+    """Staff: their school's and classes' notices with read counts; a guardian: those for
+    their children, each with whether they opened it."""
+    from tinhso.accounts.permissions import has_perm
+    from tinhso.schools.models import NoticeRead
+
+    user = request.user
+    if has_perm(user, "schools.teach") or has_perm(user, "schools.lead"):
+        items = list(selectors.notices_for_staff(user)
+                     .select_related("school", "school_class")[:100])
+        counts = selectors.read_counts(items)
+        return [_notice_out(n, counts=counts[n.pk]) for n in items]
+    items = list(selectors.notices_for_guardian(user)
+                 .select_related("school", "school_class")[:100])
+    read = set(NoticeRead.objects.filter(user=user, notice__in=items)
+               .values_list("notice_id", flat=True))
+    return [_notice_out(n, read=n.pk in read) for n in items]
+
+
+@router.post("/notices", response={201: NoticeOut}, auth=session_auth)
+def post_notice(request, payload: NoticeIn):
+    from tinhso.schools.models import School
+
+    school_class = None
+    if payload.class_id is not None:
+        school_class = _class(request.user, payload.class_id)
+        school = school_class.school
+    else:
+        school = get_object_or_404(School, pk=payload.school_id or 0)
+    notice = services.publish_notice(actor=request.user, school=school,
+                                     school_class=school_class, title=payload.title,
+                                     body=payload.body, now=timezone.now())
+    return Status(201, _notice_out(notice, counts=(0, services.notice_audience(notice).count())))
+
+
+@router.post("/notices/{notice_id}/read", response=dict, auth=session_auth)
+def read_notice(request, notice_id: int):
+    """A guardian's read receipt (idempotent); 404 for a notice not addressed to them."""
+    notice = selectors.notices_for_guardian(request.user).filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404
+    return {"first_read": services.mark_notice_read(user=request.user, notice=notice,
+                                                    now=timezone.now())}

@@ -39,6 +39,12 @@ class SchoolError(StrEnum):
     REQUIRED = "schools.required"
     UNKNOWN_CLASS = "schools.unknown_class"
     BAD_DATE = "schools.bad_date"
+    NOT_PRIMARY = "schools.not_primary"
+    PRIMARY_NO_CONDUCT = "schools.primary_no_conduct"
+    UNKNOWN_SUBJECT = "schools.unknown_subject"
+    ASSIGNMENT_FORMAT = "schools.assignment_format"
+    TOO_LONG = "schools.too_long"
+    BAD_EMAIL = "schools.bad_email"
 
 
 MESSAGES: dict[SchoolError, tuple[str, int]] = {
@@ -95,6 +101,17 @@ MESSAGES: dict[SchoolError, tuple[str, int]] = {
     SchoolError.UNKNOWN_CLASS: (gettext_noop("Class “{value}” does not exist in this school."),
                                 422),
     SchoolError.BAD_DATE: (gettext_noop("“{value}” is not a date (dd/mm/yyyy)."), 422),
+    SchoolError.NOT_PRIMARY: (
+        gettext_noop("Qualities and competences are assessed in primary classes only."), 422),
+    SchoolError.PRIMARY_NO_CONDUCT: (
+        gettext_noop("Primary classes have no conduct level: assess qualities and "
+                     "competences instead."), 422),
+    SchoolError.UNKNOWN_SUBJECT: (
+        gettext_noop("Subject “{value}” is not taught in grade {grade} of this school."), 422),
+    SchoolError.ASSIGNMENT_FORMAT: (
+        gettext_noop("“{value}” is not “subject: class” (for example “toan: 6A1”)."), 422),
+    SchoolError.TOO_LONG: (gettext_noop("At most {limit} characters."), 422),
+    SchoolError.BAD_EMAIL: (gettext_noop("“{value}” is not an email address."), 422),
 }
 
 school_error = coded_error(MESSAGES)

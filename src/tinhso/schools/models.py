@@ -395,13 +395,56 @@ class Result(models.Model):
 
 
 class Notice(models.Model):
+    """A notice from the school: to the whole school (``school_class`` empty) or one class."""
+
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="notices")
+    school_class = models.ForeignKey(SchoolClass, null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="notices",
+                                     verbose_name=_("class"))
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
     published_at = models.DateTimeField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-published_at"]
 
     def __str__(self) -> str:
         return self.title
+
+
+class NoticeRead(models.Model):
+    """A read receipt: the first time a guardian opened a notice."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notice", "user"],
+                                               name="schools_notice_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.notice} · {self.user}"
+
+
+class TraitAssessment(models.Model):
+    """A primary pupil's level in one quality or competence for a term (Circular 27/2020
+    Art. 6 cl. 2(b)): Tốt / Đạt / Cần cố gắng. ``trait`` is a code of `schools.traits`."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="traits")
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+")
+    trait = models.CharField(max_length=24)
+    level = models.CharField(max_length=12)
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["student", "term", "trait"],
+                                               name="schools_trait_once")]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.trait}: {self.level}"

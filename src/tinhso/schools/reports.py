@@ -212,3 +212,193 @@ def import_students(*, actor, school, data: bytes) -> int:
         audit.record(actor=actor, action="schools.students_imported", obj=school,
                      after={"count": len(clean)})
     return len(clean)
+
+
+def students_xlsx(school_class: SchoolClass) -> list[list]:
+    """A class's students in exactly the layout `import_students` reads (the first
+    guardian of each)."""
+    rows = [list(STUDENT_COLUMNS)]
+    for student in school_class.students.prefetch_related("guardians"):
+        guardian = next(iter(student.guardians.all()), None)
+        rows.append([student.code, student.full_name, student.birth_date.strftime("%d/%m/%Y"),
+                     "Nữ" if student.sex == "f" else "Nam", school_class.name,
+                     guardian.full_name if guardian else "", guardian.phone if guardian else ""])
+    return rows
+
+
+def class_gradebook_xlsx(school_class: SchoolClass) -> bytes:
+    """A class's gradebook as a workbook: the first sheet its students in the import
+    template's layout (so it can be read back), then one sheet per subject with every cell
+    of both terms, the term averages and the year."""
+    from tinhso.schools.models import Subject, Term
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Học sinh"
+    for row in students_xlsx(school_class):
+        sheet.append(row)
+    terms = {t.number: t for t in Term.objects.filter(year=school_class.year_id)}
+    reports = {s.pk: selectors.student_report(s) for s in school_class.students.all()}
+    for subject in Subject.objects.filter(school=school_class.school_id,
+                                          grade=school_class.grade):
+        grids = {n: selectors.class_grid(school_class, subject, t) for n, t in terms.items()}
+        sheet = book.create_sheet(subject.name[:31].replace("/", "-"))
+        header = ["STT", "Mã học sinh", "Họ và tên"]
+        for n, grid in grids.items():
+            label = "HKI" if n == 1 else "HKII"
+            header += [f"{label} {services.SLOT_SHORT.get(slot, slot)}" for slot in grid.slots]
+            header.append(f"{label} TB")
+        header.append("Cả năm")
+        sheet.append(header)
+        for i, student in enumerate(school_class.students.all(), 1):
+            row = [i, student.code, student.full_name]
+            for grid in grids.values():
+                grid_row = next(r for r in grid.rows if r.student.pk == student.pk)
+                row += [selectors.show(v) for _slot, v in grid_row.cells]
+                row.append(selectors.show(grid_row.average))
+            line = next(x for x in reports[student.pk]["lines"] if x.subject.pk == subject.pk)
+            row.append(line.year)
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+TEACHER_COLUMNS = ("Họ và tên", "Điện thoại", "Email", "Chủ nhiệm lớp", "Phân công dạy")
+
+
+def teachers_xlsx(school) -> bytes:
+    """The school's teachers in exactly the layout `import_teachers` reads."""
+    from tinhso.schools.models import Teacher
+
+    rows = [list(TEACHER_COLUMNS)]
+    for t in Teacher.objects.filter(school=school).select_related("user"):
+        homeroom = ", ".join(t.homerooms.order_by("name").values_list("name", flat=True))
+        teaches = "; ".join(f"{a.subject.code}: {a.school_class.name}" for a in
+                            t.assignments.select_related("subject", "school_class")
+                            .order_by("school_class__name", "subject__order"))
+        rows.append([t.full_name, t.phone or t.user.phone or "", t.user.email or "",
+                     homeroom, teaches])
+    return _xlsx(rows, "Giáo viên")
+
+
+def import_teachers(*, actor, school, data: bytes) -> int:
+    """Teachers from the Excel template (one row each: name, mobile, email, the class they
+    are homeroom of, their subjects as “subject code or name: class; …”). Every row is
+    checked first and every bad cell reported; nothing is written unless all are good."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from tinhso.accounts.models import Membership, Role, User
+    from tinhso.core.errors import CoreError, core_error
+    from tinhso.schools.models import Assignment, Subject, Teacher
+
+    if not services.is_leader(actor, school.pk):
+        raise core_error(CoreError.FORBIDDEN)
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        rows = list(sheet.iter_rows(values_only=True))
+    except Exception:
+        raise school_error(E.IMPORT_FILE, field="file") from None
+    width = len(TEACHER_COLUMNS)
+    if not rows or tuple(str(c or "").strip() for c in rows[0][:width]) != TEACHER_COLUMNS:
+        raise school_error(E.IMPORT_HEADER, field="file", columns=", ".join(TEACHER_COLUMNS))
+    classes = {c.name: c for c in SchoolClass.objects.filter(school=school)}
+    subjects = {}
+    for s in Subject.objects.filter(school=school):
+        subjects[(s.grade, s.code.lower())] = s
+        subjects[(s.grade, s.name.lower())] = s
+    known_phones = set(Teacher.objects.filter(school=school).exclude(phone="")
+                       .values_list("phone", flat=True))
+    taken_homerooms = {name for name, c in classes.items() if c.homeroom_id}
+    taken_pairs = set(Assignment.objects.filter(school_class__school=school)
+                      .values_list("school_class_id", "subject_id"))
+    errors, clean = [], []
+    for n, raw in enumerate(rows[1:], start=2):
+        cells = [str(c).strip() if c is not None else "" for c in
+                 (list(raw) + [None] * width)[:width]]
+        if not any(cells):
+            continue
+        name, phone, email, homeroom, teaches = cells
+        row_errors = []
+        if not name:
+            row_errors.append(_row_error(n, TEACHER_COLUMNS[0], school_error(E.REQUIRED)))
+        if not phone:
+            row_errors.append(_row_error(n, TEACHER_COLUMNS[1], school_error(E.REQUIRED)))
+        else:
+            try:
+                phone = normalize_mobile(phone, "phone")
+            except InvalidValue as exc:
+                row_errors.append(_row_error(n, TEACHER_COLUMNS[1], exc))
+            else:
+                if phone in known_phones:
+                    row_errors.append(_row_error(n, TEACHER_COLUMNS[1],
+                                                 school_error(E.DUPLICATE, value=phone)))
+                known_phones.add(phone)
+        if email:
+            try:
+                validate_email(email)
+                email = email.lower()
+            except ValidationError:
+                row_errors.append(_row_error(n, TEACHER_COLUMNS[2],
+                                             school_error(E.BAD_EMAIL, value=email[:40])))
+        home = None
+        if homeroom:
+            home = classes.get(homeroom)
+            if home is None:
+                row_errors.append(_row_error(n, TEACHER_COLUMNS[3], school_error(
+                    E.UNKNOWN_CLASS, value=homeroom[:20])))
+            elif homeroom in taken_homerooms:
+                row_errors.append(_row_error(n, TEACHER_COLUMNS[3],
+                                             school_error(E.DUPLICATE, value=homeroom[:20])))
+            taken_homerooms.add(homeroom)
+        pairs = []
+        for part in (p.strip() for p in teaches.replace("\n", ";").split(";")):
+            if not part:
+                continue
+            subject_text, sep, class_text = part.partition(":")
+            subject_text, class_text = subject_text.strip(), class_text.strip()
+            if not sep or not subject_text or not class_text:
+                row_errors.append(_row_error(n, TEACHER_COLUMNS[4], school_error(
+                    E.ASSIGNMENT_FORMAT, value=part[:40])))
+                continue
+            for class_name in (c.strip() for c in class_text.split(",")):
+                school_class = classes.get(class_name)
+                if school_class is None:
+                    row_errors.append(_row_error(n, TEACHER_COLUMNS[4], school_error(
+                        E.UNKNOWN_CLASS, value=class_name[:20])))
+                    continue
+                subject = subjects.get((school_class.grade, subject_text.lower()))
+                if subject is None:
+                    row_errors.append(_row_error(n, TEACHER_COLUMNS[4], school_error(
+                        E.UNKNOWN_SUBJECT, value=subject_text[:40], grade=school_class.grade)))
+                    continue
+                if (school_class.pk, subject.pk) in taken_pairs:
+                    row_errors.append(_row_error(n, TEACHER_COLUMNS[4], school_error(
+                        E.DUPLICATE, value=f"{subject.name}: {class_name}")))
+                    continue
+                taken_pairs.add((school_class.pk, subject.pk))
+                pairs.append((school_class, subject))
+        errors.extend(row_errors)
+        if not row_errors:
+            clean.append((name, phone, email, home, pairs))
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        for name, phone, email, home, pairs in clean:
+            user = (User.objects.filter(phone=phone).first()
+                    or (User.objects.filter(email=email).first() if email else None)
+                    or User.objects.create_user(email or None, None, phone=phone,
+                                                full_name=name[:150]))
+            Membership.objects.get_or_create(user=user, organization=school.organization,
+                                             role=Role.TEACHER)
+            teacher, _ = Teacher.objects.get_or_create(
+                school=school, user=user, defaults={"full_name": name[:150], "phone": phone})
+            if home is not None:
+                SchoolClass.objects.filter(pk=home.pk).update(homeroom=teacher)
+            for school_class, subject in pairs:
+                Assignment.objects.create(teacher=teacher, school_class=school_class,
+                                          subject=subject)
+        audit.record(actor=actor, action="schools.teachers_imported", obj=school,
+                     after={"count": len(clean)})
+    return len(clean)

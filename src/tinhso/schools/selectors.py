@@ -170,7 +170,7 @@ def student_report(student: Student) -> dict:
         "absence_permitted": absences.filter(permitted=True).count(),
         "history": list(GradeChange.objects.filter(student=student)
                         .select_related("subject", "by", "approved_by")[:50]),
-        "notices": list(Notice.objects.filter(school_id=student.school_id)[:10]),
+        "notices": list(notices_for_student(student)[:10]),
         "level_label": {**{k.value: v for k, v in c22.LEVEL_LABEL_VI.items()},
                         **{k.value: v for k, v in c27.RESULT_VI.items()}},
     }
@@ -178,6 +178,7 @@ def student_report(student: Student) -> dict:
 
 LEVEL_VI = {**{k.value: v for k, v in c22.LEVEL_LABEL_VI.items()},
             **{k.value: v for k, v in c27.RESULT_VI.items()}}
+CONDUCT_LEVELS = [(k.value, v) for k, v in c22.LEVEL_LABEL_VI.items()]
 OUTCOME_VI = {k.value: v for k, v in c22.OUTCOME_LABEL_VI.items()}
 TITLE_VI = {k.value: v for k, v in c22.TITLE_LABEL_VI.items()}
 
@@ -211,3 +212,81 @@ def province_figures(*, on: datetime.date) -> dict:
         "students": students, "absences": absences,
     }
 
+
+
+def notices_for_student(student: Student):
+    """The notices a student's guardians see: the school's and their class's, newest first."""
+    return Notice.objects.filter(Q(school_class__isnull=True)
+                                 | Q(school_class_id=student.school_class_id),
+                                 school_id=student.school_id)
+
+
+def notices_for_guardian(user):
+    """Every notice addressed to one of the user's children (school-wide or their class)."""
+    children = Student.objects.filter(guardians__user=user)
+    return Notice.objects.filter(
+        Q(school_class__isnull=True, school__in=children.values("school_id"))
+        | Q(school_class__in=children.values("school_class_id"))).distinct()
+
+
+def notices_for_staff(user):
+    """The notices a teacher or leader sees on the notices page: their school's (a leader)
+    or those of the classes they teach or lead, and school-wide ones of their schools."""
+    from tinhso.accounts.permissions import organizations_with_permission
+
+    lead = organizations_with_permission(user, "schools.lead")
+    classes = visible_classes(user)
+    return Notice.objects.filter(
+        Q(school__organization_id__in=lead)
+        | Q(school_class__in=classes.values("pk"))
+        | Q(school_class__isnull=True, school__in=classes.values("school_id"))).distinct()
+
+
+def read_counts(notices) -> dict[int, tuple[int, int]]:
+    """notice id → (guardians who opened it, guardians it is addressed to)."""
+    from tinhso.schools.models import Guardian, NoticeRead
+
+    out = {}
+    for notice in notices:
+        students = Student.objects.filter(school_id=notice.school_id)
+        if notice.school_class_id:
+            students = students.filter(school_class_id=notice.school_class_id)
+        audience = Guardian.objects.filter(students__in=students).values("user_id")
+        out[notice.pk] = (NoticeRead.objects.filter(notice=notice, user_id__in=audience)
+                          .count(), audience.distinct().count())
+    return out
+
+
+def conduct_grid(school_class: SchoolClass, period: int) -> list[tuple]:
+    """(student, conduct, remark, learning) per student of a class for a period."""
+    results = {r.student_id: r for r in Result.objects.filter(
+        student__school_class=school_class, year=school_class.year_id, period=period)}
+    rows = []
+    for student in school_class.students.all():
+        r = results.get(student.pk)
+        rows.append((student, r.conduct if r else "", r.remark if r else "",
+                     r.learning if r else ""))
+    return rows
+
+
+def trait_grid(school_class: SchoolClass, term: Term) -> list[tuple]:
+    """(student, {trait: level}) per student of a primary class for a term."""
+    from tinhso.schools.models import TraitAssessment
+
+    levels: dict[int, dict[str, str]] = defaultdict(dict)
+    for sid, trait, level in TraitAssessment.objects.filter(
+            student__school_class=school_class, term=term).values_list(
+            "student_id", "trait", "level"):
+        levels[sid][trait] = level
+    return [(s, levels.get(s.pk, {})) for s in school_class.students.all()]
+
+
+def student_traits(student: Student) -> dict[int, dict[str, str]]:
+    """term number → {trait: level} for a primary pupil (the guardian's page)."""
+    from tinhso.schools.models import TraitAssessment
+
+    out: dict[int, dict[str, str]] = defaultdict(dict)
+    for number, trait, level in TraitAssessment.objects.filter(student=student).values_list(
+            "term__number", "trait", "level"):
+        out[number][trait] = level
+    return dict(out)

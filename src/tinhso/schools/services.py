@@ -25,7 +25,7 @@ from tinhso.core.reasons import clean_reason
 from tinhso.core.validators import InvalidValue, normalize_mobile
 from tinhso.schools import gradebook
 from tinhso.schools.errors import SchoolError as E
-from tinhso.schools.errors import school_error
+from tinhso.schools.errors import school_error, school_invalid
 from tinhso.schools.models import (
     Assignment,
     Attendance,
@@ -34,6 +34,7 @@ from tinhso.schools.models import (
     GradeChange,
     Guardian,
     Notice,
+    NoticeRead,
     Result,
     SchoolClass,
     SchoolYear,
@@ -463,14 +464,182 @@ def compute_results(subjects, cells, *, primary: bool, grade: int, absent: int,
 
 # ---------------------------------------------------------------- notices
 
-def publish_notice(*, actor, school, title: str, body: str, now: datetime) -> Notice:
-    if not is_leader(actor, school.pk):
+def may_post_to(user, school, school_class: SchoolClass | None) -> bool:
+    """The school's leader posts to the whole school or any class; a teacher to a class
+    they are homeroom of or teach."""
+    if is_leader(user, school.pk):
+        return True
+    return school_class is not None and school_class.school_id == school.pk and (
+        is_homeroom(user, school_class)
+        or Assignment.objects.filter(teacher__user=user, school_class=school_class).exists())
+
+
+def publish_notice(*, actor, school, title: str, body: str, now: datetime,
+                   school_class: SchoolClass | None = None) -> Notice:
+    """A notice to the whole school (leader) or to one class (leader or its teachers);
+    the guardians of the class's (or school's) students are told by message."""
+    if not may_post_to(actor, school, school_class):
         raise core_error(CoreError.FORBIDDEN)
+    title, body = (title or "").strip(), (body or "").strip()
+    errors = []
+    for field, text, limit in (("title", title, 200), ("body", body, 5000)):
+        if not text:
+            errors.append(school_invalid(E.REQUIRED, field=field))
+        elif len(text) > limit:
+            errors.append(school_invalid(E.TOO_LONG, field=field, limit=limit))
+    if errors:
+        raise InvalidInput(errors)
     with transaction.atomic():
-        notice = Notice.objects.create(school=school, title=title.strip()[:200],
-                                       body=body.strip()[:5000], published_at=now)
-        audit.record(actor=actor, action="schools.notice", obj=notice)
+        notice = Notice.objects.create(school=school, school_class=school_class, title=title,
+                                       body=body, published_at=now, author=actor)
+        audit.record(actor=actor, action="schools.notice", obj=notice,
+                     after={"class": school_class.name if school_class else ""})
+        notice_id = notice.pk
+        transaction.on_commit(lambda: notify_notice(notice_id))
     return notice
+
+
+def notify_notice(notice_id: int) -> int:
+    """Tell each guardian of the notice's audience once, by message (ids, not objects, so
+    a retry is harmless beyond a repeated message)."""
+    notice = Notice.objects.select_related("school_class").filter(pk=notice_id).first()
+    if notice is None:
+        return 0
+    students = Student.objects.filter(school_id=notice.school_id)
+    if notice.school_class_id:
+        students = students.filter(school_class_id=notice.school_class_id)
+    phones = sorted(set(Guardian.objects.filter(students__in=students)
+                        .values_list("phone", flat=True)))
+    for phone in phones:
+        send(Notification(recipient=phone, kind="schools.notice",
+                          message_vi=f"Thông báo của nhà trường: {notice.title}",
+                          message_en=f"A notice from the school: {notice.title}",
+                          link=f"/schools/notice/{notice.pk}/"))
+    return len(phones)
+
+
+def notice_audience(notice: Notice):
+    """The guardians a notice is addressed to (a queryset of Guardian)."""
+    students = Student.objects.filter(school_id=notice.school_id)
+    if notice.school_class_id:
+        students = students.filter(school_class_id=notice.school_class_id)
+    return Guardian.objects.filter(students__in=students).distinct()
+
+
+def mark_notice_read(*, user, notice: Notice, now: datetime) -> bool:
+    """The read receipt of a guardian opening a notice; idempotent (the first read counts).
+    Returns whether this was the first read. Only the notice's audience gets a receipt."""
+    if not notice_audience(notice).filter(user=user).exists():
+        return False
+    _read, created = NoticeRead.objects.get_or_create(notice=notice, user=user,
+                                                      defaults={"read_at": now})
+    return created
+
+
+# ---------------------------------------------------------------- conduct of a class
+
+def set_class_conduct(*, actor, school_class: SchoolClass, period: int,
+                      levels: dict[int, str], remarks: dict[int, str] | None = None,
+                      now: datetime) -> int:
+    """The homeroom teacher's conduct grid (Circular 22 Art. 8): a level (Tốt / Khá / Đạt /
+    Chưa đạt, or "" to clear) per student for a term (1, 2) or the year (0). Every row is
+    checked first; nothing is written if one is bad; one recompute for the class. Returns
+    the number of students whose conduct or remark changed."""
+    if not is_homeroom(actor, school_class):
+        raise school_error(E.NOT_YOUR_CLASS, field="class")
+    if school_class.school.is_primary:
+        raise school_error(E.PRIMARY_NO_CONDUCT, field="class")
+    if period not in (0, 1, 2):
+        raise school_error(E.LEVEL_CHOICE, field="period")
+    remarks = remarks or {}
+    students = {s.pk: s for s in school_class.students.all()}
+    if any(pk not in students for pk in (*levels, *remarks)):
+        raise school_error(E.NOT_IN_CLASS, field="student")
+    allowed = {level.value for level in c22.Level}
+    errors = []
+    for pk, level in levels.items():
+        if level and level not in allowed:
+            errors.append(school_invalid(E.LEVEL_CHOICE, field=f"conduct-{pk}"))
+    for pk, remark in remarks.items():
+        if len(remark or "") > 500:
+            errors.append(school_invalid(E.TOO_LONG, field=f"remark-{pk}", limit=500))
+    if errors:
+        raise InvalidInput(errors)
+    changed = 0
+    with transaction.atomic():
+        existing = {r.student_id: r for r in Result.objects.select_for_update().filter(
+            student_id__in=list(students), year=school_class.year, period=period)}
+        for pk in students:
+            if pk not in levels and pk not in remarks:
+                continue
+            result = existing.get(pk)
+            before = (result.conduct, result.remark) if result else ("", "")
+            after = (levels.get(pk, before[0]), (remarks.get(pk, before[1]) or "").strip())
+            if before == after:
+                continue
+            if result is None:
+                result = Result.objects.create(student_id=pk, year=school_class.year,
+                                               period=period, conduct=after[0],
+                                               remark=after[1])
+            else:
+                result.conduct, result.remark = after
+                result.save(update_fields=["conduct", "remark"])
+            audit.record(actor=actor, action="schools.conduct", obj=result,
+                         before={"conduct": before[0]}, after={"conduct": after[0]})
+            changed += 1
+    if changed:
+        recompute_class(school_class)
+    return changed
+
+
+# ---------------------------------------------------------------- primary: qualities
+
+def set_traits(*, actor, school_class: SchoolClass, term: Term,
+               levels: dict[tuple[int, str], str], now: datetime) -> int:
+    """The homeroom teacher's qualities-and-competences grid of a primary class for a term
+    (Circular 27/2020 Art. 6 cl. 2(b)): ``levels[(student_id, trait)]`` is Tốt / Đạt /
+    Cần cố gắng, or "" to clear. All or nothing. Returns the number of cells changed."""
+    from tinhso.schools import traits
+    from tinhso.schools.models import TraitAssessment
+
+    if not is_homeroom(actor, school_class):
+        raise school_error(E.NOT_YOUR_CLASS, field="class")
+    if not school_class.school.is_primary:
+        raise school_error(E.NOT_PRIMARY, field="class")
+    if term.year_id != school_class.year_id:
+        raise school_error(E.NOT_IN_CLASS, field="term")
+    students = set(school_class.students.values_list("pk", flat=True))
+    allowed = {level.value for level in c27.TraitLevel}
+    errors = []
+    for (pk, trait), level in levels.items():
+        if pk not in students:
+            raise school_error(E.NOT_IN_CLASS, field="student")
+        if trait not in traits.CODES or (level and level not in allowed):
+            errors.append(school_invalid(E.LEVEL_CHOICE, field=f"{trait}-{pk}"))
+    if errors:
+        raise InvalidInput(errors)
+    changed = 0
+    with transaction.atomic():
+        existing = {(t.student_id, t.trait): t for t in
+                    TraitAssessment.objects.select_for_update().filter(
+                        student_id__in=students, term=term)}
+        for (pk, trait), level in levels.items():
+            row = existing.get((pk, trait))
+            if (row.level if row else "") == level:
+                continue
+            if not level:
+                row.delete()
+            elif row is None:
+                TraitAssessment.objects.create(student_id=pk, term=term, trait=trait,
+                                               level=level, updated_at=now, updated_by=actor)
+            else:
+                row.level, row.updated_at, row.updated_by = level, now, actor
+                row.save(update_fields=["level", "updated_at", "updated_by"])
+            changed += 1
+        if changed:
+            audit.record(actor=actor, action="schools.traits", obj=school_class,
+                         after={"term": term.number, "changed": changed})
+    return changed
 
 
 # ---------------------------------------------------------------- guardians' login

@@ -74,7 +74,7 @@ def home(request):
     assignments = (Assignment.objects.filter(teacher__user=user)
                    .select_related("school_class", "subject")
                    .order_by("school_class__name", "subject__order"))
-    homerooms = SchoolClass.objects.filter(homeroom__user=user)
+    homerooms = SchoolClass.objects.filter(homeroom__user=user).select_related("school")
     led = School.objects.filter(
         organization_id__in=organizations_with_permission(user, "schools.lead"))
     return render(request, "schools/home.html", {
@@ -294,7 +294,19 @@ def family(request):
 def child(request, pk: int):
     """A child's grades, averages, attendance, comments and the school's notices."""
     student = _student_or_404(request.user, pk)
-    return render(request, "schools/child.html", selectors.student_report(student))
+    context = selectors.student_report(student)
+    if student.school.is_primary:
+        from tinhso.schools import traits as trait_list
+        from tinhso.schools.rules import circular27 as c27
+
+        english = current_language() != "vi"
+        got = selectors.student_traits(student)
+        labels = {level.value: c27.TRAIT_LEVEL_VI[level] for level in c27.TraitLevel}
+        context["traits"] = [
+            (number, [((name_en if english else name_vi), labels[got[number][code]])
+                      for code, name_vi, name_en in trait_list.ALL if code in got[number]])
+            for number in sorted(got)]
+    return render(request, "schools/child.html", context)
 
 
 @login_required
@@ -358,4 +370,219 @@ def province_xlsx(request):
     body = reports.province_xlsx(selectors.province_figures(on=timezone.localdate()))
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="so-diem-toan-tinh.xlsx"'
+    return response
+
+
+# ---------------------------------------------------------------- conduct (Circular 22)
+
+PERIODS = (1, 2, 0)
+
+
+@login_required
+def conduct(request, class_pk: int, period: int):
+    """The homeroom teacher's conduct grid of a term (1, 2) or the year (0): one level and
+    an optional comment per student, saved together. The class's other teachers and the
+    leader read it; everyone else gets 404."""
+    school_class = _class_or_404(request.user, class_pk)
+    if period not in PERIODS or school_class.school.is_primary:
+        raise Http404
+    editable = services.is_homeroom(request.user, school_class)
+    errors = []
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        students = list(school_class.students.all())
+        levels = {s.pk: request.POST.get(f"conduct-{s.pk}", "") for s in students
+                  if f"conduct-{s.pk}" in request.POST}
+        remarks = {s.pk: request.POST.get(f"remark-{s.pk}", "") for s in students
+                   if f"remark-{s.pk}" in request.POST}
+        try:
+            n = services.set_class_conduct(actor=request.user, school_class=school_class,
+                                           period=period, levels=levels, remarks=remarks,
+                                           now=timezone.now())
+        except InvalidInput as exc:
+            errors = [e.message(current_language()) for e in exc.errors]
+        except DomainError as exc:
+            errors = [_error_text(exc)]
+        else:
+            messages.success(request, _("Conduct saved: %(n)s students changed.") % {"n": n})
+            return redirect("schools:conduct", school_class.pk, period)
+    rows = selectors.conduct_grid(school_class, period)
+    if errors:  # show what was typed, not what is stored
+        rows = [(s, request.POST.get(f"conduct-{s.pk}", c), request.POST.get(f"remark-{s.pk}", r),
+                 lv) for s, c, r, lv in rows]
+    return render(request, "schools/conduct.html", {
+        "school_class": school_class, "period": period, "periods": PERIODS, "rows": rows,
+        "editable": editable, "errors": errors, "levels": selectors.CONDUCT_LEVELS,
+        "level_label": selectors.LEVEL_VI})
+
+
+# ---------------------------------------------------------------- primary: qualities
+
+@login_required
+def traits(request, class_pk: int, number: int):
+    """A primary class's qualities and competences for a term (Circular 27/2020): the
+    homeroom teacher sets Tốt / Đạt / Cần cố gắng per student and trait."""
+    from tinhso.schools import traits as trait_list
+    from tinhso.schools.rules import circular27 as c27
+
+    school_class = _class_or_404(request.user, class_pk)
+    if not school_class.school.is_primary:
+        raise Http404
+    term = get_object_or_404(Term, year=school_class.year, number=number)
+    editable = services.is_homeroom(request.user, school_class)
+    errors = []
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        levels = {}
+        for student in school_class.students.all():
+            for code in trait_list.CODES:
+                key = f"{code}-{student.pk}"
+                if key in request.POST:
+                    levels[(student.pk, code)] = request.POST.get(key, "")
+        try:
+            n = services.set_traits(actor=request.user, school_class=school_class, term=term,
+                                    levels=levels, now=timezone.now())
+        except InvalidInput as exc:
+            errors = [e.message(current_language()) for e in exc.errors]
+        except DomainError as exc:
+            errors = [_error_text(exc)]
+        else:
+            messages.success(request, _("Qualities and competences saved: %(n)s changes.")
+                             % {"n": n})
+            return redirect("schools:traits", school_class.pk, number)
+    english = current_language() != "vi"
+    groups = [(en if english else vi, [(code, name_en if english else name_vi)
+                                       for code, name_vi, name_en in items])
+              for vi, en, items in trait_list.GROUPS]
+    return render(request, "schools/traits.html", {
+        "school_class": school_class, "term": term, "terms": school_class.year.terms.all(),
+        "rows": selectors.trait_grid(school_class, term), "groups": groups,
+        "editable": editable, "errors": errors,
+        "levels": [(level.value, c27.TRAIT_LEVEL_VI[level]) for level in c27.TraitLevel]})
+
+
+# ---------------------------------------------------------------- notices
+
+def _is_staff(user) -> bool:
+    return has_perm(user, "schools.teach") or has_perm(user, "schools.lead")
+
+
+@login_required
+def notices(request):
+    """Staff: the notices of their school and classes with read receipts, and the form to
+    post one (leader: the school or a class; teacher: their classes). Guardians: the
+    notices for their children's classes and schools, unread ones marked."""
+    user = request.user
+    if not _is_staff(user):
+        if not has_perm(user, "schools.guardian"):
+            raise Http404
+        items = list(selectors.notices_for_guardian(user).select_related("school_class")[:50])
+        from tinhso.schools.models import NoticeRead
+
+        read = set(NoticeRead.objects.filter(user=user, notice__in=items)
+                   .values_list("notice_id", flat=True))
+        return render(request, "schools/notices_family.html", {
+            "items": [(n, n.pk in read) for n in items]})
+    led = list(School.objects.filter(
+        organization_id__in=organizations_with_permission(user, "schools.lead")))
+    targets = [(f"school-{s.pk}", _("Whole school: %(name)s") % {"name": s.name}) for s in led]
+    classes = selectors.visible_classes(user).select_related("school").order_by("name")
+    targets += [(f"class-{c.pk}", _("Class %(name)s") % {"name": c.name}) for c in classes
+                if services.may_post_to(user, c.school, c)]
+    errors, form = [], {"title": "", "body": "", "target": ""}
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in form}
+        kind, _sep, pk = form["target"].partition("-")
+        school_class, school = None, None
+        if kind == "class" and pk.isdigit():
+            school_class = SchoolClass.objects.select_related("school").filter(pk=pk).first()
+            school = school_class.school if school_class else None
+        elif kind == "school" and pk.isdigit():
+            school = School.objects.filter(pk=pk).first()
+        if school is None or form["target"] not in dict(targets):
+            errors = [_("Choose who the notice is for.")]
+        else:
+            try:
+                services.publish_notice(actor=user, school=school, school_class=school_class,
+                                        title=form["title"], body=form["body"],
+                                        now=timezone.now())
+            except InvalidInput as exc:
+                errors = [f"{_field_label(e.field)}: {e.message(current_language())}"
+                          for e in exc.errors]
+            except DomainError as exc:
+                errors = [_error_text(exc)]
+            else:
+                messages.success(request, _("The notice is published; guardians get a "
+                                            "message."))
+                return redirect("schools:notices")
+    items = list(selectors.notices_for_staff(user).select_related("school_class", "school",
+                                                                   "author")[:50])
+    return render(request, "schools/notices.html", {
+        "items": items, "reads": selectors.read_counts(items), "targets": targets,
+        "errors": errors, "form": form})
+
+
+def _field_label(field: str) -> str:
+    return {"title": _("Notice title"), "body": _("Text")}.get(field, field)
+
+
+@login_required
+def notice(request, pk: int):
+    """One notice. A guardian of its audience opening it leaves a read receipt; staff who
+    see it get the count; anyone else 404."""
+    from tinhso.schools.models import Notice
+
+    item = get_object_or_404(Notice.objects.select_related("school", "school_class"), pk=pk)
+    user = request.user
+    if selectors.notices_for_staff(user).filter(pk=pk).exists():
+        return render(request, "schools/notice.html", {
+            "n": item, "reads": selectors.read_counts([item])[item.pk]})
+    if not selectors.notices_for_guardian(user).filter(pk=pk).exists():
+        raise Http404
+    services.mark_notice_read(user=user, notice=item, now=timezone.now())
+    return render(request, "schools/notice.html", {"n": item, "reads": None})
+
+
+# ---------------------------------------------------------------- teachers; class workbook
+
+@login_required
+def teachers_import(request, school_pk: int):
+    """The leader imports teachers (and their homerooms and subjects) from the template;
+    a bad file changes nothing and every bad cell is listed."""
+    school = get_object_or_404(School, pk=school_pk)
+    if not services.is_leader(request.user, school.pk):
+        raise Http404
+    errors, created = [], None
+    if request.method == "POST" and request.FILES.get("file"):
+        try:
+            created = reports.import_teachers(actor=request.user, school=school,
+                                              data=request.FILES["file"].read())
+        except InvalidInput as exc:
+            errors = [e.message(current_language()) for e in exc.errors]
+        except DomainError as exc:
+            errors = [_error_text(exc)]
+    return render(request, "schools/import_teachers.html", {
+        "school": school, "errors": errors, "created": created,
+        "columns": reports.TEACHER_COLUMNS})
+
+
+@login_required
+def teachers_xlsx(request, school_pk: int):
+    school = get_object_or_404(School, pk=school_pk)
+    if not services.is_leader(request.user, school.pk):
+        raise Http404
+    response = HttpResponse(reports.teachers_xlsx(school), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="giao-vien-{school.code}.xlsx"'
+    return response
+
+
+@login_required
+def class_gradebook_xlsx(request, class_pk: int):
+    """A class's whole gradebook as Excel; its first sheet is the student import layout."""
+    school_class = _class_or_404(request.user, class_pk)
+    response = HttpResponse(reports.class_gradebook_xlsx(school_class), content_type=XLSX)
+    response["Content-Disposition"] = (f'attachment; filename="so-diem-{school_class.name}'
+                                       '.xlsx"')
     return response
