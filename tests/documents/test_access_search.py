@@ -148,3 +148,26 @@ def test_search_filters_inside_the_index(world, docs):
     assert _searched(clerk, "an ninh", date_from=date(2099, 1, 1)) == set()
     assert _searched(clerk, "nong san", sender="nông nghiệp") == {plain.pk}
     assert _searched(clerk, "nong san", sender="biên phòng") == set()
+
+
+def test_a_full_reindex_keeps_each_handlers_secret_documents_findable(world, docs):
+    """``reindex`` reads the handlers of a whole batch in one prefetch: the rebuilt index
+    gives a secret document to its handler and to no colleague, as before the rebuild."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tinhso.core import search
+    from tinhso.documents.models import Assignment, IncomingDocument
+
+    plain, secret = docs
+    ubnd = world.staff["ubnd"]
+    services.assign(actor=ubnd["lanhdao"], document=secret, assignee=ubnd["chuyenvien"],
+                    working_days=3)
+    with CaptureQueriesContext(connection) as queries:
+        assert search.reindex(IncomingDocument) == 2
+    handlers_read = [q for q in queries.captured_queries
+                     if Assignment._meta.db_table in q["sql"]]
+    assert len(handlers_read) == 1  # one prefetch for the batch, not one per document
+    assert _searched(ubnd["chuyenvien"], "an ninh") == {secret.pk}
+    assert _searched(ubnd["truongphong"], "an ninh") == set()
+    assert _searched(ubnd["vanthu"], "ho tro") == {plain.pk}

@@ -117,6 +117,9 @@ class Searchable:
     #: reads all of it — 320 ms at 200,000 documents). Right for a big table searched
     #: with key words (row-level access, filters), where a query matches a small part.
     sort_matches: bool = False
+    #: Relations ``reindex`` prefetches per batch, for ``keys`` that read them (the
+    #: handlers of a document): one query a batch instead of one an object.
+    prefetch_related: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def table(self) -> str:
@@ -168,7 +171,8 @@ def register(model: type[models.Model], *, a: Sequence[FieldPath], b: Sequence[F
              keys: Callable[[models.Model], Iterable[str]] | None = None,
              where: Callable[[models.Model], bool] | None = None,
              follow: dict[type[models.Model], str] | None = None,
-             sort_matches: bool = False) -> Searchable:
+             sort_matches: bool = False,
+             prefetch_related: Sequence[str] = ()) -> Searchable:
     """Declare ``model`` searchable (call it from the app's ``ready()``): the attribute
     paths (``"name"``, ``"category.name"``) or callables whose text is indexed, by weight.
 
@@ -177,9 +181,11 @@ def register(model: type[models.Model], *, a: Sequence[FieldPath], b: Sequence[F
     so a filtered search never joins. ``where``: only objects passing it are indexed (a
     withdrawn product is simply not there). ``follow``: related models whose saves reindex
     the objects pointing at them, ``{Shop: "shop"}`` (a closed shop's products leave).
-    ``sort_matches``: see ``Searchable.sort_matches`` (PostgreSQL's plan for ``find``)."""
+    ``sort_matches``: see ``Searchable.sort_matches`` (PostgreSQL's plan for ``find``).
+    ``prefetch_related``: see ``Searchable.prefetch_related``."""
     spec = Searchable(model, {"a": tuple(a), "b": tuple(b), "c": tuple(c)},
-                      tuple(select_related), keys, where, sort_matches)
+                      tuple(select_related), keys, where, sort_matches,
+                      tuple(prefetch_related))
     _registry[model] = spec
     uid = f"core.search:{model._meta.label}"
     post_save.connect(_saved, sender=model, weak=False, dispatch_uid=uid)
@@ -242,7 +248,8 @@ def reindex(model: type[models.Model], ids: Iterable[int] | None = None, *,
     using = router.db_for_write(model)
     connection = connections[using]
     quoted = connection.ops.quote_name(spec.table)
-    rows = model._default_manager.using(using).select_related(*spec.select_related)
+    rows = model._default_manager.using(using).select_related(
+        *spec.select_related).prefetch_related(*spec.prefetch_related)
     if ids is None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {quoted}")  # noqa: S608 - table name from the registry

@@ -62,8 +62,14 @@ def _keys(doc, people: list[int]) -> list[str]:
 def incoming_keys(doc) -> list[str]:
     from tinhso.documents.models import Assignment
 
-    handlers = list(Assignment.objects.filter(document_id=doc.pk)
-                    .values_list("assignee_id", flat=True)) if doc.pk else []
+    prefetched = getattr(doc, "_prefetched_objects_cache", {}).get("assignments")
+    if prefetched is not None:  # a reindex batch
+        handlers = [a.assignee_id for a in prefetched]
+    elif doc.pk:
+        handlers = list(Assignment.objects.filter(document_id=doc.pk)
+                        .values_list("assignee_id", flat=True))
+    else:
+        handlers = []
     return _keys(doc, handlers)
 
 
@@ -77,7 +83,7 @@ def register() -> None:
 
     search.register(IncomingDocument, a=("number_symbol", "excerpt"), b=("sender_name",),
                     c=(_text,), keys=incoming_keys, follow={Assignment: "assignments"},
-                    sort_matches=True)
+                    sort_matches=True, prefetch_related=("assignments",))
     search.register(OutgoingDocument, a=("number_symbol", "excerpt"), b=("agency.name",),
                     c=(_text,), select_related=("agency",), keys=outgoing_keys,
                     sort_matches=True)
