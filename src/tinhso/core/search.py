@@ -651,7 +651,8 @@ class Found:
             raw = cursor.fetchall()
         head = list(raw[0][0] or [])
         key = names.index("id")
-        found = [row[1:] for row in raw if row[1 + key] is not None]
+        # (a queryset may select ordering columns after its own: cut to the named ones)
+        found = [row[1:1 + len(names)] for row in raw if row[1 + key] is not None]
         by_pk = {}
         for values in compiler.results_iter(results=[found]):
             row = dict(zip(names, values, strict=True))
@@ -673,8 +674,8 @@ def find(source: models.QuerySet | type[models.Model], text: str | None = None, 
     count). ``where`` (a ``Q`` on the model) and
     ``order_by`` take the slower path through the model's table for what the index does
     not hold (a price range); the count still stops at ``cap``. ``rows``: ``(offset,
-    limit)`` of the page that will be sliced after ``count()``; on PostgreSQL (plain path,
-    ``values()`` rows) the count and that page's rows are then one statement."""
+    limit)`` of the page that will be sliced after ``count()``; on PostgreSQL (``values()``
+    rows) the count and that page's rows are then one statement."""
     fetch = source if isinstance(source, models.QuerySet) else source._default_manager.all()
     return Found(fetch, Query(text, prefix=prefix), keys, where=where, order_by=order_by,
                  cap=cap, rows=rows)
