@@ -179,6 +179,10 @@ UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", str(50_000_000)))
 #: The public catalogue search's answers are cached this long (market.catalogue_cache;
 #: any product, shop, category or photo saved moves them on at once); 0 turns it off.
 MARKET_SEARCH_CACHE_SECONDS = int(os.environ.get("MARKET_SEARCH_CACHE_SECONDS", "30"))
+#: A refund transfer order still "sent" this long without the bank's callback is asked
+#: about by the periodic task payments.poll_sent_refunds.
+PAYMENTS_REFUND_POLL_AFTER_SECONDS = int(os.environ.get("PAYMENTS_REFUND_POLL_AFTER_SECONDS",
+                                                        "1800"))
 
 # Security: safe by default, relaxed only where DEBUG says this is a laptop.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -241,6 +245,9 @@ PERIODIC_TASKS = {
                                     "every": 60},
     "market.complete_delivered_orders": {
         "task": "tinhso.market.tasks.complete_delivered_orders", "every": 3600},
+    # Refund transfer orders left "sent" without the bank's callback: ask the bank.
+    "payments.poll_sent_refunds": {"task": "tinhso.payments.tasks.poll_sent_refunds",
+                                   "every": 600},
     "documents.retry_exchange": {"task": "tinhso.documents.tasks.retry_exchange",
                                  "every": 120},
     "documents.remind_due": {"task": "tinhso.documents.tasks.remind_due", "every": 86400},

@@ -138,7 +138,8 @@ def test_the_scheduler_enqueues_each_periodic_task_once_per_period(db, database_
                           "publicservices.pull_portal_dossiers",
                           "documents.retry_exchange", "documents.remind_due",
                           "meetings.flag_overdue_conclusions",
-                          "ioc.refresh_indicators", "ioc.send_due_reports"}
+                          "ioc.refresh_indicators", "ioc.send_due_reports",
+                          "payments.poll_sent_refunds"}
     assert scheduler.tick() == []  # same period: nothing again
     clock.move_to(timezone.now() + timedelta(minutes=2))
     assert set(scheduler.tick()) == {"border.mark_no_shows", "core.retry_notifications",

@@ -295,3 +295,49 @@ def test_product_page_says_out_of_season_not_out_of_stock(client, catalogue):
     html = client.get(f"/cho/{na.shop.slug}/{na.slug}/").content.decode()
     assert "Trái mùa" in html and "Hết hàng" not in html
     assert "12,5 kg" in html and "0,5 kg" in html and "0,500" not in html
+
+
+@pytest.mark.parametrize("typed", ["na", "na chi lang", "thach d", "khong co gi", None])
+def test_the_page_read_with_the_count_is_the_page_sliced_after_it(catalogue, typed):
+    """``rows=``: PostgreSQL reads the page's rows in the statement that counts; the
+    count and every page are those of the two-statement path (SQLite takes that path)."""
+    shop = catalogue["na"].shop
+    for n in range(7):
+        data.product(shop, f"Na dai {n}", description="thach den" if n % 2 else "")
+    for start, size in ((0, 3), (3, 3), (6, 3), (20, 3)):
+        plain = search.find(selectors._fetch(), typed, cap=start + size)
+        folded = search.find(selectors._fetch(), typed, cap=start + size,
+                             rows=(start, size))
+        assert (folded.count(), folded.capped) == (plain.count(), plain.capped)
+        assert folded[start:start + size] == plain[start:start + size]
+        assert folded[0:1] == plain[0:1]  # outside the page read with the count: fetched
+
+
+@pytest.mark.postgres
+def test_postgres_answers_a_search_in_one_statement(client, catalogue, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.MARKET_SEARCH_CACHE_SECONDS = 0
+    with CaptureQueriesContext(connection) as ran:
+        body = client.get("/api/v1/market/products", {"q": "na chi lang", "limit": 1}).json()
+    assert [item["name"] for item in body["items"]] == ["Na Chi Lăng"]
+    assert (body["count"], body["count_capped"]) == (1, True)  # and Miến dong after it
+    assert len([q for q in ran.captured_queries if "market_product" in q["sql"]]) == 1
+
+
+@pytest.mark.parametrize("chosen", [
+    {"q": "na", "price_min": 40000}, {"sort": "price_asc"}, {"q": "na", "sort": "name"},
+    {"ocop_min_stars": 3, "sort": "price_desc"}, {"q": "khong co gi", "price_max": 10},
+])
+def test_filtered_and_sorted_pages_read_with_the_count_are_the_same(catalogue, chosen):
+    shop = catalogue["na"].shop
+    for n in range(7):
+        data.product(shop, f"Na dai {n}", price_vnd=35000 + 1000 * n)
+    filters = selectors.CatalogueFilter(**chosen)
+    for start, size in ((0, 3), (3, 3), (9, 3)):
+        plain = selectors.catalogue(filters, today=TODAY, cap=start + size)
+        folded = selectors.catalogue(filters, today=TODAY, cap=start + size,
+                                     rows=(start, size))
+        assert (folded.count(), folded.capped) == (plain.count(), plain.capped)
+        assert folded[start:start + size] == plain[start:start + size]

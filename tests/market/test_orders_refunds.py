@@ -155,3 +155,26 @@ def test_the_api_sends_a_refund_with_field_errors(world):
                                      "account_name": "Lê Thị Mai"}),
                     content_type="application/json")
     assert good.status_code == 200 and good.json()["state"] == "sent"
+
+
+def test_the_banks_signed_callback_refunds_the_order_once(world, settings):
+    from tinhso.payments import simulator
+
+    settings.PAYMENTS_WEBHOOK_SECRETS = {"demo": "test-only-refund-secret"}
+    order = refund_due(world)
+    refund = orders.refund_order(actor=world.hub_accountant, order=order, account=GOOD)
+    body = simulator.build_refund_result(bank_reference=refund.bank_reference, confirmed=True)
+    headers = simulator.signed_headers(body, "test-only-refund-secret")
+    bank = Client()
+
+    def deliver():
+        return bank.post("/api/v1/payments/refund-results", data=body,
+                         content_type="application/json",
+                         HTTP_X_TIMESTAMP=headers["X-Timestamp"],
+                         HTTP_X_SIGNATURE=headers["X-Signature"])
+
+    assert deliver().json()["duplicate"] is False
+    assert deliver().json()["duplicate"] is True  # the bank's retry changes nothing
+    assert Order.objects.get(pk=order.pk).state == S.REFUNDED
+    assert AuditEntry.objects.filter(object_id=str(order.pk),
+                                     action="order.refunded").count() == 1

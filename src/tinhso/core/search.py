@@ -366,7 +366,8 @@ class Found:
     there are more) and whose slices fetch only their own rows."""
 
     def __init__(self, fetch: models.QuerySet, query: Query, keys: Sequence[KeyGroup], *,
-                 where: models.Q | None, order_by: Sequence[str] | None, cap: int) -> None:
+                 where: models.Q | None, order_by: Sequence[str] | None, cap: int,
+                 rows: tuple[int, int] | None = None) -> None:
         self.fetch = fetch
         self.model = fetch.model
         self.spec = searchable(self.model)
@@ -380,6 +381,11 @@ class Found:
         # The ids of the first ``cap + 1`` matches, read once by ``count()``: the pages
         # are sliced from them (one pass for the count and the page, no COUNT(*)).
         self._head: list[int] | None = None
+        #: (offset, limit) of the page the caller will ask after ``count()``: on
+        #: PostgreSQL its rows are read in the same statement as the count
+        #: (``_head_and_rows_postgres``) and kept here, by primary key.
+        self.rows = rows
+        self._rows: dict | None = None
         self.connection = connections[fetch.db]
         self.vendor = self.connection.vendor
         if self.keys and self.spec.keys is None:
@@ -495,7 +501,10 @@ class Found:
         give ``find`` the ``cap`` a caller needs (``offset + limit`` for "more than N")
         and the count costs no more than the page."""
         if self._count is None:
-            if self._plain:
+            if self._foldable():
+                offset, limit = self.rows
+                head, self._rows = self._head_and_rows_postgres(self.cap + 1, offset, limit)
+            elif self._plain:
                 head = self._ids(0, self.cap + 1)
             else:
                 head = list(self._filtered().values_list("pk", flat=True)[: self.cap + 1])
@@ -522,6 +531,9 @@ class Found:
             return []
         if self._head is not None:
             ids = self._head[start:stop]
+            if self._rows is not None and self.rows is not None and \
+                    self.rows[0] <= start and stop <= sum(self.rows):
+                return [self._rows[pk] for pk in ids if pk in self._rows]
         elif not self._plain:
             ids = list(self._filtered().values_list("pk", flat=True)[start:stop])
         else:
@@ -568,6 +580,15 @@ class Found:
         (intersecting posting lists of a third of the table, then rechecking thousands of
         rows to sort them). Only a tier that does not fill up there reads the GIN index;
         a tier that is not needed (the ones before it filled the page) reads nothing."""
+        ctes, params, union = self._tiers_postgres(limit)
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"WITH {ctes} SELECT object_id FROM ({union}) AS ids "
+                           "ORDER BY tier, object_id DESC", params)
+            return [row[0] for row in cursor.fetchall()]
+
+    def _tiers_postgres(self, limit: int) -> tuple[str, list, str]:
+        """The tiers' common table expressions (``t0``, ``t1``…), their parameters, and
+        the union of their ids with each one's tier number (see ``_ids_postgres``)."""
         table = self.connection.ops.quote_name(self.spec.table)
         window = f"(SELECT object_id, document FROM {table} ORDER BY object_id DESC " \
                  "LIMIT %s) AS recent"
@@ -589,16 +610,67 @@ class Found:
             params += [limit, limit, *tier_params, limit]
             before.append(number)
         union = " UNION ALL ".join(f"SELECT object_id, {n} AS tier FROM t{n}" for n in before)
+        return ", ".join(parts), params, union
+
+    def _foldable(self) -> bool:
+        """Whether the page's rows can be read in the statement that finds the ids:
+        PostgreSQL, ``values()`` rows with nothing prefetched, a page announced
+        (``rows=``)."""
+        return (self.rows is not None and self.vendor == "postgresql"
+                and issubclass(self.fetch._iterable_class, models.query.ValuesIterable)
+                and not self.fetch._prefetch_related_lookups)
+
+    def _ordered_ids_sql(self, limit: int) -> tuple[str, str, list]:
+        """PostgreSQL: (common table expressions, a SELECT of the first ``limit`` ids in
+        order, parameters): the tiers (``_tiers_postgres``), or the filtered path's
+        statement as the ORM writes it."""
+        if self._plain:
+            ctes, params, union = self._tiers_postgres(limit)
+            return (ctes + ", ", f"SELECT object_id FROM ({union}) AS ids "  # noqa: S608
+                    "ORDER BY tier, object_id DESC", params)
+        head = self._filtered().values_list("pk", flat=True)[:limit]
+        sql, params = head.query.get_compiler(self.fetch.db).as_sql()
+        return "", sql, list(params)
+
+    def _head_and_rows_postgres(self, limit: int, offset: int, count: int) -> tuple[
+            list[int], dict]:
+        """PostgreSQL, ONE statement (one round trip for a search): the first ``limit`` ids
+        in order and the ``fetch`` rows of those at positions ``offset`` to ``offset +
+        count`` (the page the caller said it will ask, ``rows=``), joined to the ids in the
+        database instead of asked for by a second statement."""
+        ctes, ids_sql, params = self._ordered_ids_sql(limit)
+        rows = self.fetch.filter(pk__in=models.expressions.RawSQL(
+            "SELECT object_id FROM search_page", []))
+        compiler = rows.query.get_compiler(self.fetch.db)
+        rows_sql, rows_params = compiler.as_sql()
+        query = rows.query
+        names = list(query.selected) if query.selected else [
+            *query.extra_select, *query.values_select, *query.annotation_select]
+        # ARRAY(SELECT … ORDER BY …) keeps the order; WITH ORDINALITY numbers it.
+        statement = (
+            f"WITH {ctes}search_ids AS MATERIALIZED (SELECT object_id, n "  # noqa: S608
+            f"FROM unnest(ARRAY({ids_sql})) WITH ORDINALITY AS u(object_id, n)), "
+            "search_page AS (SELECT object_id FROM search_ids WHERE n > %s AND n <= %s) "
+            "SELECT (SELECT array_agg(object_id ORDER BY n) FROM search_ids), page.* "
+            f"FROM (SELECT 1) AS one LEFT JOIN LATERAL ({rows_sql}) AS page ON true")
         with self.connection.cursor() as cursor:
-            cursor.execute(f"WITH {', '.join(parts)} SELECT object_id FROM ({union}) AS ids "
-                           "ORDER BY tier, object_id DESC", params)
-            return [row[0] for row in cursor.fetchall()]
+            cursor.execute(statement, [*params, offset, offset + count, *rows_params])
+            raw = cursor.fetchall()
+        head = list(raw[0][0] or [])
+        key = names.index("id")
+        # (a queryset may select ordering columns after its own: cut to the named ones)
+        found = [row[1:1 + len(names)] for row in raw if row[1 + key] is not None]
+        by_pk = {}
+        for values in compiler.results_iter(results=[found]):
+            row = dict(zip(names, values, strict=True))
+            by_pk[row["id"]] = row
+        return head, by_pk
 
 
 def find(source: models.QuerySet | type[models.Model], text: str | None = None, *,
          keys: Sequence[KeyGroup] = (), where: models.Q | None = None,
          order_by: Sequence[str] | None = None, prefix: bool = True,
-         cap: int = COUNT_CAP) -> Found:
+         cap: int = COUNT_CAP, rows: tuple[int, int] | None = None) -> Found:
     """The bounded search of a catalogue of any size: ``text``'s words (accent-insensitive,
     the last one a prefix) and ``keys`` (each a key word, or a sequence of alternatives)
     matched inside the index; no rank is computed: objects whose *name* (weight ``a``)
@@ -608,10 +680,12 @@ def find(source: models.QuerySet | type[models.Model], text: str | None = None, 
     there, or ``values()`` with ``"id"`` for plain rows; its own filters are not used to
     count). ``where`` (a ``Q`` on the model) and
     ``order_by`` take the slower path through the model's table for what the index does
-    not hold (a price range); the count still stops at ``cap``."""
+    not hold (a price range); the count still stops at ``cap``. ``rows``: ``(offset,
+    limit)`` of the page that will be sliced after ``count()``; on PostgreSQL (``values()``
+    rows) the count and that page's rows are then one statement."""
     fetch = source if isinstance(source, models.QuerySet) else source._default_manager.all()
     return Found(fetch, Query(text, prefix=prefix), keys, where=where, order_by=order_by,
-                 cap=cap)
+                 cap=cap, rows=rows)
 
 
 # --- the index table, created by the registering app's migration ---------------------------

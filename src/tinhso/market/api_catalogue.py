@@ -54,7 +54,8 @@ def list_products(request, filters: Query[CatalogueQuery], page: Query[PageIn]):
                               today=today) if lifetime else None
     body = cache.get(key) if key else None
     if body is None:
-        products = selectors.catalogue(chosen, today=today, cap=page.offset + page.limit)
+        products = selectors.catalogue(chosen, today=today, cap=page.offset + page.limit,
+                                       rows=(page.offset, page.limit))
         out = page_of(products, page, lambda p: card_out(p, today=today, language=language))
         out["count_capped"] = products.capped
         # The rows are already shaped by card_out (the schema above documents them):

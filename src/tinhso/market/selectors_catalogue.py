@@ -55,8 +55,8 @@ def valid_ocop(today: date) -> Q:
 PAGE_COUNT_CAP = 120
 
 
-def catalogue(filters: CatalogueFilter, *, today: date,
-              cap: int = PAGE_COUNT_CAP) -> search.Found:
+def catalogue(filters: CatalogueFilter, *, today: date, cap: int = PAGE_COUNT_CAP,
+              rows: tuple[int, int] | None = None) -> search.Found:
     """The catalogue page and ``GET /api/v1/market/products``: searched in the database
     (accent-insensitive, ``core.search.find``): words, category, commune, speciality and
     OCOP stars are matched inside the search index (which holds only what is on sale in an
@@ -65,7 +65,9 @@ def catalogue(filters: CatalogueFilter, *, today: date,
     to ``cap`` (at most ``search.COUNT_CAP``) in the same pass that reads the page's ids:
     the API asks ``offset + limit`` ("more than N": the next page exists), the page
     ``PAGE_COUNT_CAP``. Each page fetches its own rows as plain values
-    (``presenters_catalogue.card_out``)."""
+    (``presenters_catalogue.card_out``); ``rows``, the ``(offset, limit)`` of the page the
+    caller will show, lets PostgreSQL read them in the statement that counts (one round
+    trip per search)."""
     keys: list = []
     if filters.category:
         found = Category.objects.filter(slug=filters.category).values_list("pk", flat=True)
@@ -83,7 +85,8 @@ def catalogue(filters: CatalogueFilter, *, today: date,
     if filters.price_max is not None:
         where &= Q(price_vnd__lte=filters.price_max)
     return search.find(_fetch(), filters.q, keys=keys, where=where or None,
-                       order_by=SORTS.get(filters.sort), cap=min(cap, search.COUNT_CAP))
+                       order_by=SORTS.get(filters.sort), cap=min(cap, search.COUNT_CAP),
+                       rows=rows)
 
 
 def shop_products(shop: Shop) -> search.Found:

@@ -58,7 +58,9 @@ def filters_from(params) -> selectors.CatalogueFilter:
 def catalogue(request):
     today = timezone.localdate()
     chosen = filters_from(request.GET)
-    found = selectors.catalogue(chosen, today=today)
+    number = _int(request.GET.get("page"), 1, 1_000) or 1  # the Paginator's own check follows
+    found = selectors.catalogue(chosen, today=today,
+                                rows=((number - 1) * PAGE_SIZE, PAGE_SIZE))
     paginator = Paginator(found, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     language = current_language()

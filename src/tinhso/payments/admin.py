@@ -8,6 +8,7 @@ from tinhso.payments.models import (
     FeeRate,
     Invoice,
     PayeeAccount,
+    RefundRequest,
 )
 
 
@@ -83,6 +84,42 @@ class CashReversalAdmin(admin.ModelAdmin):
                     "reversed_at")
     list_filter = ("reason",)
     search_fields = ("invoice__reference", "note")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(RefundRequest)
+class RefundRequestAdmin(admin.ModelAdmin):
+    """Read-only: a refund is requested by the accountant's page or API and moved on by
+    the bank's answers (``payments.refunds``, audited); here it is only looked up."""
+
+    list_display = ("reference", "kind", "source_reference", "amount", "bank_name",
+                    "account_tail", "state", "adapter", "bank_reference", "requested_at",
+                    "sent_at", "settled_at")
+    list_filter = ("state", "kind", "adapter", "bank_name")
+    search_fields = ("reference", "source_reference", "bank_reference", "account_name")
+    date_hierarchy = "requested_at"
+    list_select_related = ("organization",)
+
+    @admin.display(description="Số tiền / amount", ordering="amount_vnd")
+    def amount(self, obj) -> str:
+        return format_vnd(obj.amount_vnd)
+
+    @admin.display(description="Tài khoản / account")
+    def account_tail(self, obj) -> str:
+        # The list shows only the last digits (as the audit entries do); the detail page,
+        # for the back office that must check a transfer, shows the whole number.
+        return f"…{obj.account_number[-4:]}"
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]

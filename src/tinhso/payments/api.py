@@ -9,13 +9,14 @@ from ninja import Query, Router
 from tinhso.accounts.auth import session_auth
 from tinhso.core.paging import Page, PageIn, page_of
 from tinhso.core.schema_types import Code, text
-from tinhso.payments import selectors, services
+from tinhso.payments import refunds, selectors, services
 from tinhso.payments.models import InvoiceStatus
 from tinhso.payments.presenters import invoice_detail_out, invoice_out
 from tinhso.payments.schemas import (
     ConfirmIn,
     InvoiceDetailOut,
     InvoiceOut,
+    RefundResultOut,
     ReverseCashIn,
     WebhookOut,
 )
@@ -87,3 +88,30 @@ def bank_webhook(request):
 def bank_webhook_for(request, provider: Code):
     """The same, for a named bank adapter."""
     return _webhook(request, provider)
+
+
+def _refund_result(request, provider: str):
+    answer = refunds.receive_result(provider=provider, body=request.body,
+                                    headers=request.headers)
+    refund = answer.refund
+    return {"reference": refund.reference, "bank_reference": refund.bank_reference,
+            "state": refund.state, "duplicate": answer.duplicate}
+
+
+@router.post("/refund-results", response=RefundResultOut, auth=None)
+def refund_result(request):
+    """The bank's result for a refund transfer order we sent it (``demo`` format:
+    ``{"bank_reference": …, "status": "confirmed" | "failed", "reason": …}``), signed like
+    the credit webhook (``X-Timestamp``, ``X-Signature: sha256=<hex HMAC-SHA256 of
+    "<timestamp>.<raw body>">``, the same shared secret). The refund goes ``sent →
+    confirmed | failed`` (audited; a confirmed market order becomes refunded). 200 for a
+    new or repeated answer (a repeat changes nothing, ``duplicate``), 401 for a bad
+    signature or stale timestamp (nothing read), 404 for an unknown bank reference, 409
+    for an answer contrary to the one already recorded, 400/422 for a malformed body."""
+    return _refund_result(request, "demo")
+
+
+@router.post("/refund-results/{provider}", response=RefundResultOut, auth=None)
+def refund_result_for(request, provider: Code):
+    """The same, for a named bank adapter."""
+    return _refund_result(request, provider)

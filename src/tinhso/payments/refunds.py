@@ -17,29 +17,40 @@ sending a request already sent does nothing; the bank's same answer twice does n
 How the transfer order reaches the bank is a :class:`RefundAdapter` (chosen by
 ``settings.PAYMENTS_REFUND_ADAPTER``, default ``simulator``): ``submit`` hands the order
 to the bank and returns the bank's reference; the bank's result comes back later through
-``record_result`` (a signed bank callback in production, like the credit webhook; the
-:class:`SimulatedBank` here answers through :func:`simulate_results`).
+``record_result``: the bank's signed callback (:func:`receive_result`, ``POST
+/api/v1/payments/refund-results``, signed like the credit webhook by the same shared secret),
+or, for a transfer order left ``sent`` longer than ``PAYMENTS_REFUND_POLL_AFTER_SECONDS``
+(30 minutes by default), the periodic :func:`poll_sent` asking the adapter
+(:meth:`RefundAdapter.status`). The :class:`SimulatedBank` here also answers at once
+through :func:`simulate_results` (the demo and tests).
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tinhso.core import audit
-from tinhso.core.errors import FieldCollector
+from tinhso.core.errors import DomainError, FieldCollector
 from tinhso.core.validators import check_text
 from tinhso.payments.banks import bank_by_bin, clean_account_number
 from tinhso.payments.errors import PaymentError, payment_error, payment_invalid
 from tinhso.payments.models import RefundRequest, RefundState
+from tinhso.payments.providers.base import RefundResult
 
 R = RefundState
+logger = logging.getLogger(__name__)
+#: A transfer order still ``sent`` this long after it left is asked about (``poll_sent``).
+POLL_AFTER_SECONDS = 1800
+#: At most this many are asked about per run (the oldest first); the next run goes on.
+POLL_BATCH = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +91,12 @@ class RefundAdapter:
     def submit(self, refund: RefundRequest) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def status(self, refund: RefundRequest) -> RefundResult | None:
+        """The bank's answer for a sent order when asked (``poll_sent``): None while the
+        bank has none yet (or cannot be asked); raise ``OSError`` when it cannot be
+        reached (asked again at the next run)."""
+        return None
+
 
 class RefundRejected(Exception):
     def __init__(self, reason: str) -> None:
@@ -103,6 +120,11 @@ class SimulatedBank(RefundAdapter):
         if refund.account_number.endswith(cls.CLOSED_SUFFIX):
             return False, "Tài khoản người nhận đã đóng (ngân hàng mô phỏng)"
         return True, ""
+
+    def status(self, refund: RefundRequest) -> RefundResult | None:
+        confirmed, reason = self.outcome(refund)
+        return RefundResult(bank_reference=refund.bank_reference, confirmed=confirmed,
+                            reason=reason)
 
 
 ADAPTERS: dict[str, type[RefundAdapter]] = {SimulatedBank.code: SimulatedBank}
@@ -218,10 +240,18 @@ def send(refund: RefundRequest, *, actor=None, now: datetime | None = None,
 
 
 def record_result(*, adapter: str, bank_reference: str, confirmed: bool, reason: str = "",
-                  actor=None, now: datetime | None = None) -> RefundRequest:
+                  actor=None, now: datetime | None = None, via: str = "") -> RefundRequest:
     """The bank's answer for a sent transfer order: ``confirmed`` (the money left our
     account for the payer's) or ``failed`` (with the bank's reason). The same answer twice
-    does nothing; a contrary answer after a final one is refused."""
+    does nothing; a contrary answer after a final one is refused. ``via``: how the answer
+    came (``bank_callback``, ``status_poll``…), kept in the audit entry."""
+    return _record(adapter=adapter, bank_reference=bank_reference, confirmed=confirmed,
+                   reason=reason, actor=actor, now=now, via=via)[0]
+
+
+def _record(*, adapter: str, bank_reference: str, confirmed: bool, reason: str, actor,
+            now: datetime | None, via: str) -> tuple[RefundRequest, bool]:
+    """``record_result``, also telling whether this answer changed anything."""
     now = now or timezone.now()
     with transaction.atomic():
         refund = (RefundRequest.objects.select_for_update()
@@ -230,15 +260,85 @@ def record_result(*, adapter: str, bank_reference: str, confirmed: bool, reason:
             raise payment_error(PaymentError.REFUND_UNKNOWN, field="bank_reference")
         target = R.CONFIRMED if confirmed else R.FAILED
         if refund.state == target:
-            return refund
+            return refund, False
         if refund.state != R.SENT:
             raise payment_error(PaymentError.REFUND_STATE, reference=refund.reference,
                                 state=R(refund.state).label)
-        _settle(refund, confirmed=confirmed, reason=reason, actor=actor, at=now)
-    return refund
+        _settle(refund, confirmed=confirmed, reason=reason, actor=actor, at=now, via=via)
+    return refund, True
 
 
-def _settle(refund: RefundRequest, *, confirmed: bool, reason: str, actor, at) -> None:
+@dataclass(frozen=True, slots=True)
+class CallbackAnswer:
+    refund: RefundRequest
+    #: the same answer was already recorded (the bank retried): nothing changed
+    duplicate: bool
+
+
+def receive_result(*, provider: str, body: bytes, headers: Mapping[str, str],
+                   now: datetime | None = None) -> CallbackAnswer:
+    """The bank's signed refund-result callback: the signature and its freshness checked
+    exactly as for a credit notification (401; nothing read before), the body parsed
+    (400/422), then :func:`record_result` for the transfer orders of the refund adapter
+    this bank answers for: a repeat changes nothing (``duplicate``), an unknown bank
+    reference is 404, a contrary answer after a final one 409."""
+    from tinhso.payments.providers import get_adapter
+
+    bank = get_adapter(provider)
+    bank.verify(body, headers)
+    result = bank.parse_refund_result(body)
+    if not bank.refund_adapter:
+        raise payment_error(PaymentError.REFUND_UNKNOWN, field="bank_reference")
+    refund, changed = _record(adapter=bank.refund_adapter,
+                              bank_reference=result.bank_reference,
+                              confirmed=result.confirmed, reason=result.reason, actor=None,
+                              now=now, via=f"bank_callback:{provider}")
+    return CallbackAnswer(refund, duplicate=not changed)
+
+
+def poll_after() -> timedelta:
+    return timedelta(seconds=int(getattr(settings, "PAYMENTS_REFUND_POLL_AFTER_SECONDS",
+                                         POLL_AFTER_SECONDS)))
+
+
+def poll_sent(*, now: datetime | None = None) -> list[str]:
+    """Transfer orders ``sent`` longer than ``poll_after()`` whose bank sent no callback
+    (lost, or never configured): their adapter is asked, the oldest first, and a final
+    answer is recorded like a callback (``via`` ``status_poll``). A bank that cannot be
+    reached, or has no answer yet, is asked again at the next run; a callback arriving
+    meanwhile wins (the row is locked, the same answer twice does nothing). Returns the
+    references settled."""
+    now = now or timezone.now()
+    stuck = (RefundRequest.objects.filter(state=R.SENT, sent_at__lte=now - poll_after())
+             .order_by("sent_at", "pk")[:POLL_BATCH])
+    done = []
+    for refund in stuck:
+        adapter_class = ADAPTERS.get(refund.adapter)
+        if adapter_class is None:
+            logger.warning("refund %s: no adapter %r to ask", refund.reference, refund.adapter)
+            continue
+        try:
+            result = adapter_class().status(refund)
+        except OSError as error:
+            logger.warning("refund %s: bank %s not reachable: %s", refund.reference,
+                           refund.adapter, error)
+            continue
+        if result is None:
+            continue
+        try:
+            _, changed = _record(adapter=refund.adapter, bank_reference=refund.bank_reference,
+                                 confirmed=result.confirmed, reason=result.reason, actor=None,
+                                 now=now, via="status_poll")
+        except DomainError as error:  # settled the other way meanwhile: that answer stands
+            logger.warning("refund %s: poll answer refused: %s", refund.reference, error)
+            continue
+        if changed:
+            done.append(refund.reference)
+    return done
+
+
+def _settle(refund: RefundRequest, *, confirmed: bool, reason: str, actor, at,
+            via: str = "") -> None:
     before = refund.state
     refund.state = R.CONFIRMED if confirmed else R.FAILED
     refund.failure_reason = "" if confirmed else (reason or "")[:255]
@@ -247,7 +347,8 @@ def _settle(refund: RefundRequest, *, confirmed: bool, reason: str, actor, at) -
     audit.record(actor=actor, action=f"payments.refund_{refund.state}", obj=refund,
                  organization=refund.organization if actor is None else None,
                  before={"state": before},
-                 after={"state": refund.state, "reason": refund.failure_reason})
+                 after={"state": refund.state, "reason": refund.failure_reason,
+                        **({"via": via} if via else {})})
     kind = _KINDS.get(refund.kind)
     if kind is not None:
         handler = kind.confirmed if confirmed else kind.failed
@@ -262,6 +363,6 @@ def simulate_results(*, now: datetime | None = None) -> list[str]:
     for refund in RefundRequest.objects.filter(state=R.SENT, adapter=SimulatedBank.code):
         ok, reason = SimulatedBank.outcome(refund)
         record_result(adapter=SimulatedBank.code, bank_reference=refund.bank_reference,
-                      confirmed=ok, reason=reason, now=now)
+                      confirmed=ok, reason=reason, now=now, via="simulator")
         done.append(refund.reference)
     return done

@@ -64,3 +64,12 @@ class WebhookOut(Schema):
     reason: str
     invoice_reference: str | None
     duplicate: bool
+
+
+class RefundResultOut(Schema):
+    """What the refund-result callback answers the bank."""
+
+    reference: str
+    bank_reference: str
+    state: str
+    duplicate: bool

@@ -55,3 +55,18 @@ def send_credit(url: str, *, secret: str, transaction_id: str, amount_vnd: int,
                               description=description, account=account,
                               credited_at=credited_at)
     return post(url, body, signed_headers(body, secret, timestamp))
+
+
+def build_refund_result(*, bank_reference: str, confirmed: bool, reason: str = "") -> bytes:
+    body = {"bank_reference": bank_reference, "status": "confirmed" if confirmed else "failed"}
+    if reason:
+        body["reason"] = reason
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+def send_refund_result(url: str, *, secret: str, bank_reference: str, confirmed: bool,
+                       reason: str = "", timestamp: int | None = None) -> tuple[int, dict]:
+    """Sign and send the result of a refund transfer order, as the bank would."""
+    body = build_refund_result(bank_reference=bank_reference, confirmed=confirmed,
+                               reason=reason)
+    return post(url, body, signed_headers(body, secret, timestamp))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from tinhso.payments.providers.base import BankCredit, BankNotificationAdapter
+from tinhso.payments.providers.base import BankCredit, BankNotificationAdapter, RefundResult
 from tinhso.payments.providers.demo import DemoAdapter
 
 ADAPTERS: dict[str, type[BankNotificationAdapter]] = {DemoAdapter.code: DemoAdapter}
 
-__all__ = ["ADAPTERS", "BankCredit", "BankNotificationAdapter", "DemoAdapter", "get_adapter"]
+__all__ = ["ADAPTERS", "BankCredit", "BankNotificationAdapter", "DemoAdapter", "RefundResult",
+           "get_adapter"]
 
 
 def get_adapter(provider: str) -> BankNotificationAdapter:

@@ -26,11 +26,25 @@ class BankCredit:
     raw: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class RefundResult:
+    """The bank's final answer for a transfer order we sent it (``payments.refunds``):
+    credited to the payer (``confirmed``) or not, with the bank's reason."""
+
+    bank_reference: str
+    confirmed: bool
+    reason: str = ""
+    raw: dict = field(default_factory=dict)
+
+
 class BankNotificationAdapter:
     """Base class. Subclasses set ``code`` and implement :meth:`parse`; the default
     :meth:`verify` checks an HMAC-SHA256 signature over ``<timestamp>.<raw body>``."""
 
     code: str = ""
+    #: The ``payments.refunds.RefundAdapter`` whose transfer orders this bank answers for
+    #: through the signed refund-result callback ("" = this bank sends none).
+    refund_adapter: str = ""
     signature_header = "X-Signature"
     timestamp_header = "X-Timestamp"
 
@@ -64,4 +78,8 @@ class BankNotificationAdapter:
             raise payment_error(PaymentError.STALE, seconds=REPLAY_WINDOW_SECONDS)
 
     def parse(self, body: bytes) -> BankCredit:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def parse_refund_result(self, body: bytes) -> RefundResult:  # pragma: no cover
+        """The refund-result callback's body (same signature, checked by :meth:`verify`)."""
         raise NotImplementedError

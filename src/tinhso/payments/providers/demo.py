@@ -9,6 +9,13 @@
     {"transaction_id": "FT25001", "amount": 100000, "currency": "VND",
      "description": "HT25011500001 PHI HA TANG", "account": "0000000000",
      "credited_at": "2026-01-15T09:30:00+07:00"}
+
+and, signed the same way, the result of a refund transfer order we sent it
+(``payments.refunds``; the ``simulator`` refund adapter's orders)::
+
+    POST /api/v1/payments/refund-results
+    {"bank_reference": "SIMHOAN2X7K9Q4M", "status": "confirmed"}
+    {"bank_reference": "SIMHOAN2X7K9Q4M", "status": "failed", "reason": "Tài khoản đã đóng"}
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from datetime import datetime
 from tinhso.core.schema_types import MAX_AMOUNT_VND
 from tinhso.core.validators import EARLIEST_YEAR, LATEST_YEAR, InvalidValue, check_text
 from tinhso.payments.errors import PaymentError, payment_error
-from tinhso.payments.providers.base import BankCredit, BankNotificationAdapter
+from tinhso.payments.providers.base import BankCredit, BankNotificationAdapter, RefundResult
 
 
 def _invalid(name: str):
@@ -43,16 +50,39 @@ def _has_forbidden_characters(value) -> bool:
     return False
 
 
+def _json_object(body: bytes) -> dict:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise payment_error(PaymentError.MALFORMED) from None
+    if not isinstance(data, dict):
+        raise payment_error(PaymentError.MALFORMED)
+    return data
+
+
 class DemoAdapter(BankNotificationAdapter):
     code = "demo"
+    refund_adapter = "simulator"
+
+    def parse_refund_result(self, body: bytes) -> RefundResult:
+        data = _json_object(body)
+        reference = data.get("bank_reference")
+        if (not isinstance(reference, str) or not 0 < len(reference.strip()) <= 64
+                or _has_forbidden_characters(reference)):
+            raise _invalid("bank_reference")
+        status = data.get("status")
+        if status not in ("confirmed", "failed"):
+            raise _invalid("status")
+        reason = data.get("reason", "")
+        if not isinstance(reason, str) or _has_forbidden_characters(reason):
+            raise _invalid("reason")
+        if _has_forbidden_characters(data):
+            raise payment_error(PaymentError.MALFORMED)
+        return RefundResult(bank_reference=reference.strip(), confirmed=status == "confirmed",
+                            reason=" ".join(reason.split())[:255], raw=data)
 
     def parse(self, body: bytes) -> BankCredit:
-        try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise payment_error(PaymentError.MALFORMED) from None
-        if not isinstance(data, dict):
-            raise payment_error(PaymentError.MALFORMED)
+        data = _json_object(body)
         transaction_id = data.get("transaction_id")
         if (not isinstance(transaction_id, str) or not 0 < len(transaction_id.strip()) <= 64
                 or _has_forbidden_characters(transaction_id)):
