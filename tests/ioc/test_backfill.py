@@ -132,8 +132,8 @@ def test_the_command(crossings, capsys):
     assert "border_trucks_per_day: 2 period(s), 2026-10 … 2026-11" in out
     assert figure("border_trucks_per_day", "2026-10").value == D(1)
     with pytest.raises(CommandError) as error:
-        call_command("ioc_backfill", "--from", "2026-12")
-    assert "end" in str(error.value)
+        call_command("ioc_backfill", "--from", "2026-12")  # after the default end, November
+    assert str(error.value).startswith("start: ") and "2026-11" in str(error.value)
     # Without --to: up to the last finished month (November, the clock being in December).
     call_command("ioc_backfill", "--from", "2026-11", "--indicator", "border_mean_wait")
     assert figure("border_mean_wait", "2026-11").value == D(2)

@@ -117,7 +117,7 @@ def test_the_commune_pages_show_what_they_have_and_say_why_not_the_rest(client, 
     assert "Thống kê tỉnh công bố" in bac_son.text or "statistics office" in bac_son.text
 
 
-def test_a_commune_officer_sees_only_their_commune_s_documents_figure(client, world):
+def test_a_commune_officer_sees_their_commune_s_public_figures_only(client, world):
     officer = user_with_role(Role.COMMUNE_OFFICER,
                              world["committees"][20002].organization)
     client.force_login(officer)
@@ -125,8 +125,10 @@ def test_a_commune_officer_sees_only_their_commune_s_documents_figure(client, wo
     page = client.get("/ioc/xa/20002/")
     assert page.status_code == 200
     tiles = {t.indicator.code: t for t in page.context["tiles"]}
-    assert tiles["signed_documents"].value is None  # nothing issued: no figure, not 0
     assert tiles["agencies_electronic_documents"].value == D(0)
+    # Private indicators stay with their owner agency and the centre, even per commune.
+    assert "signed_documents" not in tiles and "fee_revenue" not in tiles
+    assert client.get("/ioc/chi-tieu/signed_documents/").status_code == 404
 
 
 def test_the_indicator_page_says_why_a_figure_is_province_only(client, world):
