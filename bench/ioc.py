@@ -7,11 +7,18 @@ bench/ioc.py`` (the database named there is dropped and re-created, so give it a
 database); without ``DATABASE_URL``, a SQLite file in a temporary directory.
 
 1. migrate; the 65 communes, the demo organisations, the indicator catalogue, the 213
-   conference points; then, by bulk inserts over the three years up to today: household
-   counts per commune and year and ``--shops`` digital stores spread over the communes and
-   the months; 85 public-service agencies (one per commune and 20 departments) and
-   ``--dossiers`` dossiers; ``--documents`` issued documents of 85 agencies;
-   ``--crossings`` border crossings with their paid fee invoices.
+   conference points; then, over the three years up to today: household counts per commune
+   and year and ``--shops`` digital stores; each commune's People's Committee (its commune
+   office and documents agency); 85 public-service agencies and ``--dossiers`` dossiers
+   (then the finished dossiers' day table rebuilt once); ``--documents`` issued documents
+   of the 65 committees and 20 departments; ``--crossings`` border crossings over three
+   gates in three communes, each with its paid fee invoice; ``--schools`` schools with
+   ``--pupils`` pupils each and ``--cells`` gradebook cells; ``--startups`` published
+   startup profiles. ``--scale 0.5`` halves every count but the schools.
+   The large tables are loaded without model objects or signals: PostgreSQL ``COPY FROM
+   STDIN`` (psycopg's ``cursor.copy``) with the table's secondary indexes dropped for the
+   load and built once after it; SQLite ``executemany``. The search index is not rebuilt
+   (the dashboard does not read it).
 2. "refresh": ``services.refresh()`` — every computed indicator for the period in progress,
    the province and each of the 65 communes, then the alert rules — timed ``--refreshes``
    times (first and best).
