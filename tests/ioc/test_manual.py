@@ -179,6 +179,14 @@ def test_targets_for_this_year_or_later_only(people, clock):
     assert Target.objects.get(pk=target.pk).value == D(16)
     audit = AuditEntry.objects.get(action="ioc.target_set")
     assert (audit.before, audit.after["value"]) == ({"value": "15"}, "16")
+    # The owner agency's data officer sets its indicator's targets; another agency's may not.
+    services.set_target(actor=people["officer"], indicator_code="digital_economy_share",
+                        year=2027, value="18", now=timezone.now())
     with pytest.raises(PermissionDenied):
-        services.set_target(actor=people["officer"], indicator_code="digital_economy_share",
-                            year=2027, value="18", now=timezone.now())
+        services.set_target(actor=people["other_agency"],
+                            indicator_code="digital_economy_share", year=2027, value="19",
+                            now=timezone.now())
+    with pytest.raises(PermissionDenied):
+        services.set_target(actor=people["leader"], indicator_code="digital_economy_share",
+                            year=2027, value="19", now=timezone.now())
+    assert Target.objects.get(indicator__code="digital_economy_share", year=2027).value == 18

@@ -136,7 +136,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "ioc.view_all": frozenset({R.PROVINCE_LEADER, R.IOC_OPERATOR, R.SYSTEM_ADMIN}),
     "ioc.enter_values": frozenset({R.DATA_OFFICER}),
     "ioc.review_values": frozenset({R.IOC_OPERATOR}),
-    "ioc.set_targets": frozenset({R.IOC_OPERATOR}),
+    # The operations centre, and an agency's data officer for the indicators it owns
+    # (narrowed in ioc.services.may_set_targets).
+    "ioc.set_targets": frozenset({R.IOC_OPERATOR, R.DATA_OFFICER}),
     "ioc.acknowledge_alerts": frozenset({R.IOC_OPERATOR, R.DATA_OFFICER}),
     "ioc.kiosk_tokens": frozenset({R.IOC_OPERATOR, R.SYSTEM_ADMIN}),
     "ioc.reports": frozenset({R.PROVINCE_LEADER, R.IOC_OPERATOR}),

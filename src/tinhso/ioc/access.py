@@ -4,8 +4,11 @@ and the reports ask.
 - the province leader, the operations centre and the administrator: everything;
 - an agency's data officer: the agency's own indicators plus the public ones,
   for the province and every commune;
-- a commune officer: the public indicators and those with figures per commune, only for
-  the commune(s) of their organisation (`market.CommuneOffice`), never the province row;
+- a commune officer: the public indicators, only for the commune(s) of their organisation
+  (`market.CommuneOffice`), never the province row (an indicator's own page shows its
+  province figure, which for a public one is open data anyway; so a private indicator
+  with figures per commune, such as fee revenue by the gate's commune, stays with its
+  owner agency and the centre);
 - anyone else (anonymous): nothing here; the open-data page shows the public indicators.
 """
 
@@ -46,7 +49,7 @@ def indicators_visible_to(rows: QuerySet, user) -> QuerySet:
     agencies = organizations_with_role(user, AGENCY_ROLES)
     if agencies:
         return rows.filter(Q(owner_id__in=agencies) | Q(is_public=True))
-    return rows.filter(Q(is_public=True) | Q(per_commune=True))
+    return rows.filter(is_public=True)
 
 
 def snapshots_visible_to(rows: QuerySet, user) -> QuerySet:

@@ -25,6 +25,10 @@ class IocError(StrEnum):
     ALREADY_ACKNOWLEDGED = "ioc.already_acknowledged"
     TEXT_TOO_LONG = "ioc.text_too_long"
     REPORT_KIND = "ioc.report_kind"
+    YEAR = "ioc.year"
+    MONTH = "ioc.month"
+    BACKFILL_RANGE = "ioc.backfill_range"
+    BACKFILL_NOT_OVER = "ioc.backfill_not_over"
 
 
 MESSAGES: dict[IocError, tuple[str, int]] = {
@@ -50,6 +54,14 @@ MESSAGES: dict[IocError, tuple[str, int]] = {
     IocError.ALREADY_ACKNOWLEDGED: (gettext_noop("This alert is already acknowledged."), 409),
     IocError.TEXT_TOO_LONG: (gettext_noop("At most {max} characters."), 422),
     IocError.REPORT_KIND: (gettext_noop("A report is weekly or monthly."), 422),
+    IocError.YEAR: (gettext_noop("Give a year from 2000 to 2099, for example {example}."),
+                    422),
+    IocError.MONTH: (gettext_noop("Give a month, for example {example}."), 422),
+    IocError.BACKFILL_RANGE: (
+        gettext_noop("The first period comes after the last one ({start} to {end})."), 422),
+    IocError.BACKFILL_NOT_OVER: (
+        gettext_noop("{period} is not over yet: the scheduled refresh computes the period "
+                     "in progress."), 422),
 }
 
 ioc_error = coded_error(MESSAGES)

@@ -10,7 +10,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.ioc import rules
@@ -91,6 +91,22 @@ class Indicator(models.Model):
     @property
     def is_manual(self) -> bool:
         return self.source == MANUAL
+
+    @property
+    def communes_note(self) -> str:
+        """Why this indicator has no figure for some communes (or none for any), in the
+        current language; empty when every commune has one."""
+        from django.utils.translation import gettext
+
+        from tinhso.ioc import sources
+
+        sources.load()
+        if not self.per_commune:
+            return gettext(sources.PROVINCE_ONLY.get(
+                self.source, gettext_noop("This figure is counted for the province as a "
+                                          "whole, not per commune.")))
+        note = sources.SOME_COMMUNES.get(self.source)
+        return gettext(note) if note else ""
 
 
 class Target(models.Model):

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tinhso.core.models import AdministrativeUnit
-from tinhso.ioc import access, charts
+from tinhso.ioc import access, charts, sources
 from tinhso.ioc.models import (
     Alert,
     Indicator,
@@ -78,6 +78,8 @@ def tiles(indicators: QuerySet[Indicator], *, commune_id: int | None = None,
     out = []
     for indicator in listed:
         snaps = series.get(indicator.pk, [])
+        if commune_id and not snaps and indicator.source in sources.SOME_COMMUNES:
+            continue  # a commune without a border gate: no tile (the page says why)
         shown = [s for s in snaps if s.state != SnapshotState.NO_DATA or s.value is not None]
         out.append(Tile(indicator, snaps[-1] if snaps else None, shown))
     return out
@@ -86,6 +88,13 @@ def tiles(indicators: QuerySet[Indicator], *, commune_id: int | None = None,
 def dashboard(user, *, commune: AdministrativeUnit | None = None) -> list[Tile]:
     return tiles(Indicator.objects.visible_to(user),
                  commune_id=commune.pk if commune else None)
+
+
+def without_commune_figures(user, shown: list[Tile]) -> list[Indicator]:
+    """The indicators ``user`` sees that have no tile on a commune's page: province-only
+    ones and those only some communes have (each one's ``communes_note`` says why)."""
+    listed = {t.indicator.pk for t in shown}
+    return [i for i in Indicator.objects.visible_to(user) if i.pk not in listed]
 
 
 def commune_for(user, code: int) -> AdministrativeUnit | None:
@@ -136,6 +145,20 @@ def values_of_agency(user) -> QuerySet[ManualValue]:
     orgs = organizations_with_role(user, {Role.DATA_OFFICER})
     return (ManualValue.objects.filter(indicator__owner_id__in=orgs)
             .select_related("indicator").order_by("-entered_at")[:50])
+
+
+def targets_editable_by(user) -> list[Indicator]:
+    """The indicators whose targets ``user`` may set (`services.may_set_targets`: the
+    operations centre every one, a data officer its agency's), targets prefetched."""
+    from tinhso.accounts.models import Role
+    from tinhso.accounts.permissions import has_perm, organizations_with_role
+
+    rows = Indicator.objects.select_related("owner").prefetch_related("targets")
+    if not has_perm(user, "ioc.set_targets"):
+        return []
+    if not has_perm(user, "ioc.review_values"):
+        rows = rows.filter(owner_id__in=organizations_with_role(user, {Role.DATA_OFFICER}))
+    return list(rows)
 
 
 # ---------------------------------------------------------------- open data

@@ -169,6 +169,107 @@ def refresh(*, now: datetime | None = None, codes: list[str] | None = None) -> R
     return result
 
 
+# ---------------------------------------------------------------- backfill (past periods)
+
+
+@dataclass
+class BackfillResult:
+    periods: dict[str, list[str]]  # indicator code -> period keys written
+    skipped: dict[str, str]  # indicator code -> why it was left as it was
+    unavailable: list[str]
+
+    @property
+    def figures(self) -> int:
+        return sum(len(v) for v in self.periods.values())
+
+
+def _month(text, field: str, today) -> rules.Period:
+    parsed = rules.parse_period(str(text or ""), rules.MONTHLY)
+    if parsed is None:
+        raise ioc_invalid(IocError.MONTH, field=field,
+                          example=rules.previous(rules.period_of(today, rules.MONTHLY),
+                                                 rules.MONTHLY).key)
+    return parsed
+
+
+def backfill(*, start, end=None, codes: list[str] | None = None,
+             now: datetime | None = None) -> BackfillResult:
+    """Recompute the figures of finished past periods, from the month ``start`` to the
+    month ``end`` (default: the last finished month): for each indicator, every period of
+    its frequency inside that span, the province and each commune, as the scheduled
+    refresh computes the period in progress. Run it again and the same rows hold the same
+    figures. Left alone: figures that are a state at the moment of the computation (the
+    yards' backlog: today's state is not last year's), and manual indicators' periods
+    without an approved value. Alerts are not raised for past periods."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    current = rules.period_of(today, rules.MONTHLY)
+    check = FieldCollector()
+    first = check.field("start", _month, start, "start", today)
+    last = (check.field("end", _month, end, "end", today) if end not in (None, "")
+            else rules.previous(current, rules.MONTHLY))
+    if first is not None and last is not None:
+        if last.end >= current.start:
+            check.fail(ioc_invalid(IocError.BACKFILL_NOT_OVER, field="end", period=last.key))
+        elif first.start > last.start:
+            check.fail(ioc_invalid(IocError.BACKFILL_RANGE, field="start", start=first.key,
+                                   end=last.key))
+    indicators = Indicator.objects.prefetch_related("targets").order_by("position", "code")
+    if codes:
+        known = set(Indicator.objects.filter(code__in=codes).values_list("code", flat=True))
+        for code in codes:
+            if code not in known:
+                check.fail(ioc_invalid(IocError.UNKNOWN_INDICATOR, field="indicator",
+                                       code=code[:40]))
+        indicators = indicators.filter(code__in=codes)
+    check.raise_if_invalid()
+    registry = sources.load()
+    communes = _communes()
+    result = BackfillResult(periods={}, skipped={}, unavailable=[])
+    for indicator in indicators:
+        if indicator.source in sources.AS_OF_NOW:
+            result.skipped[indicator.code] = "as_of_now"
+            continue
+        if indicator.source not in registry and not indicator.is_manual:
+            result.skipped[indicator.code] = "no_source"
+            continue
+        done = []
+        for period in _periods_between(first.start, last.end, indicator.frequency):
+            if indicator.is_manual:
+                approved = (ManualValue.objects.filter(indicator=indicator, period=period.key,
+                                                       state=ManualState.APPROVED)
+                            .values_list("value", flat=True).first())
+                if approved is None:
+                    continue
+                with transaction.atomic():
+                    _write(indicator, period, {None: {"state": SnapshotState.OK,
+                                                      "value": approved}}, now=now)
+                state = SnapshotState.OK
+            else:
+                state = refresh_indicator(indicator, now=now, period=period,
+                                          communes=communes)
+            if state == SnapshotState.UNAVAILABLE:
+                result.unavailable.append(f"{indicator.code}:{period.key}")
+            done.append(period.key)
+        if done:
+            result.periods[indicator.code] = done
+            with transaction.atomic():
+                audit.record(actor=None, action="ioc.backfilled", obj=indicator,
+                             after={"from": done[0], "to": done[-1], "periods": len(done)})
+    return result
+
+
+def _periods_between(first_day, last_day, frequency: str) -> list[rules.Period]:
+    """The periods of ``frequency`` lying wholly between the two days (inclusive)."""
+    out = []
+    period = rules.period_of(last_day, frequency)
+    while period.start >= first_day:
+        if period.end <= last_day:
+            out.append(period)
+        period = rules.previous(period, frequency)
+    return out[::-1]
+
+
 # ---------------------------------------------------------------- alerts
 
 
@@ -401,13 +502,29 @@ def return_manual_value(*, actor, value_id: int, reason: str, note: str = "",
 # ---------------------------------------------------------------- targets
 
 
+def may_set_targets(actor, indicator: Indicator) -> bool:
+    """The operations centre sets any indicator's targets; an agency's data officer those
+    of the indicators the agency owns (it answers for them)."""
+    from tinhso.accounts.permissions import has_perm
+
+    if not has_perm(actor, "ioc.set_targets"):
+        return False
+    if has_perm(actor, "ioc.review_values"):  # the operations centre
+        return True
+    return indicator.owner_id in organizations_with_role(actor, {Role.DATA_OFFICER})
+
+
 def set_target(*, actor, indicator_code: str, year, value, now: datetime) -> Target:
     require(actor, "ioc.set_targets")
     indicator = _indicator(indicator_code)
+    if not may_set_targets(actor, indicator):
+        raise PermissionDenied("ioc.set_targets")
     check = FieldCollector()
     this_year = timezone.localtime(now).year
+    if isinstance(year, str) and year.strip().isdigit() and len(year.strip()) == 4:
+        year = int(year.strip())  # from a form
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2099:
-        check.fail(ioc_invalid(IocError.WRONG_PERIOD, field="year", example=this_year))
+        check.fail(ioc_invalid(IocError.YEAR, field="year", example=this_year))
     elif year < this_year:
         check.fail(ioc_invalid(IocError.PAST_YEAR, field="year", year=year))
     amount = check.field("value", _decimal, value, "value")

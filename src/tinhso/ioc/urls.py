@@ -14,6 +14,7 @@ urlpatterns = [
     path("so-lieu/<int:pk>/duyet/", views.approve, name="approve"),
     path("so-lieu/<int:pk>/tra-lai/", views.return_value, name="return"),
     path("so-lieu/<int:pk>/tai-lieu/", views.value_document, name="value_document"),
+    path("muc-tieu/", views.targets, name="targets"),
     path("bao-cao/", views.reports, name="reports"),
     path("bao-cao/<int:pk>.<str:fmt>", views.report_file, name="report_file"),
     path("man-hinh/<str:token>/", views.wall, name="wall"),

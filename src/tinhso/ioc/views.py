@@ -18,7 +18,7 @@ from tinhso.accounts.permissions import has_perm, require
 from tinhso.core import files
 from tinhso.core.errors import DomainError, InvalidInput
 from tinhso.core.language import current_language
-from tinhso.ioc import access, selectors, services
+from tinhso.ioc import access, selectors, services, sources
 from tinhso.ioc.models import (
     Alert,
     Indicator,
@@ -70,8 +70,11 @@ def commune(request, code: int):
     unit = selectors.commune_for(request.user, code)
     if unit is None:
         raise Http404
+    tiles = selectors.dashboard(request.user, commune=unit)
+    sources.load()
     return render(request, "ioc/commune.html", {
-        "unit": unit, "tiles": selectors.dashboard(request.user, commune=unit),
+        "unit": unit, "tiles": tiles,
+        "not_here": selectors.without_commune_figures(request.user, tiles),
         "province_view": access.communes_visible_to(request.user) is None,
     })
 
@@ -144,6 +147,29 @@ def values(request):
         "indicators": manual, "units": Unit.choices,
         "mine": selectors.values_of_agency(request.user) if may_enter else [],
         "to_review": selectors.values_to_review() if may_review else [],
+    })
+
+
+@login_required
+def targets(request):
+    """The yearly targets of the indicators the user answers for (the operations centre:
+    all; an agency's data officer: its own), set through the same service as the API."""
+    require(request.user, "ioc.set_targets")
+    errors, form = {}, {}
+    if request.method == "POST":
+        form = request.POST
+        try:
+            services.set_target(actor=request.user, indicator_code=form.get("indicator", ""),
+                                year=form.get("year", ""), value=form.get("value", ""),
+                                now=timezone.now())
+        except (InvalidInput, DomainError) as error:
+            errors = _errors(error)
+        else:
+            messages.success(request, _("The target is saved."))
+            return redirect("ioc:targets")
+    return render(request, "ioc/targets.html", {
+        "rows": selectors.targets_editable_by(request.user), "errors": errors, "form": form,
+        "this_year": timezone.localdate().year,
     })
 
 

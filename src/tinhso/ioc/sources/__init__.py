@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_noop
+
 from tinhso.ioc.rules import Period
 
 
@@ -34,11 +36,28 @@ class Figures:
 
 Source = Callable[[Period, datetime], Figures]
 SOURCES: dict[str, Source] = {}
+#: Why a source has no figure per commune (an English msgid; the pages translate it).
+PROVINCE_ONLY: dict[str, str] = {
+    "manual": gettext_noop("The statistics office publishes this figure for the province "
+                           "as a whole, not per commune."),
+}
+#: Which communes a source with figures per commune covers, when not every one.
+SOME_COMMUNES: dict[str, str] = {}
+#: Sources whose figure is a state at the moment of the computation (the yards' backlog,
+#: the conference points' readiness): a past period cannot be recomputed from them.
+AS_OF_NOW: set[str] = set()
 
 
-def register(key: str):
+def register(key: str, *, province_only: str | None = None, some_communes: str | None = None,
+             as_of_now: bool = False):
     def add(function: Source) -> Source:
         SOURCES[key] = function
+        if province_only:
+            PROVINCE_ONLY[key] = province_only
+        if some_communes:
+            SOME_COMMUNES[key] = some_communes
+        if as_of_now:
+            AS_OF_NOW.add(key)
         return function
 
     return add

@@ -14,7 +14,7 @@ from tinhso.ioc.rules import Period
 from tinhso.ioc.sources import Figures, register, share
 
 
-@register("meetings.points_ready")
+@register("meetings.points_ready", as_of_now=True)
 def points_ready(period: Period, now: datetime) -> Figures:
     from tinhso.meetings.models import ConferencePoint
 
