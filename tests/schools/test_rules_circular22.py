@@ -195,3 +195,46 @@ def test_learning_level_matches_every_single_lift_on_random_and_boundary_tables(
             scores, comments), (scores, comments)
         cases += 1
     assert cases == 20_000
+
+
+def test_integer_tenths_rules_equal_the_decimal_ones_on_random_and_boundary_cases():
+    """The recompute's integer-tenths twins give exactly what the Decimal rules give:
+    averages (every half-up boundary included) and levels with the Art. 9 cl. 3 lift."""
+    import random
+
+    rng = random.Random(2210)
+    tenth = [D(i) / 10 for i in range(101)]
+    edges = [34, 35, 49, 50, 64, 65, 79, 80, 89, 90, 0, 100]
+    for _ in range(20_000):
+        n = rng.randint(0, 4)
+        regular = [rng.randint(0, 100) for _ in range(n)]
+        gk = rng.choice([None, *[rng.randint(0, 100)] * 8])
+        ck = rng.choice([None, *[rng.randint(0, 100)] * 8])
+        need = rng.randint(2, 4)
+        fast = c22.term_average_tenths(sum(regular), n, gk, ck, need)
+        literal = c22.term_average([tenth[v] for v in regular],
+                                   None if gk is None else tenth[gk],
+                                   None if ck is None else tenth[ck], required_regular=need)
+        assert (None if fast is None else tenth[fast]) == literal, (regular, gk, ck, need)
+        t1 = rng.choice([None, *[rng.randint(0, 100)] * 8])
+        t2 = rng.choice([None, *[rng.randint(0, 100)] * 8])
+        fast_year = c22.year_average_tenths(t1, t2)
+        literal_year = c22.year_average(None if t1 is None else tenth[t1],
+                                        None if t2 is None else tenth[t2])
+        assert (None if fast_year is None else tenth[fast_year]) == literal_year
+        pool = edges if rng.random() < .5 else range(101)
+        scores = [rng.choice(pool) for _ in range(rng.randint(0, 10))]
+        comments = [rng.choice((P, F)) for _ in range(rng.randint(0, 3))]
+        assert c22.learning_level_tenths(scores, comments.count(F)) == c22.learning_level(
+            [tenth[v] for v in scores], comments), (scores, comments)
+
+
+@pytest.mark.parametrize(("regular", "gk", "ck", "tenths"), [
+    ([50, 50, 50], 48, 50, 50),  # 39.6 / 8 = 4.95 exactly → 5.0, not 4.9
+    ([50, 50, 50], 48, 49, 49),  # 39.3 / 8 = 4.9125 → 4.9
+    ([60, 70, 70], 64, 65, 65),  # 52.3 / 8 = 6.5375 → 6.5
+])
+def test_integer_tenths_round_half_up_at_the_boundaries(regular, gk, ck, tenths):
+    assert c22.term_average_tenths(sum(regular), len(regular), gk, ck, 3) == tenths
+    assert c22.year_average_tenths(64, 65) == 65  # 19.4 / 3 = 6.466… → 6.5
+    assert c22.year_average_tenths(50, 49) == 49  # 14.8 / 3 = 4.933… → 4.9

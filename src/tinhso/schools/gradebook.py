@@ -87,3 +87,103 @@ def year_scores(subjects: list[SubjectInfo], computed: StudentYear
     comments = {s.code: computed.year[s.id] for s in subjects
                 if s.kind == COMMENT and computed.year[s.id] is not None}
     return scores, comments
+
+
+# ------------------------------------------------------------------ packed cells
+# The recompute reads a student's subject-term as ONE integer that the database adds up
+# from its cells (services.recompute_students): every slot owns its own bits, and a cell
+# exists once per slot (unique constraint), so the sum never carries from one field into
+# the next. Scores are whole tenths (7.5 → 75), a present score is stored + 1 so that 0
+# means "no cell". Adding small integers is what a database does fastest; the rules then
+# run on integers (`circular22.*_tenths`).
+
+TX_N_SHIFT, GK_SHIFT, CK_SHIFT, KT_SHIFT, NX_SHIFT, LV_SHIFT = 10, 13, 20, 27, 34, 37
+#: tx: the value (≤ 4·100 < 2¹⁰) plus one in the count field (≤ 4 < 2³).
+PACK_SHIFT = {"tx": 0, "gk": GK_SHIFT, "ck": CK_SHIFT, "kt": KT_SHIFT}
+#: the marks' codes (index + 1; 0: no mark): comment subjects' nx, primary subjects' lv.
+MARKS = (c22.Comment.PASS.value, c22.Comment.FAIL.value, "htt", "ht", "cht")
+_COMMENT = {1: c22.Comment.PASS, 2: c22.Comment.FAIL}
+
+
+def _field(packed: int, shift: int) -> int | None:
+    """A score field: tenths, or None when there was no score."""
+    v = (packed >> shift) & 127
+    return v - 1 if v else None
+
+
+def unpack_term(packed: int | None, regular_needed: int) -> int | None:
+    """A scored subject's term average in tenths (None while a score is missing)."""
+    if not packed:
+        return None
+    return c22.term_average_tenths(packed & 1023, (packed >> TX_N_SHIFT) & 7,
+                                   _field(packed, GK_SHIFT), _field(packed, CK_SHIFT),
+                                   regular_needed)
+
+
+def unpack_mark(packed: int | None, shift: int) -> str:
+    code = ((packed or 0) >> shift) & 7
+    return MARKS[code - 1] if code else ""
+
+
+def unpack_test(packed: int | None) -> int | None:
+    """The primary end-of-term test, a whole number (Circular 27 Art. 7 cl. 2)."""
+    v = _field(packed or 0, KT_SHIFT)
+    return None if v is None else v // 10
+
+
+@dataclass(frozen=True)
+class YearTenths:
+    """One secondary student's levels for term I, term II and the year (None: a result is
+    missing), and the year averages in tenths / year comments by subject code (for Art. 12
+    and 15)."""
+
+    levels: tuple[c22.Level | None, c22.Level | None, c22.Level | None]
+    year_scores: dict[str, int]
+    year_comments: dict[str, str]
+
+
+def compute_year_packed(subjects: list[SubjectInfo],
+                        packed: Mapping[int, tuple[int | None, int | None]]) -> YearTenths:
+    """`compute_year` on packed cells: ``packed[subject_id] = (term I, term II)``. Same
+    results (a random test compares the two)."""
+    s1, s2, sy = [], [], []
+    f1 = f2 = fy = 0
+    missing1 = missing2 = missing_y = not subjects
+    year_scores, year_comments = {}, {}
+    for subject in subjects:
+        p1, p2 = packed.get(subject.id, (None, None))
+        if subject.kind == SCORED:
+            need = subject.regular_needed
+            t1, t2 = unpack_term(p1, need), unpack_term(p2, need)
+            y = c22.year_average_tenths(t1, t2)
+            if t1 is None:
+                missing1 = True
+            else:
+                s1.append(t1)
+            if t2 is None:
+                missing2 = True
+            else:
+                s2.append(t2)
+            if y is None:
+                missing_y = True
+            else:
+                sy.append(y)
+                year_scores[subject.code] = y
+        elif subject.kind == COMMENT:
+            m1, m2 = unpack_mark(p1, NX_SHIFT), unpack_mark(p2, NX_SHIFT)
+            if not m1:
+                missing1 = missing_y = True
+            elif m1 == c22.Comment.FAIL:
+                f1 += 1
+            if not m2:
+                missing2 = missing_y = True
+            else:
+                if m2 == c22.Comment.FAIL:
+                    f2 += 1
+                if m1:  # Art. 9 cl. 1(a): the year is the second term's
+                    year_comments[subject.code] = m2
+                    fy += m2 == c22.Comment.FAIL
+    return YearTenths((None if missing1 else c22.learning_level_tenths(s1, f1),
+                       None if missing2 else c22.learning_level_tenths(s2, f2),
+                       None if missing_y else c22.learning_level_tenths(sy, fy)),
+                      year_scores, year_comments)

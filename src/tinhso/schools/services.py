@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F
 
 from tinhso.accounts.models import Membership, Role, User
 from tinhso.accounts.permissions import has_perm
@@ -310,7 +310,6 @@ def record_absences(*, actor, school_class: SchoolClass, day: date,
 
 
 def absences_of(student_ids, year: SchoolYear) -> dict[int, int]:
-    from django.db.models import Count
 
     rows = (Attendance.objects.filter(student_id__in=student_ids, day__gte=year.starts,
                                       day__lte=year.ends)
@@ -351,77 +350,169 @@ def recompute_class(school_class: SchoolClass) -> int:
                               list(school_class.students.values_list("id", flat=True)))
 
 
+def _packed_cell_sql() -> tuple[str, list]:
+    """One cell as its bits of the packed subject-term (`gradebook` "packed cells"): the
+    score in whole tenths (ROUND: SQLite keeps a float), the marks as their codes."""
+    tenths = "CAST(ROUND(sc.value * 10) AS BIGINT)"
+    marks = " ".join(f"WHEN %s THEN {i + 1}" for i in range(len(gradebook.MARKS)))
+    sql = (f"CASE WHEN sc.slot IN ('tx1', 'tx2', 'tx3', 'tx4') "
+           f"THEN {tenths} + {1 << gradebook.TX_N_SHIFT} "
+           + "".join(f"WHEN sc.slot = '{slot}' THEN ({tenths} + 1) * {1 << shift} "
+                     for slot, shift in gradebook.PACK_SHIFT.items() if slot != "tx")
+           + f"WHEN sc.slot = 'nx' THEN (CASE sc.mark {marks} END) * {1 << gradebook.NX_SHIFT} "
+           f"WHEN sc.slot = 'lv' THEN (CASE sc.mark {marks} END) * {1 << gradebook.LV_SHIFT} "
+           "END")
+    return sql, [*gradebook.MARKS, *gradebook.MARKS]
+
+
 def recompute_students(year: SchoolYear, school_id: int, grade: int | None,
                        ids: list[int] | None = None) -> int:
     """Recompute the term and year `Result`s of the given students (or of every student
-    of the school, grade None) from their cells, aggregated by the database: per student,
-    subject and term the sum and number of regular assessments, the mid-term, the
-    end-of-term, the comment or level, the test — then the pure rules. One upsert."""
-    students = Student.objects.filter(school_id=school_id, school_class__year=year)
-    if ids is not None:
-        students = students.filter(pk__in=ids)
+    of the school, grade None) from their cells.
+
+    The province recomputes 250,000 pupils, so this reads with a raw cursor and no model
+    objects: per student and subject ONE row, each term's cells added up by the database
+    into one packed integer (`gradebook` "packed cells"); then the rules in integer tenths
+    (`gradebook.compute_year_packed`), and one upsert of the results."""
+    where, params = ["s.school_id = %s", "c.year_id = %s"], [school_id, year.pk]
     if grade is not None:
-        students = students.filter(school_class__grade=grade)
-    grade_of = dict(students.values_list("id", "school_class__grade"))
-    if not grade_of:
-        return 0
-    subjects_by_grade: dict[int, list] = {}
-    for row in Subject.objects.filter(school_id=school_id).values_list(
-            "grade", "id", "code", "kind", "periods_per_year"):
-        subjects_by_grade.setdefault(row[0], []).append(gradebook.SubjectInfo(*row[1:]))
-    regular = Q(slot__in=gradebook.REGULAR)
-    cells: dict[int, dict] = {pk: {} for pk in grade_of}
-    scores = Score.objects.filter(term__year=year, student__in=students) if ids is not None \
-        else Score.objects.filter(term__year=year, student__school_id=school_id)
-    for sid, subject_id, number, tx_sum, tx_n, gk, ck, mark, test in (
-            scores.values_list("student_id", "subject_id", "term__number")
-            .annotate(tx_sum=Sum("value", filter=regular), tx_n=Count("value", filter=regular),
-                      gk=Max("value", filter=Q(slot="gk")), ck=Max("value", filter=Q(slot="ck")),
-                      mark=Max("mark", filter=Q(slot__in=("nx", "lv"))),
-                      test=Max("value", filter=Q(slot="kt")))
-            .order_by()):
-        if sid in cells:
-            cells[sid][(number, subject_id)] = {"tx_sum": tx_sum, "tx_n": tx_n, "gk": gk,
-                                                "ck": ck, "nx": mark, "lv": mark, "kt": test}
-    absences = absences_of(list(grade_of), year)
-    conduct = {(sid, period): value for sid, period, value in Result.objects.filter(
-        student_id__in=list(grade_of), year=year).values_list("student_id", "period",
-                                                              "conduct")}
+        where.append("c.grade = %s")
+        params.append(grade)
+    if ids is not None:
+        if not ids:
+            return 0
+        where.append(f"s.id IN ({', '.join(['%s'] * len(ids))})")
+        params += list(ids)
+    students_sql = ("SELECT s.id FROM schools_student s JOIN schools_schoolclass c "
+                    f"ON c.id = s.school_class_id WHERE {' AND '.join(where)}")
+    with connection.cursor() as cursor:
+        cursor.execute(students_sql.replace("SELECT s.id", "SELECT s.id, c.grade", 1), params)
+        grade_of = dict(cursor.fetchall())
+        if not grade_of:
+            return 0
+        subjects_by_grade: dict[int, list] = {}
+        cursor.execute("SELECT grade, id, code, kind, periods_per_year FROM schools_subject "
+                       "WHERE school_id = %s ORDER BY grade, \"order\", id", [school_id])
+        for row in cursor.fetchall():
+            subjects_by_grade.setdefault(row[0], []).append(gradebook.SubjectInfo(*row[1:]))
+        cursor.execute("SELECT number, id FROM schools_term WHERE year_id = %s", [year.pk])
+        terms = dict(cursor.fetchall())
+        term1, term2 = terms.get(1, 0), terms.get(2, 0)
+        cell, cell_params = _packed_cell_sql()
+        # A whole school: its year's terms hold only its pupils' cells. A class or a grade:
+        # the students' own cells, through the unique (student, subject, term, slot) index.
+        only = "" if ids is None and grade is None else f" AND sc.student_id IN ({students_sql})"
+        cursor.execute(
+            f"SELECT sc.student_id, sc.subject_id, "
+            f"CAST(SUM(CASE WHEN sc.term_id = %s THEN {cell} END) AS BIGINT), "
+            f"CAST(SUM(CASE WHEN sc.term_id = %s THEN {cell} END) AS BIGINT) "
+            f"FROM schools_score sc WHERE sc.term_id IN (%s, %s){only} GROUP BY 1, 2",
+            [term1, *cell_params, term2, *cell_params, term1, term2,
+             *(params if only else [])])
+        packed: dict[int, dict] = {pk: {} for pk in grade_of}
+        for sid, subject_id, p1, p2 in cursor.fetchall():
+            of_student = packed.get(sid)
+            if of_student is not None:  # (a pupil since moved to another year's class)
+                of_student[subject_id] = (p1, p2)
+        cursor.execute(
+            "SELECT a.student_id, COUNT(*) FROM schools_attendance a WHERE a.day >= %s "
+            f"AND a.day <= %s AND a.student_id IN ({students_sql}) GROUP BY 1",
+            [year.starts, year.ends, *params])
+        absences = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT r.student_id, r.conduct FROM schools_result r WHERE r.year_id = %s AND "
+            f"r.period = 0 AND r.conduct <> '' AND r.student_id IN ({students_sql})",
+            [year.pk, *params])
+        conduct = dict(cursor.fetchall())
     rows = []
     for sid, student_grade in grade_of.items():
         subjects = subjects_by_grade.get(student_grade, [])
         primary = any(s.kind == gradebook.PRIMARY for s in subjects)
-        computed = compute_results(subjects, cells[sid], primary=primary, grade=student_grade,
-                                   absent=absences.get(sid, 0),
-                                   conduct={p: conduct.get((sid, p), "") for p in (0, 1, 2)})
-        rows += [(sid, year.pk, period, values["learning"], values["absences"],
-                  values["outcome"], values["title"]) for period, values in computed.items()]
-    _upsert_results(rows)
+        computed = compute_results_packed(subjects, packed[sid], primary=primary,
+                                          absent=absences.get(sid, 0),
+                                          conduct=conduct.get(sid, ""))
+        rows += [(sid, *values) for values in computed]
+    _upsert_results(year.pk, rows)
     return len(grade_of)
 
 
-def _upsert_results(rows: list[tuple]) -> None:
-    """Write computed results without building model objects, keeping conduct and remark:
-    on PostgreSQL one INSERT … SELECT FROM unnest(arrays) ON CONFLICT for all the rows (a
-    statement per row cost more than the rules); elsewhere (SQLite) the same upsert row by
-    row with executemany."""
+_TENTHS = tuple(Decimal(i).scaleb(-1) for i in range(101))  # 0.0 … 10.0, built once
+
+
+def compute_results_packed(subjects, packed, *, primary: bool, absent: int,
+                           conduct: str) -> list[tuple]:
+    """One student's Result values, [(period, learning, absences, outcome, title)], from
+    their packed cells (`compute_results` on the cells themselves)."""
+    if primary:
+        levels, tests = {}, {}
+        for s in subjects:
+            p2 = packed.get(s.id, (None, None))[1]
+            level = gradebook.unpack_mark(p2, gradebook.LV_SHIFT)
+            if level:
+                levels[s.code] = c27.SubjectLevel(level)
+            test = gradebook.unpack_test(p2)
+            if test is not None:
+                tests[s.code] = test
+        learning = outcome = ""
+        if len(levels) == len(subjects) and subjects:
+            result = c27.year_result(levels, [], tests)
+            learning = result.value
+            outcome = (c22.Outcome.PROMOTED.value if c27.completes_programme(result)
+                       else c22.Outcome.RE_ASSESS.value)
+        return [(0, learning, absent, outcome, "")]
+    computed = gradebook.compute_year_packed(subjects, packed)
+    t1, t2, year_level = computed.levels
+    outcome = title = ""
+    if year_level and conduct:
+        decision = c22.promotion(
+            learning=year_level, conduct=c22.Level(conduct), absent_sessions=absent,
+            year_scores={code: _TENTHS[v] for code, v in computed.year_scores.items()},
+            year_comments={code: c22.Comment(m) for code, m in computed.year_comments.items()})
+        outcome = decision.outcome.value
+        title = decision.title.value if decision.title else ""
+    return [(1, t1.value if t1 else "", absent, "", ""),
+            (2, t2.value if t2 else "", absent, "", ""),
+            (0, year_level.value if year_level else "", absent, outcome, title)]
+
+
+def _pg_array(values) -> str:
+    """A PostgreSQL array literal of integers or of codes (letters and "_" only): joined in
+    C, where psycopg's list adapter walks the list in Python."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+def _upsert_results(year_id: int, rows: list[tuple]) -> None:
+    """Write computed results ``(student, period, learning, absences, outcome, title)``
+    without building model objects, keeping conduct and remark, and leaving a row that
+    did not change untouched (no new row version, no WAL): on PostgreSQL one INSERT …
+    SELECT FROM unnest(arrays) ON CONFLICT for all the rows (a statement per row cost more
+    than the rules); elsewhere (SQLite) the same upsert row by row with executemany."""
     if not rows:
         return
-    head = (f"INSERT INTO {Result._meta.db_table} (student_id, year_id, period, learning, "
-            "absences, outcome, title, conduct, remark) ")
+    table = Result._meta.db_table
+    head = (f"INSERT INTO {table} (student_id, year_id, period, learning, absences, "
+            "outcome, title, conduct, remark) ")
     tail = (" ON CONFLICT (student_id, year_id, period) DO UPDATE SET "
             "learning = excluded.learning, absences = excluded.absences, "
-            "outcome = excluded.outcome, title = excluded.title")
+            "outcome = excluded.outcome, title = excluded.title WHERE "
+            + " OR ".join(f"{table}.{c} <> excluded.{c}"
+                          for c in ("learning", "absences", "outcome", "title")))
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            sid, period, learning, absences, outcome, title = zip(*rows, strict=True)
+            # An empty code travels as NULL (an empty array element would need quotes) and
+            # comes back as "" through COALESCE.
+            codes = [_pg_array(v or "NULL" for v in column) for column in (learning, outcome,
+                                                                            title)]
             cursor.execute(
-                head + "SELECT s, y, p, l, a, o, t, '', '' FROM unnest(%s::bigint[], "
-                "%s::bigint[], %s::int[], %s::text[], %s::int[], %s::text[], %s::text[]) "
-                "AS r(s, y, p, l, a, o, t)" + tail,
-                [list(column) for column in zip(*rows, strict=True)])
+                head + "SELECT s, %s, p, COALESCE(l, ''), a, COALESCE(o, ''), "
+                "COALESCE(t, ''), '', '' FROM unnest(%s::bigint[], %s::int[], %s::text[], "
+                "%s::int[], %s::text[], %s::text[]) AS r(s, p, l, a, o, t)" + tail,
+                [year_id, _pg_array(sid), _pg_array(period), codes[0], _pg_array(absences),
+                 codes[1], codes[2]])
         else:
             cursor.executemany(head + "VALUES (%s, %s, %s, %s, %s, %s, %s, '', '')" + tail,
-                               rows)
+                               [(r[0], year_id, *r[1:]) for r in rows])
 
 
 def recompute_school(school) -> int:
