@@ -8,8 +8,17 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from tinhso.schools import gradebook, services
-from tinhso.schools.models import Attendance, Result, SchoolClass, Score, Student, Subject
+from tinhso.schools import gradebook, services, traits
+from tinhso.schools.models import (
+    Attendance,
+    Result,
+    SchoolClass,
+    Score,
+    Student,
+    Subject,
+    TraitAssessment,
+)
+from tinhso.schools.rules import circular27 as c27
 from tinhso.schools.structure import create_school
 
 from .conftest import commune
@@ -61,6 +70,12 @@ def _random_gradebook(school, rng, pupils_per_class=10):
                 Result.objects.create(student=student, year=year, period=0,
                                       conduct=rng.choice(["tot", "tot", "kha", "dat",
                                                           "chua_dat"]))
+            if school.is_primary and rng.random() < .8:  # year-end qualities, some missing
+                for code in traits.CODES:
+                    if rng.random() < .9:
+                        TraitAssessment.objects.create(
+                            student=student, term=terms[2], trait=code, updated_at=now,
+                            level=rng.choice(["tot"] * 8 + ["dat", "can_co_gang"]))
             for i in range(rng.choice([0, 0, 3, 46])):
                 Attendance.objects.create(student=student, day=year.starts
                                           + datetime.timedelta(days=i // 2),
@@ -89,9 +104,11 @@ def _literal(student, year):
     conduct = dict(Result.objects.filter(student=student, year=year).values_list(
         "period", "conduct"))
     absent = Attendance.objects.filter(student=student).count()
+    year_end = [c27.TraitLevel(level) for level in TraitAssessment.objects.filter(
+        student=student, term__number=2).values_list("level", flat=True)]
     return services.compute_results(
         subjects, cells, primary=student.school.is_primary, grade=student.school_class.grade,
-        absent=absent, conduct={p: conduct.get(p, "") for p in (0, 1, 2)})
+        absent=absent, conduct={p: conduct.get(p, "") for p in (0, 1, 2)}, traits=year_end)
 
 
 def _stored(student, year):

@@ -437,3 +437,36 @@ def test_the_api_sets_primary_qualities(primary, client):
                       content_type="application/json")
     assert bad.status_code == 422
     assert TraitAssessment.objects.get().level == "tot"
+
+
+def test_year_end_qualities_count_in_a_primary_pupils_year_result(primary):
+    """Circular 27 Art. 9 cl. 2: with every subject Hoàn thành tốt and every test 10, the
+    year result is Hoàn thành xuất sắc until the teacher marks a year-end (term II)
+    quality Cần cố gắng; a term-I level does not count."""
+    from decimal import Decimal
+
+    from tinhso.schools.models import Result, Score
+
+    klass, (k, _linh) = primary["klass"], primary["pupils"]
+    year_end = klass.year.terms.get(number=2)
+    now = datetime.datetime.now(datetime.UTC)
+    for subject in primary["school"].subjects.filter(grade=3):
+        Score.objects.create(student=k, subject=subject, term=year_end, slot="lv", mark="htt",
+                             updated_at=now)
+        Score.objects.create(student=k, subject=subject, term=year_end, slot="kt",
+                             value=Decimal(10), updated_at=now)
+    services.recompute_class(klass)
+
+    def result():
+        return Result.objects.get(student=k, period=0).learning
+
+    assert result() == "hoan_thanh_xuat_sac"
+    services.set_traits(actor=primary["home"], school_class=klass, term=primary["term"],
+                        levels={(k.pk, "cham_chi"): "can_co_gang"}, now=now)
+    assert result() == "hoan_thanh_xuat_sac"  # term I
+    services.set_traits(actor=primary["home"], school_class=klass, term=year_end,
+                        levels={(k.pk, "cham_chi"): "can_co_gang"}, now=now)
+    assert result() == "chua_hoan_thanh"
+    services.set_traits(actor=primary["home"], school_class=klass, term=year_end,
+                        levels={(k.pk, "cham_chi"): "dat"}, now=now)
+    assert result() == "hoan_thanh"

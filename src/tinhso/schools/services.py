@@ -424,13 +424,22 @@ def recompute_students(year: SchoolYear, school_id: int, grade: int | None,
             f"r.period = 0 AND r.conduct <> '' AND r.student_id IN ({students_sql})",
             [year.pk, *params])
         conduct = dict(cursor.fetchall())
+        # Primary: the qualities and competences assessed at the end of the year (term II)
+        # count in the year result (Circular 27 Art. 9 cl. 2).
+        cursor.execute(
+            "SELECT t.student_id, t.level FROM schools_traitassessment t WHERE "
+            f"t.term_id = %s AND t.student_id IN ({students_sql})", [term2, *params])
+        traits: dict[int, list] = {}
+        for sid, level in cursor.fetchall():
+            traits.setdefault(sid, []).append(c27.TraitLevel(level))
     rows = []
     for sid, student_grade in grade_of.items():
         subjects = subjects_by_grade.get(student_grade, [])
         primary = any(s.kind == gradebook.PRIMARY for s in subjects)
         computed = compute_results_packed(subjects, packed[sid], primary=primary,
                                           absent=absences.get(sid, 0),
-                                          conduct=conduct.get(sid, ""))
+                                          conduct=conduct.get(sid, ""),
+                                          traits=traits.get(sid, ()))
         rows += [(sid, *values) for values in computed]
     _upsert_results(year.pk, rows)
     return len(grade_of)
@@ -440,9 +449,10 @@ _TENTHS = tuple(Decimal(i).scaleb(-1) for i in range(101))  # 0.0 … 10.0, buil
 
 
 def compute_results_packed(subjects, packed, *, primary: bool, absent: int,
-                           conduct: str) -> list[tuple]:
+                           conduct: str, traits=()) -> list[tuple]:
     """One student's Result values, [(period, learning, absences, outcome, title)], from
-    their packed cells (`compute_results` on the cells themselves)."""
+    their packed cells (`compute_results` on the cells themselves); ``traits``: a primary
+    pupil's year-end quality and competence levels (those not assessed yet do not count)."""
     if primary:
         levels, tests = {}, {}
         for s in subjects:
@@ -455,7 +465,7 @@ def compute_results_packed(subjects, packed, *, primary: bool, absent: int,
                 tests[s.code] = test
         learning = outcome = ""
         if len(levels) == len(subjects) and subjects:
-            result = c27.year_result(levels, [], tests)
+            result = c27.year_result(levels, traits, tests)
             learning = result.value
             outcome = (c22.Outcome.PROMOTED.value if c27.completes_programme(result)
                        else c22.Outcome.RE_ASSESS.value)
@@ -521,7 +531,7 @@ def recompute_school(school) -> int:
 
 
 def compute_results(subjects, cells, *, primary: bool, grade: int, absent: int,
-                    conduct: dict[int, str]) -> dict[int, dict]:
+                    conduct: dict[int, str], traits=()) -> dict[int, dict]:
     """One student's Result values per period (1, 2, 0) from their cells."""
     if primary:
         year_levels = {s.code: c27.SubjectLevel(cells[(2, s.id)]["lv"]) for s in subjects
@@ -530,7 +540,7 @@ def compute_results(subjects, cells, *, primary: bool, grade: int, absent: int,
                  if cells.get((2, s.id), {}).get("kt") is not None}
         learning = ""
         if len(year_levels) == len(subjects) and subjects:
-            learning = c27.year_result(year_levels, [], tests).value
+            learning = c27.year_result(year_levels, traits, tests).value
         outcome = ("" if not learning else
                    (c22.Outcome.PROMOTED.value if c27.completes_programme(
                        c27.Result(learning)) else c22.Outcome.RE_ASSESS.value))
@@ -730,6 +740,8 @@ def set_traits(*, actor, school_class: SchoolClass, term: Term,
         if changed:
             audit.record(actor=actor, action="schools.traits", obj=school_class,
                          after={"term": term.number, "changed": changed})
+    if changed and term.number == 2:  # the year-end levels count in the year result
+        recompute_class(school_class)
     return changed
 
 
