@@ -112,3 +112,29 @@ def test_the_api_takes_until_and_exceptions_and_names_the_field(client, secretar
     assert made.status_code == 201
     assert [m["starts_at"][:10] for m in made.json()] == ["2026-12-03", "2026-12-17",
                                                           "2026-12-24"]
+
+
+def test_the_organisers_own_hall_comes_first_and_errors_are_summed_up_on_top(
+        client, secretary, hall):
+    """A province secretary's form used to pre-select a commune's hall (rooms sorted by the
+    kind's code, 'commune' first), and booked it unnoticed."""
+    client.force_login(secretary)
+    page = client.get("/meetings/new/")
+    first = next(iter(page.context["rooms"]))
+    assert first.point.code == "ubnd-tinh" and first == hall  # the biggest room first
+    response = client.post("/meetings/weekly/", _form(hall, exceptions="18/12/2026",
+                                                      title=""))
+    html = response.content.decode()
+    assert response.status_code == 422
+    summary = html[html.index('id="form-errors"'):html.index('id="meeting-form"')]
+    assert "Xin sửa các ô" in summary and "18/12/2026" in summary
+
+
+def test_the_meeting_page_tells_the_series_its_last_day_and_skipped_dates(
+        client, secretary, hall):
+    client.force_login(secretary)
+    client.post("/meetings/weekly/", _form(hall, until="2026-12-24", exceptions="10/12/2026"))
+    first = Meeting.objects.order_by("starts_at").first()
+    html = client.get(f"/meetings/{first.pk}/").content.decode()
+    series = html[html.index('id="series"'):]
+    assert "3 buổi" in series and "24/12/2026" in series and "10/12/2026" in series

@@ -370,14 +370,16 @@ def schedule_series(*, actor, organizer: Organization, request: MeetingRequest,
                 collector.fail(meeting_invalid(MeetingError.SERIES_COUNT, field="until"))
     elif not 1 <= count <= MAX_OCCURRENCES:
         collector.fail(meeting_invalid(MeetingError.SERIES_COUNT, field="count"))
-    collector.raise_if_invalid()
-    dates = {first_day + timedelta(weeks=n) for n in range(count)}
-    for day in exceptions:
-        if day not in dates:
+    if count and not any(e.field in ("count", "until") for e in collector.errors):
+        # The length is known: every skipped date must be one of the series', and at least
+        # one meeting must be left (checked with the other fields, all refused at once).
+        dates = {first_day + timedelta(weeks=n) for n in range(count)}
+        strays = [day for day in exceptions if day not in dates]
+        for day in strays:
             collector.fail(meeting_invalid(MeetingError.SERIES_EXCEPTION, field="exceptions",
                                            day=f"{day:%d/%m/%Y}"))
-    if not collector.errors and len(exceptions) >= count:
-        collector.fail(meeting_invalid(MeetingError.SERIES_COUNT, field="exceptions"))
+        if not strays and len(exceptions) >= count:
+            collector.fail(meeting_invalid(MeetingError.SERIES_COUNT, field="exceptions"))
     collector.raise_if_invalid()
     occurrences = weekly_occurrences(first_day=first_day, starts=local.time(),
                                      duration=request.ends_at - request.starts_at, count=count,

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -110,6 +111,43 @@ def _agenda_entry(row: dict) -> services.AgendaEntry:
     return entry
 
 
+def _field_labels() -> dict[str, str]:
+    return {"title": _("Title"), "level": _("Level"), "host_room": _("Host room"),
+            "starts_at": _("Starts"), "ends_at": _("Ends"), "count": _("Number of weeks"),
+            "until": _("last day"), "exceptions": _("Skipped dates"),
+            "buffer_minutes": _("Set-up buffer (minutes)"),
+            "points": _("Participating points")}
+
+
+def _error_summary(errors: dict[str, str]) -> list[tuple[str, str]]:
+    """The errors of a long form, on top and each with its field's label: on a phone the
+    field in error may be screens below (the messages under each field stay)."""
+    labels = _field_labels()
+    summary = []
+    for name, text in errors.items():
+        if name.startswith("agenda["):
+            number = _int(name[len("agenda["):].split("]", 1)[0], 0) + 1
+            label = f"{_('Agenda')} — " + _("Item %(n)s") % {"n": number}
+        else:
+            label = labels.get(name, "")
+        summary.append((label, text))
+    return summary
+
+
+def _rooms_for(user):
+    """Host rooms, the organiser's own agency's first (the pre-selected one is then their
+    own hall, not the first commune's alphabetically), then province, department and
+    commune points; the biggest room of a point first."""
+    own = {org for _r, org in roles_of(user)}
+    rank = Case(When(point__organization_id__in=own, then=Value(0)),
+                When(point__kind=ConferencePoint.Kind.PROVINCE, then=Value(1)),
+                When(point__kind=ConferencePoint.Kind.DEPARTMENT, then=Value(2)),
+                When(point__kind=ConferencePoint.Kind.COMMUNE, then=Value(3)),
+                default=Value(4), output_field=IntegerField())
+    return (Room.objects.select_related("point").annotate(rank=rank)
+            .order_by("rank", "point__name", "-capacity", "name"))
+
+
 def _form_context(request, data=None, errors=None, **extra) -> dict:
     data = data or {}
     errors = errors or {}
@@ -125,10 +163,10 @@ def _form_context(request, data=None, errors=None, **extra) -> dict:
     by_district: dict[str, list] = {}
     for p in points:
         by_district.setdefault(p.former_district or _("Province bodies"), []).append(p)
-    return {"data": data, "chosen": chosen, "groups": groups,
-            "rooms": Room.objects.select_related("point").order_by("point__kind", "point__name"),
+    return {"data": data, "chosen": chosen, "groups": groups, "rooms": _rooms_for(request.user),
             "levels": Meeting.Level.choices, "by_district": sorted(by_district.items()),
             "districts": selectors.former_districts(), "errors": errors,
+            "error_summary": _error_summary(errors),
             "agenda_rows": agenda_rows,
             "documents": selectors.agenda_document_choices(request.user), **extra}
 
@@ -244,8 +282,14 @@ def detail(request, pk: int):
     meeting = visible_meeting(request.user, pk)
     manages = has_perm(request.user, "meetings.schedule", meeting.organizer_id)
     own_points = {org for _r, org in roles_of(request.user)}
+    series = None
+    if meeting.series_id:
+        occurrences = meeting.series.meetings.filter(state=Meeting.State.SCHEDULED)
+        series = {"series": meeting.series, "count": occurrences.count(),
+                  "first": occurrences.order_by("starts_at").first(),
+                  "skipped": [_parse_day(d) for d in meeting.series.exceptions]}
     return render(request, "meetings/detail.html", {
-        "meeting": meeting, "manages": manages,
+        "meeting": meeting, "manages": manages, "series": series,
         "writes_minutes": has_perm(request.user, "meetings.minutes", meeting.organizer_id),
         "bookings": meeting.point_bookings.filter(active=True).select_related("point")
         .order_by("point__kind", "point__name"),
