@@ -72,11 +72,14 @@ class BookingConflict(DomainError):
     """A refused booking: which points or rooms are taken, by what, and where it would fit."""
 
     def __init__(self, conflicts: list[dict], suggestions: list[tuple[datetime, datetime]]):
-        names = ", ".join(dict.fromkeys(c["name"] for c in conflicts))
+        # The first few names in full (the count says how many): a list cut at a fixed
+        # length ended mid-word on the page.
+        unique = list(dict.fromkeys(c["name"] for c in conflicts))
+        names = ", ".join(unique[:6]) + (", …" if len(unique) > 6 else "")
         template, status = MESSAGES[MeetingError.CONFLICT]
         super().__init__(MeetingError.CONFLICT, template, field="points", status=status,
                          params={"count": len({(c["kind"], c["id"]) for c in conflicts}),
-                                 "names": names[:400]})
+                                 "names": names[:600]})
         self.conflicts = conflicts
         self.suggestions = suggestions
 

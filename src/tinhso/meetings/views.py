@@ -305,7 +305,9 @@ def detail(request, pk: int):
 @login_required
 def console(request, pk: int):
     meeting = managed_meeting(request.user, pk)
+    # Before the start a point that has not joined is not yet absent.
     context = {"meeting": meeting, "board": selectors.board(meeting),
+               "started": timezone.now() >= meeting.starts_at,
                "host": meeting.point_bookings.filter(is_host=True).first()}
     if request.headers.get("HX-Request"):
         return render(request, "meetings/_board.html", context)
