@@ -40,10 +40,13 @@ def test_from_scheduling_to_minutes(live_server, ready, browser, clock, width): 
     page.fill("#f-start", "10:00")
     page.fill("#f-end", "11:00")
     page.check("input[name=groups][value=province]")
-    page.fill("#f-agenda", "Báo cáo tiến độ\nÝ kiến các sở")
+    page.fill("#f-agenda-1", "Báo cáo tiến độ")
+    page.fill("#f-agenda-2", "Ý kiến các sở")
+    page.fill("#f-agenda-ref-2", "Tờ trình 5/TTr-SCT")
     page.click("#meeting-form button[type=submit]:not([name])")
     page.wait_for_url("**/meetings/*/")
     assert "Đã đặt lịch" in page.inner_text("main")
+    assert "Tờ trình 5/TTr-SCT" in page.inner_text("ol.agenda")
     meeting_url = page.url
     _fits(page, width, problems)
 

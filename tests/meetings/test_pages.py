@@ -215,3 +215,26 @@ def test_a_points_own_operator_changes_its_state_from_its_page(client, points):
     assert bad.status_code == 302
     own.refresh_from_db()
     assert own.state == "ready"
+
+
+def test_the_board_says_not_joined_yet_before_the_start_and_absent_after(client, meeting):
+    _login(client, "hoinghi")
+    with time_machine.travel(at(0, 10, 45), tick=False):
+        before = client.get(f"/meetings/{meeting.pk}/console/", HTTP_HX_REQUEST="true")
+    assert "chưa vào họp" in before.content.decode()
+    assert "vắng mặt" not in before.content.decode()
+    with time_machine.travel(at(0, 11, 20), tick=False):
+        after = client.get(f"/meetings/{meeting.pk}/console/", HTTP_HX_REQUEST="true")
+    assert "vắng mặt" in after.content.decode()
+    assert 'class="phone"' in after.content.decode()  # kept on one line (meetings.css)
+
+
+def test_a_conflict_with_many_points_names_a_few_and_counts_all(secretary, province, hall):
+    from tinhso.meetings.services import BookingConflict
+
+    book(secretary, province, hall, at(1, 9), at(1, 10), groups=["all"])
+    with pytest.raises(BookingConflict) as refused:
+        book(secretary, province, hall, at(1, 9), at(1, 10), groups=["all"])
+    message = refused.value.message("vi")
+    assert message.startswith("214 ")  # 213 points and the room
+    assert message.rstrip(".").endswith(", …") and message.count(",") == 6

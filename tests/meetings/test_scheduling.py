@@ -208,3 +208,39 @@ def test_the_demo_has_213_points_and_seeding_twice_changes_nothing(points):
     seed_points()
     assert ConferencePoint.objects.count() == 213
     assert timedelta(0) == timedelta(0)
+
+
+def test_a_series_exception_is_in_the_invitations_and_a_skip_cancels_that_uid_only(
+        secretary, province, hall, settings, django_capture_on_commit_callbacks):
+    """Each occurrence is its own VEVENT (its own UID, no RRULE): a date skipped when the
+    series is made is never invited; one skipped later is cancelled with its own UID and a
+    higher SEQUENCE, and the other occurrences are not touched."""
+    import base64
+
+    def sent():
+        out = []
+        for line in settings.NOTIFY_FILE.read_text().splitlines():
+            line = json.loads(line)
+            [attachment] = line["attachments"]
+            calendar, event = _event(base64.b64decode(attachment["content_b64"]))
+            out.append((line["kind"], str(event["UID"]), int(event["SEQUENCE"]),
+                        str(calendar["METHOD"]), event.decoded("DTSTART").date()))
+        return out
+
+    with django_capture_on_commit_callbacks(execute=True):
+        series = services.schedule_series(
+            actor=secretary, organizer=province, count=3, exceptions=[date(2026, 12, 10)],
+            request=request(hall, at(1, 8), at(1, 9), point_codes=["so-y-te"]))
+    invited = sent()
+    assert {day for _k, _u, _s, _m, day in invited} == {date(2026, 12, 3), date(2026, 12, 17)}
+    assert {(k, s, m) for k, _u, s, m, _d in invited} == {("meeting.invited", 0, "REQUEST")}
+    third = series.meetings.get(starts_at__date=date(2026, 12, 17))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.skip_occurrence(actor=secretary, meeting=third)
+    after = sent()[len(invited):]
+    assert {(k, u, s, m, d) for k, u, s, m, d in after} == {
+        ("meeting.cancelled", third.uid, 1, "CANCEL", date(2026, 12, 17))}
+    assert len(after) == 2  # the host point and Sở Y tế, nobody about the 3rd
+    series.refresh_from_db()
+    assert series.exceptions == ["2026-12-10", "2026-12-17"]

@@ -91,7 +91,9 @@ def _request_of(payload: MeetingIn) -> services.MeetingRequest:
         title=payload.title, level=payload.level, host_room_id=payload.host_room,
         starts_at=payload.starts_at, ends_at=payload.ends_at, point_codes=list(payload.points),
         groups=list(payload.groups), buffer_minutes=payload.buffer_minutes,
-        agenda=[(a.title, a.document) for a in payload.agenda], provider=payload.provider)
+        agenda=[services.AgendaEntry(a.title, a.document, a.outgoing_document,
+                                     a.incoming_document) for a in payload.agenda],
+        provider=payload.provider)
 
 
 @router.get("/points", response=Page[PointOut], auth=session_auth)
@@ -133,7 +135,8 @@ def list_rooms(request):
 def list_meetings(request, page: Query[PageIn]):
     require(request.user, "meetings.use")
     rows = selectors.meetings_in(user=request.user).prefetch_related("agenda")
-    return page_of(rows.order_by("-starts_at"), page, meeting_out)
+    return page_of(rows.order_by("-starts_at"), page,
+                   lambda m: meeting_out(m, viewer=request.user))
 
 
 @router.post("/check", response=CheckOut, auth=session_auth)
@@ -142,7 +145,7 @@ def check(request, payload: MeetingIn):
     every requested point are free. Books nothing."""
     require(request.user, "meetings.schedule")
     try:
-        services.check_meeting(request=_request_of(payload))
+        services.check_meeting(request=_request_of(payload), actor=request.user)
     except services.BookingConflict as conflict:
         return {"free": False, "conflicts": conflict.conflicts,
                 "suggestions": [{"starts_at": s, "ends_at": e} for s, e in conflict.suggestions]}
@@ -156,7 +159,7 @@ def schedule(request, payload: MeetingIn):
     organizer = organizer_of(request.user)
     meeting = services.schedule_meeting(actor=request.user, organizer=organizer,
                                         request=_request_of(payload))
-    return Status(201, meeting_out(meeting))
+    return Status(201, meeting_out(meeting, viewer=request.user))
 
 
 @router.post("/series", response={201: list[MeetingOut], 409: ConflictErrorOut},
@@ -166,8 +169,9 @@ def schedule_series(request, payload: SeriesIn):
     organizer = organizer_of(request.user)
     series = services.schedule_series(actor=request.user, organizer=organizer,
                                       request=_request_of(payload), count=payload.count,
-                                      exceptions=list(payload.exceptions))
-    return Status(201, [meeting_out(m) for m in series.meetings.order_by("starts_at")])
+                                      until=payload.until, exceptions=list(payload.exceptions))
+    return Status(201, [meeting_out(m, viewer=request.user)
+                        for m in series.meetings.order_by("starts_at")])
 
 
 @router.get("/tasks", response=Page[TaskOut], auth=session_auth)
@@ -243,7 +247,8 @@ def check_in(request, token: Token, payload: CheckInIn):
 
 @router.get("/{pk}", response=MeetingDetailOut, auth=session_auth)
 def get_meeting(request, pk: Id):
-    return meeting_detail_out(visible_meeting(request.user, pk), today=_today())
+    return meeting_detail_out(visible_meeting(request.user, pk), today=_today(),
+                              viewer=request.user)
 
 
 @router.post("/{pk}/reschedule", response={200: MeetingOut, 409: ConflictErrorOut},
@@ -252,20 +257,22 @@ def reschedule(request, pk: Id, payload: RescheduleIn):
     meeting = services.reschedule_meeting(actor=request.user,
                                           meeting=managed_meeting(request.user, pk),
                                           starts_at=payload.starts_at, ends_at=payload.ends_at)
-    return Status(200, meeting_out(meeting))
+    return Status(200, meeting_out(meeting, viewer=request.user))
 
 
 @router.post("/{pk}/cancel", response=MeetingOut, auth=session_auth)
 def cancel(request, pk: Id):
     return meeting_out(services.cancel_meeting(actor=request.user,
-                                               meeting=managed_meeting(request.user, pk)))
+                                               meeting=managed_meeting(request.user, pk)),
+                       viewer=request.user)
 
 
 @router.post("/{pk}/skip", response=MeetingOut, auth=session_auth)
 def skip(request, pk: Id):
     """An exception to a weekly series: this occurrence does not take place."""
     return meeting_out(services.skip_occurrence(actor=request.user,
-                                                meeting=managed_meeting(request.user, pk)))
+                                                meeting=managed_meeting(request.user, pk)),
+                       viewer=request.user)
 
 
 @router.get("/{pk}/board", response=BoardOut, auth=session_auth)
@@ -291,7 +298,8 @@ def minutes(request, pk: Id, payload: MinutesIn):
                             conclusions=[services.ConclusionIn(c.text, c.assignee,
                                                                c.working_days)
                                          for c in payload.conclusions])
-    return meeting_detail_out(visible_meeting(request.user, pk), today=_today())
+    return meeting_detail_out(visible_meeting(request.user, pk), today=_today(),
+                              viewer=request.user)
 
 
 def _actor(request):

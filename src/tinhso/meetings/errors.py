@@ -33,6 +33,9 @@ class MeetingError(StrEnum):
     TEXT_TOO_LONG = "meeting.text_too_long"
     CHOICE = "meeting.choice"
     RANGE = "meeting.range"
+    UNKNOWN_DOCUMENT = "meeting.unknown_document"
+    SERIES_UNTIL = "meeting.series_until"
+    SERIES_LENGTH = "meeting.series_length"
 
 
 MESSAGES: dict[MeetingError, tuple[str, int]] = {
@@ -70,6 +73,14 @@ MESSAGES: dict[MeetingError, tuple[str, int]] = {
     MeetingError.TEXT_TOO_LONG: (gettext_noop("At most {max} characters."), 422),
     MeetingError.CHOICE: (gettext_noop("This is not one of the allowed values."), 422),
     MeetingError.RANGE: (gettext_noop("Give a number from {low} to {high}."), 422),
+    # The same words whether the document does not exist or is not the user's to see:
+    # a refusal must not tell that a secret document exists.
+    MeetingError.UNKNOWN_DOCUMENT: (
+        gettext_noop("This document does not exist or you may not see it."), 422),
+    MeetingError.SERIES_UNTIL: (
+        gettext_noop("The last day cannot be before the first day."), 422),
+    MeetingError.SERIES_LENGTH: (
+        gettext_noop("Give either the number of weeks or the last day."), 422),
 }
 
 meeting_error = coded_error(MESSAGES)

@@ -115,6 +115,7 @@ class Series(models.Model):
     weekday = models.PositiveSmallIntegerField()
     interval_weeks = models.PositiveSmallIntegerField(default=1)
     exceptions = models.JSONField(default=list)  # ISO dates skipped
+    until = models.DateField(_("last day"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -205,10 +206,23 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
     position = models.PositiveSmallIntegerField()
     title = models.CharField(_("agenda item"), max_length=300)
+    # A paper from outside the platform is named in free text; one held by the documents
+    # system is linked, so the meeting page can link it for those allowed to read it.
     document_ref = models.CharField(_("document"), max_length=120, blank=True)
+    outgoing_document = models.ForeignKey("documents.OutgoingDocument", null=True, blank=True,
+                                          on_delete=models.SET_NULL, related_name="+",
+                                          verbose_name=_("outgoing document"))
+    incoming_document = models.ForeignKey("documents.IncomingDocument", null=True, blank=True,
+                                          on_delete=models.SET_NULL, related_name="+",
+                                          verbose_name=_("incoming document"))
 
     class Meta:
         ordering = ["meeting", "position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(outgoing_document__isnull=True)
+                                   | Q(incoming_document__isnull=True),
+                                   name="meetings_agenda_one_document"),
+        ]
 
     def __str__(self) -> str:
         return self.title

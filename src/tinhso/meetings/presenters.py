@@ -15,13 +15,22 @@ def booking_out(b: PointBooking) -> dict:
             "joined_at": b.joined_at, "contact_phone": b.point.contact_phone}
 
 
-def meeting_out(m: Meeting) -> dict:
+def agenda_out(m: Meeting, viewer) -> list[dict]:
+    """The agenda as ``viewer`` may see it: a linked document they may not read is only
+    marked withheld (and whether it is classified), never numbered or summarised."""
+    from tinhso.meetings.selectors import agenda_for
+
+    return [{"title": a["title"], "document": a["document_ref"], "linked_document": a["linked"]}
+            for a in agenda_for(m, viewer)]
+
+
+def meeting_out(m: Meeting, *, viewer=None) -> dict:
     return {"id": m.pk, "title": m.title, "level": m.level, "state": m.state,
             "organizer": m.organizer.code, "chair": m.chair_name, "host_room": m.host_room_id,
             "host_point": m.host_room.point.code, "starts_at": m.starts_at,
             "ends_at": m.ends_at, "buffer_minutes": m.buffer_minutes, "series": m.series_id,
             "provider": m.provider, "uid": m.uid, "sequence": m.ics_sequence,
-            "agenda": [{"title": a.title, "document": a.document_ref} for a in m.agenda.all()],
+            "agenda": agenda_out(m, viewer),
             "points": m.point_bookings.filter(active=True).count()}
 
 
@@ -31,8 +40,8 @@ def task_out(c: Conclusion, *, today: date) -> dict:
             "progress": c.progress, "done_on": c.done_on, "overdue": c.is_overdue(today)}
 
 
-def meeting_detail_out(m: Meeting, *, today: date) -> dict:
-    out = meeting_out(m)
+def meeting_detail_out(m: Meeting, *, today: date, viewer=None) -> dict:
+    out = meeting_out(m, viewer=viewer)
     out["bookings"] = [booking_out(b) for b in m.point_bookings.filter(active=True)
                        .select_related("point").order_by("point__kind", "point__name")]
     minutes = getattr(m, "minutes", None) if hasattr(m, "minutes") else None

@@ -16,7 +16,11 @@ LocalDate = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))]
 
 class AgendaIn(Schema):
     title: text(300, min_length=1)
-    document: text(120) = ""
+    document: text(120) = Field("", description="a paper from outside, named in free text")
+    outgoing_document: Id | None = Field(
+        None, description="id of an outgoing document of the documents system you may see")
+    incoming_document: Id | None = Field(
+        None, description="id of an incoming document of the documents system you may see")
 
 
 class MeetingIn(Schema):
@@ -36,8 +40,11 @@ class MeetingIn(Schema):
 
 
 class SeriesIn(MeetingIn):
-    count: int = Field(ge=1, le=60, description="weekly occurrences")
-    exceptions: list[LocalDate] = Field(default_factory=list, max_length=60)
+    count: int | None = Field(None, ge=1, le=60,
+                              description="weekly occurrences (or give `until`)")
+    until: LocalDate | None = Field(None, description="the series' last day (or give `count`)")
+    exceptions: list[LocalDate] = Field(default_factory=list, max_length=60,
+                                        description="dates of the series skipped")
 
 
 class RescheduleIn(Schema):

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, Q
+from django.urls import reverse
 
 from tinhso.meetings.engine.scheduling import Busy, DayHours, nearest_free_windows
 from tinhso.meetings.models import (
@@ -262,3 +263,82 @@ def may_set_point_state(user, point) -> bool:
         return True
     return bool(point.organization_id
                 and has_perm(user, "meetings.operate_point", point.organization_id))
+
+
+# ---------------------------------------------------------------------------
+# Agenda documents: what the organiser may attach, and what each viewer may see of it
+# ---------------------------------------------------------------------------
+
+#: How many of the newest documents of each direction the scheduling page offers.
+AGENDA_DOCUMENT_CHOICES = 100
+OUTGOING, INCOMING = "outgoing", "incoming"
+
+
+def _document_querysets(user):
+    """The documents system's own visibility rule (documents.access, through the models'
+    ``visible_to``): secret papers only for those it lets see them, nobody's for anonymous."""
+    from tinhso.documents.models import IncomingDocument, OutgoingDocument
+
+    return (OutgoingDocument.objects.visible_to(user),
+            IncomingDocument.objects.visible_to(user))
+
+
+def document_label(doc) -> str:
+    number = doc.number_symbol or ""
+    return f"{number} — {doc.excerpt[:120]}" if number else doc.excerpt[:120]
+
+
+def agenda_document_choices(user) -> dict[str, list[tuple[str, str]]]:
+    """The documents the organiser may attach to an agenda item, newest first, as
+    (``outgoing:<id>`` / ``incoming:<id>``, label)."""
+    outgoing, incoming = _document_querysets(user)
+    return {
+        OUTGOING: [(f"{OUTGOING}:{d.pk}", document_label(d)) for d in
+                   outgoing.only("pk", "number_symbol", "excerpt")
+                   .order_by("-created_at", "-pk")[:AGENDA_DOCUMENT_CHOICES]],
+        INCOMING: [(f"{INCOMING}:{d.pk}", document_label(d)) for d in
+                   incoming.only("pk", "number_symbol", "excerpt")
+                   .order_by("-arrived_at", "-pk")[:AGENDA_DOCUMENT_CHOICES]],
+    }
+
+
+def visible_document_ids(user, *, outgoing_ids, incoming_ids) -> tuple[set[int], set[int]]:
+    outgoing, incoming = _document_querysets(user)
+    return (set(outgoing.filter(pk__in=list(outgoing_ids)).values_list("pk", flat=True))
+            if outgoing_ids else set(),
+            set(incoming.filter(pk__in=list(incoming_ids)).values_list("pk", flat=True))
+            if incoming_ids else set())
+
+
+def agenda_for(meeting: Meeting, viewer) -> list[dict]:
+    """A meeting's agenda as ``viewer`` may see it. A linked document the viewer may read
+    comes with its number, excerpt and address; one they may not comes withheld: only
+    whether it is classified (its secrecy mark, never its number or excerpt)."""
+    from tinhso.documents.models import SECRET_VALUES
+
+    items = list(meeting.agenda.select_related("outgoing_document", "incoming_document"))
+    seen_out, seen_in = visible_document_ids(
+        viewer if viewer is not None and viewer.is_authenticated else None,
+        outgoing_ids={a.outgoing_document_id for a in items if a.outgoing_document_id},
+        incoming_ids={a.incoming_document_id for a in items if a.incoming_document_id})
+    rows = []
+    for item in items:
+        doc, kind, seen = None, "", False
+        if item.outgoing_document_id:
+            doc, kind = item.outgoing_document, OUTGOING
+            seen = item.outgoing_document_id in seen_out
+        elif item.incoming_document_id:
+            doc, kind = item.incoming_document, INCOMING
+            seen = item.incoming_document_id in seen_in
+        linked = None
+        if doc is not None and seen:
+            linked = {"kind": kind, "id": doc.pk, "withheld": False, "secret":
+                      doc.confidentiality in SECRET_VALUES, "number": doc.number_symbol,
+                      "excerpt": doc.excerpt, "url": reverse(f"documents:{kind}", args=[doc.pk])}
+        elif doc is not None:
+            linked = {"kind": "", "id": None, "withheld": True,
+                      "secret": doc.confidentiality in SECRET_VALUES, "number": "",
+                      "excerpt": "", "url": ""}
+        rows.append({"position": item.position, "title": item.title,
+                     "document_ref": item.document_ref, "linked": linked})
+    return rows

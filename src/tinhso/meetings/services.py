@@ -28,7 +28,7 @@ from tinhso.core.validators import ErrorCode as CoreCode
 from tinhso.core.validators import check_text, invalid_value
 from tinhso.meetings import ics, selectors
 from tinhso.meetings.engine.scheduling import Conflict, find_conflicts, held_interval
-from tinhso.meetings.engine.series import weekly_occurrences
+from tinhso.meetings.engine.series import MAX_OCCURRENCES, weekly_occurrences
 from tinhso.meetings.errors import MESSAGES, MeetingError, meeting_error, meeting_invalid
 from tinhso.meetings.models import (
     AgendaItem,
@@ -72,11 +72,14 @@ class BookingConflict(DomainError):
     """A refused booking: which points or rooms are taken, by what, and where it would fit."""
 
     def __init__(self, conflicts: list[dict], suggestions: list[tuple[datetime, datetime]]):
-        names = ", ".join(dict.fromkeys(c["name"] for c in conflicts))
+        # The first few names in full (the count says how many): a list cut at a fixed
+        # length ended mid-word on the page.
+        unique = list(dict.fromkeys(c["name"] for c in conflicts))
+        names = ", ".join(unique[:6]) + (", …" if len(unique) > 6 else "")
         template, status = MESSAGES[MeetingError.CONFLICT]
         super().__init__(MeetingError.CONFLICT, template, field="points", status=status,
                          params={"count": len({(c["kind"], c["id"]) for c in conflicts}),
-                                 "names": names[:400]})
+                                 "names": names[:600]})
         self.conflicts = conflicts
         self.suggestions = suggestions
 
@@ -90,6 +93,25 @@ class BookingConflict(DomainError):
 
 
 @dataclass
+class AgendaEntry:
+    """An agenda item: its title, a paper from outside named in free text, and optionally a
+    document of the documents system (outgoing or incoming, by id) the organiser may see."""
+
+    title: str
+    document_ref: str = ""
+    outgoing_document: int | None = None
+    incoming_document: int | None = None
+
+
+def _entry(item) -> AgendaEntry:
+    # Callers from before documents could be linked pass (title, reference) pairs.
+    if isinstance(item, AgendaEntry):
+        return item
+    title, ref = item
+    return AgendaEntry(title, ref or "")
+
+
+@dataclass
 class MeetingRequest:
     title: str
     level: str
@@ -99,7 +121,7 @@ class MeetingRequest:
     point_codes: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
     buffer_minutes: int = 15
-    agenda: list[tuple[str, str]] = field(default_factory=list)  # (title, document ref)
+    agenda: list[AgendaEntry | tuple[str, str]] = field(default_factory=list)
     provider: str = ""
 
 
@@ -225,8 +247,9 @@ def _book(*, actor, organizer: Organization, title: str, level: str, room: Room,
     except IntegrityError as error:  # the exclusion constraint: another path booked first
         raise BookingConflict([], []) from error
     AgendaItem.objects.bulk_create([
-        AgendaItem(meeting=meeting, position=n, title=t, document_ref=ref)
-        for n, (t, ref) in enumerate(agenda, start=1)])
+        AgendaItem(meeting=meeting, position=n, title=t, document_ref=ref,
+                   outgoing_document_id=out_id, incoming_document_id=in_id)
+        for n, (t, ref, out_id, in_id) in enumerate(agenda, start=1)])
     audit.record(actor=actor, action="meeting.schedule", obj=meeting, organization=organizer,
                  after={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(),
                         "room": room.pk, "points": len(points)})
@@ -234,8 +257,43 @@ def _book(*, actor, organizer: Organization, title: str, level: str, room: Room,
     return meeting
 
 
-def _clean_request(request: MeetingRequest, now: datetime) -> tuple[dict, list[int]]:
-    collector = FieldCollector()
+def _clean_agenda(collector: FieldCollector, items, actor) -> list[tuple]:
+    """Titles and references checked; a linked document must be one the organiser may see
+    (the documents system's rule: a secret paper only for those it is given to). The same
+    refusal whether it is missing or hidden, so a refusal tells nothing of a secret."""
+    agenda, wanted = [], []
+    for n, item in enumerate(items[:30]):
+        item = _entry(item)
+        t = _clean_text(collector, f"agenda[{n}]", item.title, 300)
+        r = _clean_text(collector, f"agenda[{n}].document_ref", item.document_ref or "", 120,
+                        required=False)
+        out_id, in_id = item.outgoing_document or None, item.incoming_document or None
+        if out_id and in_id:
+            collector.fail(meeting_invalid(MeetingError.CHOICE, field=f"agenda[{n}].document"))
+            continue
+        if out_id or in_id:
+            wanted.append((n, out_id, in_id))
+        if t:
+            agenda.append((t, r, out_id, in_id))
+    if wanted:
+        authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+        seen_out, seen_in = selectors.visible_document_ids(
+            actor if authenticated else None,
+            outgoing_ids={o for _n, o, _i in wanted if o},
+            incoming_ids={i for _n, _o, i in wanted if i})
+        for n, out_id, in_id in wanted:
+            if (out_id and out_id not in seen_out) or (in_id and in_id not in seen_in):
+                collector.fail(meeting_invalid(MeetingError.UNKNOWN_DOCUMENT,
+                                               field=f"agenda[{n}].document"))
+    return agenda
+
+
+def _clean_request(request: MeetingRequest, now: datetime, *, actor=None,
+                   collector: FieldCollector | None = None) -> tuple[dict, list[int]]:
+    """Every field of a request checked at once. With ``collector`` given the caller adds
+    its own checks and raises; otherwise the errors are raised here."""
+    own = collector is None
+    collector = collector or FieldCollector()
     title = _clean_text(collector, "title", request.title, 200)
     if request.level not in Meeting.Level.values:
         collector.fail(meeting_invalid(MeetingError.CHOICE, field="level"))
@@ -243,16 +301,12 @@ def _clean_request(request: MeetingRequest, now: datetime) -> tuple[dict, list[i
         collector.fail(meeting_invalid(MeetingError.RANGE, field="buffer_minutes",
                                        low=0, high=MAX_BUFFER_MINUTES))
     _check_window(collector, request.starts_at, request.ends_at, now)
-    agenda = []
-    for n, (item, ref) in enumerate(request.agenda[:30]):
-        t = _clean_text(collector, f"agenda[{n}]", item, 300)
-        r = _clean_text(collector, f"agenda[{n}]", ref or "", 120, required=False)
-        if t:
-            agenda.append((t, r))
+    agenda = _clean_agenda(collector, request.agenda, actor)
     if not Room.objects.filter(pk=request.host_room_id).exists():
         collector.fail(meeting_invalid(MeetingError.UNKNOWN_ROOM, field="host_room"))
     point_ids = _resolve_points(collector, request.point_codes[:MAX_POINTS], request.groups[:20])
-    collector.raise_if_invalid()
+    if own:
+        collector.raise_if_invalid()
     return {"title": title, "agenda": agenda}, point_ids
 
 
@@ -260,7 +314,7 @@ def schedule_meeting(*, actor, organizer: Organization, request: MeetingRequest,
                      now: datetime | None = None) -> Meeting:
     """Book the host room and the points for one meeting, or refuse with the conflicts."""
     now = now or timezone.now()
-    cleaned, point_ids = _clean_request(request, now)
+    cleaned, point_ids = _clean_request(request, now, actor=actor)
     try:
         with transaction.atomic():
             room, points = _lock(request.host_room_id, point_ids)
@@ -274,11 +328,11 @@ def schedule_meeting(*, actor, organizer: Organization, request: MeetingRequest,
 
 
 def check_meeting(*, request: MeetingRequest, now: datetime | None = None,
-                  exclude_meeting: int | None = None) -> None:
+                  exclude_meeting: int | None = None, actor=None) -> None:
     """Raise BookingConflict (conflicts + nearest free windows) if the request would not
     fit now; book nothing. The same validation as `schedule_meeting`."""
     now = now or timezone.now()
-    _cleaned, point_ids = _clean_request(request, now)
+    _cleaned, point_ids = _clean_request(request, now, actor=actor)
     host_point = Room.objects.values_list("point_id", flat=True).get(pk=request.host_room_id)
     room = Room(pk=request.host_room_id, point_id=host_point)
     room.name = Room.objects.values_list("name", flat=True).get(pk=room.pk)
@@ -294,30 +348,58 @@ def check_meeting(*, request: MeetingRequest, now: datetime | None = None,
 
 
 @_suggesting
-def schedule_series(*, actor, organizer: Organization, request: MeetingRequest, count: int,
-                    exceptions: list[date], now: datetime | None = None) -> Series:
-    """A weekly series: every occurrence booked in one transaction, or none. The occurrence
-    on each date of ``exceptions`` is skipped."""
+def schedule_series(*, actor, organizer: Organization, request: MeetingRequest,
+                    count: int | None = None, exceptions: list[date] = (),
+                    until: date | None = None, now: datetime | None = None) -> Series:
+    """A weekly series: every occurrence booked in one transaction, or none. It runs for
+    ``count`` weeks or up to ``until`` (its last day, one of the two); the occurrence on each
+    date of ``exceptions`` is skipped (no meeting, so no invitation for that date)."""
     now = now or timezone.now()
-    cleaned, point_ids = _clean_request(request, now)
+    collector = FieldCollector()
+    cleaned, point_ids = _clean_request(request, now, actor=actor, collector=collector)
     zone = selectors.tz()
     local = request.starts_at.astimezone(zone)
-    if not 1 <= count <= 60:
-        raise meeting_error(MeetingError.SERIES_COUNT, field="count")
-    occurrences = weekly_occurrences(first_day=local.date(), starts=local.time(),
+    first_day = local.date()
+    exceptions = sorted(set(exceptions))
+    if (count is None) == (until is None):
+        collector.fail(meeting_invalid(MeetingError.SERIES_LENGTH,
+                                       field="until" if until else "count"))
+    elif until is not None:
+        if until < first_day:
+            collector.fail(meeting_invalid(MeetingError.SERIES_UNTIL, field="until"))
+        else:
+            count = (until - first_day).days // 7 + 1
+            if count > MAX_OCCURRENCES:
+                collector.fail(meeting_invalid(MeetingError.SERIES_COUNT, field="until"))
+    elif not 1 <= count <= MAX_OCCURRENCES:
+        collector.fail(meeting_invalid(MeetingError.SERIES_COUNT, field="count"))
+    if count and not any(e.field in ("count", "until") for e in collector.errors):
+        # The length is known: every skipped date must be one of the series', and at least
+        # one meeting must be left (checked with the other fields, all refused at once).
+        dates = {first_day + timedelta(weeks=n) for n in range(count)}
+        strays = [day for day in exceptions if day not in dates]
+        for day in strays:
+            collector.fail(meeting_invalid(MeetingError.SERIES_EXCEPTION, field="exceptions",
+                                           day=f"{day:%d/%m/%Y}"))
+        if not strays and len(exceptions) >= count:
+            collector.fail(meeting_invalid(MeetingError.SERIES_COUNT, field="exceptions"))
+    collector.raise_if_invalid()
+    occurrences = weekly_occurrences(first_day=first_day, starts=local.time(),
                                      duration=request.ends_at - request.starts_at, count=count,
                                      tz=zone, exceptions=exceptions)
     with transaction.atomic():
         room, points = _lock(request.host_room_id, point_ids)
         series = Series.objects.create(title=cleaned["title"], weekday=local.weekday(),
-                                       exceptions=sorted(d.isoformat() for d in exceptions))
+                                       exceptions=[d.isoformat() for d in exceptions],
+                                       until=first_day + timedelta(weeks=count - 1))
         for starts_at, ends_at in occurrences:
             _book(actor=actor, organizer=organizer, title=cleaned["title"], level=request.level,
                   room=room, points=points, starts_at=starts_at, ends_at=ends_at,
                   buffer_minutes=request.buffer_minutes, agenda=cleaned["agenda"],
                   provider=request.provider, now=now, series=series)
         audit.record(actor=actor, action="meeting.series", obj=series, organization=organizer,
-                     after={"count": len(occurrences), "exceptions": series.exceptions})
+                     after={"count": len(occurrences), "exceptions": series.exceptions,
+                            "until": series.until.isoformat()})
     return series
 
 

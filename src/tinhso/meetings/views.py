@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,6 +29,7 @@ from tinhso.meetings.conferencing import simulator
 from tinhso.meetings.models import Conclusion, ConferencePoint, Meeting, PointBooking, Room
 
 CONCLUSION_ROWS = 3
+AGENDA_ROWS = 5
 
 
 def _errors(error: InvalidInput) -> dict[str, str]:
@@ -79,18 +81,94 @@ def schedule(request):
     })
 
 
-def _form_context(request, data=None, **extra) -> dict:
+def _agenda_rows(data) -> list[dict]:
+    """The agenda as typed on the page: title, linked document (``outgoing:<id>`` or
+    ``incoming:<id>``) and a free-text reference for a paper from outside, row by row."""
+    if not hasattr(data, "getlist"):
+        return []
+    titles, documents, refs = (data.getlist(name)[:30] for name in
+                               ("agenda_title", "agenda_document", "agenda_ref"))
+    rows = []
+    for n in range(max(len(titles), len(documents), len(refs))):
+        row = {"title": (titles[n] if n < len(titles) else "").strip()[:300],
+               "document": (documents[n] if n < len(documents) else "").strip()[:40],
+               "ref": (refs[n] if n < len(refs) else "").strip()[:120]}
+        if any(row.values()):
+            rows.append(row)
+    return rows
+
+
+def _agenda_entry(row: dict) -> services.AgendaEntry:
+    kind, _sep, number = row["document"].partition(":")
+    doc_id = _int(number) if number.isdigit() else None
+    entry = services.AgendaEntry(row["title"], row["ref"])
+    if kind == selectors.OUTGOING:
+        entry.outgoing_document = doc_id
+    elif kind == selectors.INCOMING:
+        entry.incoming_document = doc_id
+    elif row["document"]:
+        entry.outgoing_document = -1  # not a choice offered: refused as an unknown document
+    return entry
+
+
+def _field_labels() -> dict[str, str]:
+    return {"title": _("Title"), "level": _("Level"), "host_room": _("Host room"),
+            "starts_at": _("Starts"), "ends_at": _("Ends"), "count": _("Number of weeks"),
+            "until": _("last day"), "exceptions": _("Skipped dates"),
+            "buffer_minutes": _("Set-up buffer (minutes)"),
+            "points": _("Participating points")}
+
+
+def _error_summary(errors: dict[str, str]) -> list[tuple[str, str]]:
+    """The errors of a long form, on top and each with its field's label: on a phone the
+    field in error may be screens below (the messages under each field stay)."""
+    labels = _field_labels()
+    summary = []
+    for name, text in errors.items():
+        if name.startswith("agenda["):
+            number = _int(name[len("agenda["):].split("]", 1)[0], 0) + 1
+            label = f"{_('Agenda')} — " + _("Item %(n)s") % {"n": number}
+        else:
+            label = labels.get(name, "")
+        summary.append((label, text))
+    return summary
+
+
+def _rooms_for(user):
+    """Host rooms, the organiser's own agency's first (the pre-selected one is then their
+    own hall, not the first commune's alphabetically), then province, department and
+    commune points; the biggest room of a point first."""
+    own = {org for _r, org in roles_of(user)}
+    rank = Case(When(point__organization_id__in=own, then=Value(0)),
+                When(point__kind=ConferencePoint.Kind.PROVINCE, then=Value(1)),
+                When(point__kind=ConferencePoint.Kind.DEPARTMENT, then=Value(2)),
+                When(point__kind=ConferencePoint.Kind.COMMUNE, then=Value(3)),
+                default=Value(4), output_field=IntegerField())
+    return (Room.objects.select_related("point").annotate(rank=rank)
+            .order_by("rank", "point__name", "-capacity", "name"))
+
+
+def _form_context(request, data=None, errors=None, **extra) -> dict:
     data = data or {}
+    errors = errors or {}
     chosen = set(data.getlist("points")) if hasattr(data, "getlist") else set()
     groups = set(data.getlist("groups")) if hasattr(data, "getlist") else set()
+    typed = _agenda_rows(data)
+    blank = {"title": "", "document": "", "ref": ""}
+    agenda_rows = [{**row, "error": " ".join(v for k, v in errors.items()
+                                             if k == f"agenda[{n}]"
+                                             or k.startswith(f"agenda[{n}]."))}
+                   for n, row in enumerate(typed + [blank] * max(0, AGENDA_ROWS - len(typed)))]
     points = ConferencePoint.objects.select_related("unit").order_by("kind", "name")
     by_district: dict[str, list] = {}
     for p in points:
         by_district.setdefault(p.former_district or _("Province bodies"), []).append(p)
-    return {"data": data, "chosen": chosen, "groups": groups,
-            "rooms": Room.objects.select_related("point").order_by("point__kind", "point__name"),
+    return {"data": data, "chosen": chosen, "groups": groups, "rooms": _rooms_for(request.user),
             "levels": Meeting.Level.choices, "by_district": sorted(by_district.items()),
-            "districts": selectors.former_districts(), **extra}
+            "districts": selectors.former_districts(), "errors": errors,
+            "error_summary": _error_summary(errors),
+            "agenda_rows": agenda_rows,
+            "documents": selectors.agenda_document_choices(request.user), **extra}
 
 
 @login_required
@@ -124,11 +202,13 @@ def _schedule_page(request, *, weekly: bool):
         errors["ends_at"] = _("Give the end time.")
     room = _int(data.get("host_room"))
     buffer = _int(data.get("buffer_minutes") or "15", -1)
+    count, until, exceptions = None, None, []
+    if weekly:
+        count, until, exceptions = _series_fields(data, errors)
     if errors:
         return render(request, "meetings/new.html",
                       _form_context(request, data, errors=errors, weekly=weekly), status=422)
-    agenda = [(line.strip()[:300], "") for line in (data.get("agenda") or "")[:5000].splitlines()
-              if line.strip()]
+    agenda = [_agenda_entry(row) for row in _agenda_rows(data)]
     req = services.MeetingRequest(
         title=(data.get("title") or "")[:300], level=data.get("level") or "",
         host_room_id=room, starts_at=starts_at, ends_at=ends_at,
@@ -139,7 +219,7 @@ def _schedule_page(request, *, weekly: bool):
         if weekly:
             series = services.schedule_series(
                 actor=request.user, organizer=organizer_of(request.user), request=req,
-                count=_int(data.get("count")) or 0, exceptions=[])
+                count=count, until=until, exceptions=exceptions)
             meeting = series.meetings.order_by("starts_at").first()
         else:
             meeting = services.schedule_meeting(actor=request.user,
@@ -159,19 +239,63 @@ def _schedule_page(request, *, weekly: bool):
     return redirect("meetings:detail", pk=meeting.pk)
 
 
+def _series_fields(data, errors: dict) -> tuple[int | None, date | None, list[date]]:
+    """The series' length (a number of weeks, or a last day, which then wins: the page
+    shows both and a user who picks a last day should not have to clear the count) and the
+    dates skipped, typed as day/month/year (or ISO), separated by commas, spaces or lines."""
+    raw_until = (data.get("until") or "").strip()
+    until = _parse_vn_day(raw_until) if raw_until else None
+    if raw_until and until is None:
+        errors["until"] = _("“%(value)s” is not a date (day/month/year).") % {
+            "value": raw_until[:20]}
+    raw_count = (data.get("count") or "").strip()
+    count = None if raw_until else (_int(raw_count) if raw_count else None)
+    exceptions = []
+    for token in (data.get("exceptions") or "")[:2000].replace(",", " ").replace(";", " ").split():
+        day = _parse_vn_day(token)
+        if day is None:
+            errors["exceptions"] = _("“%(value)s” is not a date (day/month/year).") % {
+                "value": token[:20]}
+            break
+        exceptions.append(day)
+    return count, until, exceptions[:60]
+
+
+def _parse_vn_day(value: str) -> date | None:
+    """A date as a Vietnamese user writes it (21/12/2026, 21-12-2026) or as a date input
+    sends it (2026-12-21)."""
+    value = value.strip()
+    if len(value) >= 8 and value[4] == "-":
+        return _parse_day(value)
+    parts = value.replace("-", "/").replace(".", "/").split("/")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return None
+    try:
+        day = date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        return None
+    return day if 2000 <= day.year <= 2099 else None
+
+
 @login_required
 def detail(request, pk: int):
     meeting = visible_meeting(request.user, pk)
     manages = has_perm(request.user, "meetings.schedule", meeting.organizer_id)
     own_points = {org for _r, org in roles_of(request.user)}
+    series = None
+    if meeting.series_id:
+        occurrences = meeting.series.meetings.filter(state=Meeting.State.SCHEDULED)
+        series = {"series": meeting.series, "count": occurrences.count(),
+                  "first": occurrences.order_by("starts_at").first(),
+                  "skipped": [_parse_day(d) for d in meeting.series.exceptions]}
     return render(request, "meetings/detail.html", {
-        "meeting": meeting, "manages": manages,
+        "meeting": meeting, "manages": manages, "series": series,
         "writes_minutes": has_perm(request.user, "meetings.minutes", meeting.organizer_id),
         "bookings": meeting.point_bookings.filter(active=True).select_related("point")
         .order_by("point__kind", "point__name"),
         "own_bookings": meeting.point_bookings.filter(
             active=True, point__organization_id__in=own_points).select_related("point"),
-        "agenda": meeting.agenda.all(),
+        "agenda": selectors.agenda_for(meeting, request.user),
         "conclusions": meeting.conclusions.select_related("assignee"),
         "minutes": getattr(meeting, "minutes", None) if hasattr(meeting, "minutes") else None,
         "today": timezone.localdate(),
@@ -181,7 +305,9 @@ def detail(request, pk: int):
 @login_required
 def console(request, pk: int):
     meeting = managed_meeting(request.user, pk)
+    # Before the start a point that has not joined is not yet absent.
     context = {"meeting": meeting, "board": selectors.board(meeting),
+               "started": timezone.now() >= meeting.starts_at,
                "host": meeting.point_bookings.filter(is_host=True).first()}
     if request.headers.get("HX-Request"):
         return render(request, "meetings/_board.html", context)
@@ -444,7 +570,7 @@ def point_page(request, token: str):
     checkin_url = request.build_absolute_uri(
         f"/meetings/checkin/{meeting.checkin_token}/{booking.point.code}/")
     return render(request, "meetings/point.html", {
-        "booking": booking, "meeting": meeting, "agenda": meeting.agenda.all(),
+        "booking": booking, "meeting": meeting, "agenda": selectors.agenda_for(meeting, None),
         "attendees": booking.attendees.all(), "checkin_url": checkin_url,
         "qr": _qr_svg(checkin_url),
         "check_open": services._readiness_open(meeting, now),
