@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tinhso.core.admin import ReadOnlyAdmin
 from tinhso.core.money import format_vnd
 from tinhso.payments.models import (
     PLACEHOLDER_LABEL,
@@ -99,7 +100,7 @@ class CashReversalAdmin(admin.ModelAdmin):
 
 
 @admin.register(RefundRequest)
-class RefundRequestAdmin(admin.ModelAdmin):
+class RefundRequestAdmin(ReadOnlyAdmin):
     """Read-only: a refund is requested by the accountant's page or API and moved on by
     the bank's answers (``payments.refunds``, audited); here it is only looked up."""
 
@@ -120,15 +121,3 @@ class RefundRequestAdmin(admin.ModelAdmin):
         # The list shows only the last digits (as the audit entries do); the detail page,
         # for the back office that must check a transfer, shows the whole number.
         return f"…{obj.account_number[-4:]}"
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
