@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.border.test_browser import browser  # noqa: F401
+from tests.browser import scroll_width
 from tinhso.documents import demo
 
 from .conftest import pdf_upload
@@ -30,7 +31,7 @@ def _log_in(page, base, email):
 
 
 def _fits(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = scroll_width(page)
     assert width <= PHONE, (page.url, width)
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.border.test_browser import SHOTS, browser  # noqa: F401
+from tests.browser import note_overflow
 from tests.core.test_phone_pages import _log_in
 from tests.innovation.conftest import PDF
 
@@ -31,12 +32,6 @@ def demo(settings, db):
     seed_innovation()
 
 
-def _fits(page, width: int, problems: list[str]) -> None:
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    if scroll > width:
-        problems.append(f"{page.url}: {scroll} px on a {width}-px screen")
-
-
 @pytest.mark.parametrize("width", [390, 1280])
 def test_from_a_call_to_a_published_ranking(live_server, demo, browser, clock, tmp_path,  # noqa: F811
                                             width):
@@ -48,7 +43,7 @@ def test_from_a_call_to_a_published_ranking(live_server, demo, browser, clock, t
     plan.write_bytes(PDF)
 
     def shot(page, name: str) -> None:
-        _fits(page, width, problems)
+        note_overflow(page, width, problems)
         page.screenshot(path=str(shots / f"{width}-{name}.png"), full_page=True)
 
     def session(login: str | None):
@@ -134,6 +129,7 @@ def test_from_a_call_to_a_published_ranking(live_server, demo, browser, clock, t
     context, page = session("dmst")
     page.goto(board_url)
     page.click("text=Công bố kết quả")
+    page.wait_for_selector("button.danger")  # the link opens a confirmation page
     shot(page, "8-confirm")
     page.click("button.danger")
     page.wait_for_url("**/ket-qua/")
@@ -144,6 +140,7 @@ def test_from_a_call_to_a_published_ranking(live_server, demo, browser, clock, t
     page.goto(f"{base}/khoi-nghiep/cuoc-thi/")
     page.click("li.card:has-text('Cuộc thi Khởi nghiệp đổi mới') a")
     page.click("text=Xem kết quả")
+    page.wait_for_url("**/ket-qua/")
     text = page.inner_text("main")
     shot(page, "9-results")
     # Hồi Văn Quan: judge two only, (30·9 + 40·8 + 30·8)/10 = 83

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.border.test_browser import SHOTS, browser  # noqa: F401
+from tests.browser import note_overflow
 from tests.core.test_phone_pages import _log_in
 from tinhso.core.demo import DEMO_PASSWORD, seed_accounts, seed_administrative_units
 
@@ -32,12 +33,6 @@ def demo(settings, tmp_path):
     return {"token": KIOSK_TOKEN}
 
 
-def _fits(page, width: int, problems: list[str]) -> None:
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    if scroll > width:
-        problems.append(f"{page.url}: {scroll} px on a {width}-px screen")
-
-
 @pytest.mark.parametrize("width", [390, 1280])
 def test_dashboard_drill_down_and_wall(live_server, demo, browser, width):  # noqa: F811
     shots = Path(os.environ.get("TINHSO_SCREENSHOTS", SHOTS)) / "ioc"
@@ -53,18 +48,18 @@ def test_dashboard_drill_down_and_wall(live_server, demo, browser, width):  # no
     # Market figures are in; no school exists here, so the gradebook share has no figure.
     assert "Hộ gia đình có cửa hàng số" in main and "Chưa có dữ liệu" in main
     assert page.locator("svg.spark polyline").count() >= 1  # trend of the past months
-    _fits(page, width, problems)
+    note_overflow(page, width, problems)
     page.screenshot(path=str(shots / f"dashboard-{width}.png"), full_page=True)
 
     page.click("text=Hộ gia đình có cửa hàng số")
     page.wait_for_url("**/ioc/chi-tieu/households_with_shop/")
     assert "Theo xã" in page.inner_text("main")
-    _fits(page, width, problems)
+    note_overflow(page, width, problems)
     page.screenshot(path=str(shots / f"indicator-{width}.png"), full_page=True)
     page.locator("table.table a[href^='/ioc/xa/']").first.click()
     page.wait_for_url("**/ioc/xa/*/")
     assert "← Tỉnh" in page.inner_text("main")
-    _fits(page, width, problems)
+    note_overflow(page, width, problems)
 
     page.goto(f"{base}/ioc/")
     page.select_option("#commune", label="Xã Đồng Đăng")
@@ -85,7 +80,7 @@ def test_dashboard_drill_down_and_wall(live_server, demo, browser, width):  # no
     page.wait_for_url("**/ioc/canh-bao/")
     assert "Đã xử lý cảnh báo." in page.inner_text("main")
     assert page.locator("article.card").count() == before - 1
-    _fits(page, width, problems)
+    note_overflow(page, width, problems)
     page.screenshot(path=str(shots / f"alerts-{width}.png"), full_page=True)
     operator.close()
 
@@ -99,7 +94,7 @@ def test_dashboard_drill_down_and_wall(live_server, demo, browser, width):  # no
     size = page.evaluate("parseFloat(getComputedStyle(document.querySelector("
                          "'.tile .value')).fontSize)")
     assert size >= 35
-    _fits(page, width, problems)
+    note_overflow(page, width, problems)
     page.screenshot(path=str(shots / f"wall-{width}.png"), full_page=True)
     wall.close()
     assert not problems, problems

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.border.test_browser import browser  # noqa: F401
+from tests.browser import scroll_width
 from tests.market.order_world import world_fixture  # noqa: F401
 from tinhso.market.models import Order, Product
 
@@ -23,7 +24,7 @@ def _sync_orm_beside_playwright(monkeypatch):
 
 
 def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    return scroll_width(page) <= PHONE
 
 
 def test_buy_by_weight_from_two_shops_on_a_phone_and_see_the_qr(world, live_server, settings,

@@ -13,6 +13,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from tests.border.test_browser import browser  # noqa: F401
+from tests.browser import scroll_width
 from tests.market.order_world import order_of, world_fixture  # noqa: F401
 from tinhso.market.models import Order, OrderState
 from tinhso.market.services import orders
@@ -30,7 +31,7 @@ def _sync_orm_beside_playwright(monkeypatch):
 
 
 def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    return scroll_width(page) <= PHONE
 
 
 def _shoot(page, name: str) -> None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from tests.border.test_browser import browser  # noqa: F401
+from tests.browser import note_overflow
 from tests.core.test_phone_pages import _log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,12 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def ready(points, settings):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-
-
-def _fits(page, width: int, problems: list[str]) -> None:
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    if scroll > width:
-        problems.append(f"{page.url}: {scroll} px on a {width}-px screen")
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -33,7 +28,7 @@ def test_from_scheduling_to_minutes(live_server, ready, browser, clock, width): 
     _log_in(page, base, "hoinghi")
 
     page.goto(f"{base}/meetings/new/")
-    _fits(page, width, problems)
+    note_overflow(page, width, problems)
     page.fill("#f-title", "Hội nghị giao ban chuyển đổi số")
     page.select_option("#f-level", "province")
     page.fill("#f-day", "2026-12-02")
@@ -48,12 +43,12 @@ def test_from_scheduling_to_minutes(live_server, ready, browser, clock, width): 
     assert "Đã đặt lịch" in page.inner_text("main")
     assert "Tờ trình 5/TTr-SCT" in page.inner_text("ol.agenda")
     meeting_url = page.url
-    _fits(page, width, problems)
+    note_overflow(page, width, problems)
 
     page.click("text=Bảng điều hành")
     page.wait_for_url("**/console/")
     assert "chưa xác nhận" in page.inner_text("#board")
-    _fits(page, width, problems)
+    note_overflow(page, width, problems)
     console_url = page.url
 
     # The host point's own page (the secretary's agency operates it).
@@ -69,7 +64,7 @@ def test_from_scheduling_to_minutes(live_server, ready, browser, clock, width): 
     page.click("#attendance button[type=submit]")
     assert "Hoàng Minh Quang" in page.inner_text("#attendance")
     assert page.locator("figure.qr svg").count() == 1
-    _fits(page, width, problems)
+    note_overflow(page, width, problems)
 
     page.goto(console_url)
     board = page.inner_text("#board")
@@ -88,6 +83,6 @@ def test_from_scheduling_to_minutes(live_server, ready, browser, clock, width): 
     assert "Đã lưu biên bản" in text
     # Wednesday 2 December + 3 working days: Monday 7 December.
     assert "hạn 07/12/2026" in text
-    _fits(page, width, problems)
+    note_overflow(page, width, problems)
     context.close()
     assert not problems or width > 390, "\n".join(problems)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.border.test_browser import browser  # noqa: F401
+from tests.browser import note_overflow
 from tests.core.test_phone_pages import _log_in
 from tinhso.core.demo import seed_accounts, seed_administrative_units
 from tinhso.core.models import OutgoingNotification
@@ -29,12 +30,6 @@ def school(settings, monkeypatch):
     return SchoolClass.objects.get(name="8A1")
 
 
-def _fits(page, width, problems):
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    if scroll > width:
-        problems.append(f"{page.url}: {scroll} px on a {width}-px screen")
-
-
 def test_teacher_enters_grades_on_a_desktop_and_the_parent_sees_them_on_a_phone(
         live_server, school, browser):  # noqa: F811
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -47,7 +42,7 @@ def test_teacher_enters_grades_on_a_desktop_and_the_parent_sees_them_on_a_phone(
     page.goto(f"{base}/schools/")
     page.click(f"a[href='/schools/class/{school.pk}/subject/{maths.pk}/term/1/']")
     page.wait_for_selector("#grid")
-    _fits(page, 1280, problems)
+    note_overflow(page, 1280, problems)
     first = page.locator("input.score[data-slot=ck]").nth(0)
     first.click()
     first.fill("8,5")
@@ -84,7 +79,7 @@ def test_teacher_enters_grades_on_a_desktop_and_the_parent_sees_them_on_a_phone(
     page.fill("input[name=phone]", "0913 150 003")
     page.click("form.stack button[type=submit]")
     page.wait_for_selector("input[name=code]")
-    _fits(page, 390, problems)
+    note_overflow(page, 390, problems)
     page.screenshot(path=str(SHOTS / "login-390.png"), full_page=True)
     message = OutgoingNotification.objects.filter(kind="schools.guardian_code").latest("id")
     page.fill("input[name=code]", message.message_vi.split(": ")[1][:6])
@@ -93,7 +88,7 @@ def test_teacher_enters_grades_on_a_desktop_and_the_parent_sees_them_on_a_phone(
     text = page.inner_text("main")
     assert "Lương Minh Anh" in text and "CK 8.5" in text
     assert "Hoàng Gia Bảo" not in text
-    _fits(page, 390, problems)
+    note_overflow(page, 390, problems)
     page.screenshot(path=str(SHOTS / "child-390.png"), full_page=True)
     phone.close()
     # The teacher's grid on the phone too (a stack of cards), and the roll call.
@@ -101,10 +96,10 @@ def test_teacher_enters_grades_on_a_desktop_and_the_parent_sees_them_on_a_phone(
     page = phone.new_page()
     _log_in(page, base, "giaovien")
     page.goto(f"{base}/schools/class/{school.pk}/subject/{maths.pk}/term/1/")
-    _fits(page, 390, problems)
+    note_overflow(page, 390, problems)
     page.screenshot(path=str(SHOTS / "grid-390.png"))
     page.goto(f"{base}/schools/class/{school.pk}/attendance/")
-    _fits(page, 390, problems)
+    note_overflow(page, 390, problems)
     page.screenshot(path=str(SHOTS / "attendance-390.png"), full_page=True)
     phone.close()
     assert not problems, problems

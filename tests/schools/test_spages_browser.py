@@ -14,6 +14,7 @@ import pytest
 from openpyxl import Workbook
 
 from tests.border.test_browser import browser  # noqa: F401
+from tests.browser import note_overflow
 from tests.core.test_phone_pages import _log_in
 from tinhso.accounts.models import Membership, Role, User
 from tinhso.core.demo import seed_accounts, seed_administrative_units
@@ -41,12 +42,6 @@ def school(settings, monkeypatch):
     seed_accounts()
     seed_schools()
     return SchoolClass.objects.get(name="8A1")
-
-
-def _fits(page, width, problems):
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    if scroll > width:
-        problems.append(f"{page.url}: {scroll} px on a {width}-px screen")
 
 
 def _primary_class(teacher_user):
@@ -82,7 +77,7 @@ def test_conduct_notice_qualities_and_import_pages(live_server, school, browser)
     page.fill(f"input[name=remark-{first.pk}]", "Chăm ngoan, giúp đỡ bạn")
     page.click("#grid-form button[type=submit]")
     page.wait_for_selector("ul.messages")
-    _fits(page, 1280, problems)
+    note_overflow(page, 1280, problems)
     page.screenshot(path=str(SHOTS / "conduct-1280.png"), full_page=True)
     assert Result.objects.get(student=first, period=1).conduct == "tot"
     desk.close()
@@ -94,7 +89,7 @@ def test_conduct_notice_qualities_and_import_pages(live_server, school, browser)
     page = phone.new_page()
     _log_in(page, base, "giaovien")
     page.goto(f"{base}/schools/class/{school.pk}/conduct/1/")
-    _fits(page, 390, problems)
+    note_overflow(page, 390, problems)
     page.screenshot(path=str(SHOTS / "conduct-390.png"), full_page=True)
     page.goto(f"{base}/schools/notices/")
     page.select_option("select[name=target]", f"class-{school.pk}")
@@ -102,7 +97,7 @@ def test_conduct_notice_qualities_and_import_pages(live_server, school, browser)
     page.fill("textarea[name=body]", "Mời phụ huynh dự họp lúc 19 giờ thứ Sáu tại lớp.")
     page.click("form.stack button[type=submit]")
     page.wait_for_selector("text=Họp phụ huynh lớp 8A1")
-    _fits(page, 390, problems)
+    note_overflow(page, 390, problems)
     page.screenshot(path=str(SHOTS / "notices-390.png"), full_page=True)
     pupil = klass.students.order_by("number").first()
     page.goto(f"{base}/schools/class/{klass.pk}/qualities/1/")
@@ -110,7 +105,7 @@ def test_conduct_notice_qualities_and_import_pages(live_server, school, browser)
     page.select_option(f"select[name=tu_chu-{pupil.pk}]", "can_co_gang")
     page.click("#grid-form button[type=submit]")
     page.wait_for_selector("ul.messages")
-    _fits(page, 390, problems)
+    note_overflow(page, 390, problems)
     page.screenshot(path=str(SHOTS / "qualities-390.png"), full_page=True)
     assert TraitAssessment.objects.filter(student=pupil).count() == 2
     phone.close()
@@ -129,12 +124,12 @@ def test_conduct_notice_qualities_and_import_pages(live_server, school, browser)
     text = page.inner_text("main")
     assert "rèn luyện: Tốt" in text and "Chăm ngoan" in text
     assert "Họp phụ huynh lớp 8A1" in text
-    _fits(page, 390, problems)
+    note_overflow(page, 390, problems)
     page.screenshot(path=str(SHOTS / "child-390.png"), full_page=True)
     page.click("text=Họp phụ huynh lớp 8A1")
     page.wait_for_url("**/schools/notice/*/")
     assert "19 giờ thứ Sáu" in page.inner_text("main")
-    _fits(page, 390, problems)
+    note_overflow(page, 390, problems)
     page.screenshot(path=str(SHOTS / "notice-390.png"), full_page=True)
     assert NoticeRead.objects.count() == 1
     phone.close()
@@ -157,7 +152,7 @@ def test_conduct_notice_qualities_and_import_pages(live_server, school, browser)
     page.wait_for_selector("[role=alert]")
     alert = page.inner_text("[role=alert]")
     assert "Dòng 2, cột “Chủ nhiệm lớp”" in alert and "Dòng 2, cột “Phân công dạy”" in alert
-    _fits(page, 390, problems)
+    note_overflow(page, 390, problems)
     page.screenshot(path=str(SHOTS / "import-teachers-390.png"), full_page=True)
     phone.close()
     assert not problems, problems
