@@ -11,7 +11,8 @@ matter of minutes.
    (37) pupils, ``--students`` (≈ 250,000) in all; every cell of both terms filled: per
    scored subject its 2–4 regular assessments, mid-term and end-of-term, per comment subject
    Đạt / Chưa đạt, per primary subject its level (indexes and foreign keys of the cell table
-   are dropped for the load and put back after it).
+   are dropped for the load and put back after it); and what else the teachers have entered
+   by the year's end (`year_end_state`): conduct, absences, primary qualities.
 2. "recompute": `services.recompute_school` for every school — every term and year result
    of the province from its cells (one aggregate query and one upsert per school); seconds
    on one core (the script is one process).
@@ -158,11 +159,49 @@ def seed(args, rng: random.Random) -> dict:
                            + (" NOT VALID" if definition.startswith("FOREIGN") else ""))
         for _name, definition in indexes:
             cursor.execute(definition)
+        year_end_state(cursor)
         cursor.execute("ANALYZE")
         cursor.execute("SELECT count(*) FROM schools_student")
         students = cursor.fetchone()[0]
     return {"schools": args.schools, "students": students, "cells": cells,
             "seed_s": time.perf_counter() - started}
+
+
+def year_end_state(cursor) -> None:
+    """What the teachers have entered besides the cells by the end of the year, so that
+    the recompute runs every rule it runs in June (the promotion needs the conduct, the
+    absences count against it, a primary year result needs the qualities):
+    a lower or upper secondary pupil's conduct for each term and the year (result rows
+    whose computed fields are still blank), up to eight absences a pupil, and a primary
+    pupil's level in every quality and competence for term II."""
+    from tinhso.accounts.models import User
+    from tinhso.schools import traits
+
+    recorder = User.objects.create_user("chu-nhiem@bench.tinhso.vn", "bench-pass",
+                                        full_name="Giáo viên chủ nhiệm")
+    cursor.execute(
+        "INSERT INTO schools_result (student_id, year_id, period, learning, conduct, "
+        "absences, outcome, title, remark) "
+        "SELECT s.id, c.year_id, p, '', CASE WHEN r < 0.7 THEN 'tot' WHEN r < 0.9 THEN 'kha' "
+        "  WHEN r < 0.98 THEN 'dat' ELSE 'chua_dat' END, 0, '', '', '' "
+        "FROM schools_student s JOIN schools_schoolclass c ON c.id = s.school_class_id "
+        "JOIN schools_school sch ON sch.id = s.school_id, generate_series(0, 2) p, "
+        "LATERAL (SELECT random() + 0 * s.id AS r) pick WHERE sch.level <> 'primary'")
+    cursor.execute(
+        "INSERT INTO schools_attendance (student_id, day, session, permitted, recorded_by_id, "
+        "recorded_at) "
+        "SELECT s.id, y.starts + 7 * n, 'am', n %% 2 = 0, %s, y.starts + 7 * n "
+        "FROM schools_student s JOIN schools_schoolclass c ON c.id = s.school_class_id "
+        "JOIN schools_schoolyear y ON y.id = c.year_id, "
+        "LATERAL generate_series(1, floor(random() * 9 + 0 * s.id)::int) n", [recorder.pk])
+    cursor.execute(
+        "INSERT INTO schools_traitassessment (student_id, term_id, trait, level, updated_at) "
+        "SELECT s.id, t.id, trait, CASE WHEN random() < 0.6 THEN 'tot' WHEN random() < 0.95 "
+        "  THEN 'dat' ELSE 'can_co_gang' END, now() "
+        "FROM schools_student s JOIN schools_schoolclass c ON c.id = s.school_class_id "
+        "JOIN schools_school sch ON sch.id = s.school_id "
+        "JOIN schools_term t ON t.year_id = c.year_id AND t.number = 2, "
+        "unnest(%s::text[]) trait WHERE sch.level = 'primary'", [list(traits.CODES)])
 
 
 def existing(args) -> dict:
@@ -175,9 +214,13 @@ def existing(args) -> dict:
 
     call_command("collectstatic", "--noinput", verbosity=0)  # a fresh TINHSO_VAR_DIR
     with connection.cursor() as cursor:
-        # As after a fresh seed: no results yet, so the recompute writes every one (an
-        # earlier run's unchanged results would be skipped and flatter the figure).
-        cursor.execute("DELETE FROM schools_result")
+        # As after a fresh seed: the computed fields blank, so the recompute writes every
+        # result (an earlier run's unchanged results would be skipped and flatter the
+        # figure); the conduct the teachers entered stays.
+        cursor.execute("DELETE FROM schools_result WHERE conduct = '' AND remark = ''")
+        cursor.execute("UPDATE schools_result SET learning = '', absences = 0, outcome = '', "
+                       "title = ''")
+        cursor.execute("VACUUM ANALYZE schools_result")
         cursor.execute("SELECT (SELECT count(*) FROM schools_school), "
                        "(SELECT count(*) FROM schools_student), "
                        "(SELECT count(*) FROM schools_score)")
