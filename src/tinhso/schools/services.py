@@ -350,28 +350,6 @@ def recompute_class(school_class: SchoolClass) -> int:
                               list(school_class.students.values_list("id", flat=True)))
 
 
-def _packed_cell_sql() -> tuple[str, list]:
-    """One cell as its bits of the packed subject-term (`gradebook` "packed cells"): the
-    score in whole tenths (ROUND: SQLite keeps a float), the marks as their codes.
-
-    PostgreSQL: the cell is summed as a double, because SUM over a bigint accumulates in
-    numeric — a fifth of the province recompute's database time. A double is exact here:
-    a packed subject-term stays below 2**41, far under 2**53."""
-    postgres = connection.vendor == "postgresql"
-    tenths = "CAST(sc.value * 10 AS BIGINT)" if postgres else "CAST(ROUND(sc.value * 10) AS BIGINT)"
-    marks = " ".join(f"WHEN %s THEN {i + 1}" for i in range(len(gradebook.MARKS)))
-    sql = (f"CASE WHEN sc.slot IN ('tx1', 'tx2', 'tx3', 'tx4') "
-           f"THEN {tenths} + {1 << gradebook.TX_N_SHIFT} "
-           + "".join(f"WHEN sc.slot = '{slot}' THEN ({tenths} + 1) * {1 << shift} "
-                     for slot, shift in gradebook.PACK_SHIFT.items() if slot != "tx")
-           + f"WHEN sc.slot = 'nx' THEN (CASE sc.mark {marks} END) * {1 << gradebook.NX_SHIFT} "
-           f"WHEN sc.slot = 'lv' THEN (CASE sc.mark {marks} END) * {1 << gradebook.LV_SHIFT} "
-           "END")
-    if postgres:
-        sql = f"CAST({sql} AS DOUBLE PRECISION)"
-    return sql, [*gradebook.MARKS, *gradebook.MARKS]
-
-
 def recompute_students(year: SchoolYear, school_id: int, grade: int | None,
                        ids: list[int] | None = None) -> int:
     """Recompute the term and year `Result`s of the given students (or of every student
@@ -405,17 +383,26 @@ def recompute_students(year: SchoolYear, school_id: int, grade: int | None,
         cursor.execute("SELECT number, id FROM schools_term WHERE year_id = %s", [year.pk])
         terms = dict(cursor.fetchall())
         term1, term2 = terms.get(1, 0), terms.get(2, 0)
-        cell, cell_params = _packed_cell_sql()
-        # A whole school: its year's terms hold only its pupils' cells. A class or a grade:
-        # the students' own cells, through the unique (student, subject, term, slot) index.
-        only = "" if ids is None and grade is None else f" AND sc.student_id IN ({students_sql})"
+        # A whole school: its year and terms hold only its pupils' cells, results and
+        # qualities. A class or a grade: the students' own rows, through the indexes that
+        # lead with the student.
+        whole_school = ids is None and grade is None
+        scope = [] if whole_school else params
+
+        def only(column: str) -> str:
+            return "" if whole_school else f" AND {column} IN ({students_sql})"
+
+        # PostgreSQL sums a bigint in numeric, slower than in a double — which is exact
+        # here: a packed subject-term stays below 2**41, far under 2**53.
+        cell = ("CAST(sc.packed AS DOUBLE PRECISION)" if connection.vendor == "postgresql"
+                else "sc.packed")
         cursor.execute(
             f"SELECT sc.student_id, sc.subject_id, "
-            f"CAST(SUM(CASE WHEN sc.term_id = %s THEN {cell} END) AS BIGINT), "
-            f"CAST(SUM(CASE WHEN sc.term_id = %s THEN {cell} END) AS BIGINT) "
-            f"FROM schools_score sc WHERE sc.term_id IN (%s, %s){only} GROUP BY 1, 2",
-            [term1, *cell_params, term2, *cell_params, term1, term2,
-             *(params if only else [])])
+            f"CAST(SUM({cell}) FILTER (WHERE sc.term_id = %s) AS BIGINT), "
+            f"CAST(SUM({cell}) FILTER (WHERE sc.term_id = %s) AS BIGINT) "
+            f"FROM schools_score sc WHERE sc.term_id IN (%s, %s){only('sc.student_id')} "
+            "GROUP BY 1, 2",
+            [term1, term2, term1, term2, *scope])
         packed: dict[int, dict] = {pk: {} for pk in grade_of}
         for sid, subject_id, p1, p2 in cursor.fetchall():
             of_student = packed.get(sid)
@@ -428,14 +415,12 @@ def recompute_students(year: SchoolYear, school_id: int, grade: int | None,
         absences = dict(cursor.fetchall())
         cursor.execute(
             "SELECT r.student_id, r.conduct FROM schools_result r WHERE r.year_id = %s AND "
-            f"r.period = 0 AND r.conduct <> '' AND r.student_id IN ({students_sql})",
-            [year.pk, *params])
+            "r.period = 0 AND r.conduct <> ''" + only("r.student_id"), [year.pk, *scope])
         conduct = dict(cursor.fetchall())
         # Primary: the qualities and competences assessed at the end of the year (term II)
         # count in the year result (Circular 27 Art. 9 cl. 2).
-        cursor.execute(
-            "SELECT t.student_id, t.level FROM schools_traitassessment t WHERE "
-            f"t.term_id = %s AND t.student_id IN ({students_sql})", [term2, *params])
+        cursor.execute("SELECT t.student_id, t.level FROM schools_traitassessment t WHERE "
+                       "t.term_id = %s" + only("t.student_id"), [term2, *scope])
         traits: dict[int, list] = {}
         for sid, level in cursor.fetchall():
             traits.setdefault(sid, []).append(c27.TraitLevel(level))
