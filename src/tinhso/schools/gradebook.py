@@ -91,7 +91,8 @@ def year_scores(subjects: list[SubjectInfo], computed: StudentYear
 
 # ------------------------------------------------------------------ packed cells
 # The recompute reads a student's subject-term as ONE integer that the database adds up
-# from its cells (services.recompute_students): every slot owns its own bits, and a cell
+# from its cells (services.recompute_students; each cell's bits are stored with it,
+# models.Score.packed, built from the constants below): every slot owns its own bits, and a cell
 # exists once per slot (unique constraint), so the sum never carries from one field into
 # the next. Scores are whole tenths (7.5 → 75), a present score is stored + 1 so that 0
 # means "no cell". Adding small integers is what a database does fastest; the rules then
