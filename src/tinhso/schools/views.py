@@ -334,24 +334,29 @@ def class_xlsx(request, class_pk: int):
     return response
 
 
-@login_required
-def students_import(request, school_pk: int):
-    """The leader imports students from the Excel template; a bad file changes nothing."""
+def _import_page(request, school_pk: int, run, template: str, columns):
+    """An import page of the leader: a bad file changes nothing and every bad cell is
+    listed."""
     school = get_object_or_404(School, pk=school_pk)
     if not services.is_leader(request.user, school.pk):
         raise Http404
     errors, created = [], None
     if request.method == "POST" and request.FILES.get("file"):
         try:
-            created = reports.import_students(actor=request.user, school=school,
-                                              data=request.FILES["file"].read())
+            created = run(actor=request.user, school=school, data=request.FILES["file"].read())
         except InvalidInput as exc:
             errors = [e.message(current_language()) for e in exc.errors]
         except DomainError as exc:
             errors = [_error_text(exc)]
-    return render(request, "schools/import.html", {"school": school, "errors": errors,
-                                                   "created": created,
-                                                   "columns": reports.STUDENT_COLUMNS})
+    return render(request, template, {"school": school, "errors": errors, "created": created,
+                                      "columns": columns})
+
+
+@login_required
+def students_import(request, school_pk: int):
+    """The leader imports students from the Excel template."""
+    return _import_page(request, school_pk, reports.import_students, "schools/import.html",
+                        reports.STUDENT_COLUMNS)
 
 
 # ---------------------------------------------------------------- province
@@ -549,23 +554,9 @@ def notice(request, pk: int):
 
 @login_required
 def teachers_import(request, school_pk: int):
-    """The leader imports teachers (and their homerooms and subjects) from the template;
-    a bad file changes nothing and every bad cell is listed."""
-    school = get_object_or_404(School, pk=school_pk)
-    if not services.is_leader(request.user, school.pk):
-        raise Http404
-    errors, created = [], None
-    if request.method == "POST" and request.FILES.get("file"):
-        try:
-            created = reports.import_teachers(actor=request.user, school=school,
-                                              data=request.FILES["file"].read())
-        except InvalidInput as exc:
-            errors = [e.message(current_language()) for e in exc.errors]
-        except DomainError as exc:
-            errors = [_error_text(exc)]
-    return render(request, "schools/import_teachers.html", {
-        "school": school, "errors": errors, "created": created,
-        "columns": reports.TEACHER_COLUMNS})
+    """The leader imports teachers (and their homerooms and subjects) from the template."""
+    return _import_page(request, school_pk, reports.import_teachers,
+                        "schools/import_teachers.html", reports.TEACHER_COLUMNS)
 
 
 @login_required
