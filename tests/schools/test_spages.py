@@ -320,7 +320,8 @@ def primary(world):
     guardian = services.add_guardian(actor=leader, student=pupils[0],
                                      full_name="Hoàng Văn Phụ", phone="0912345101")
     world.p = {"school": school, "klass": klass, "home": home.user, "other": other.user,
-               "pupils": pupils, "guardian": guardian, "term": year.terms.get(number=1)}
+               "pupils": pupils, "guardian": guardian, "term": year.terms.get(number=1),
+               "leader": leader}
     return world.p
 
 
@@ -365,6 +366,67 @@ def test_only_the_primary_homeroom_teacher_writes_qualities(primary, world, clie
     assert client.get(url).status_code == (200 if who == "other" else 404)
     assert client.post(url, {f"cham_chi-{k.pk}": "tot"}).status_code == 404
     assert not TraitAssessment.objects.exists()
+
+
+def _lock(term, by):
+    term.locked_at, term.locked_by = datetime.datetime(2027, 1, 20, tzinfo=datetime.UTC), by
+    term.save(update_fields=["locked_at", "locked_by"])
+
+
+def test_a_locked_term_s_conduct_changes_only_by_the_leader(world, client):
+    """Locking a term closes its results as it closes its grades: the homeroom teacher
+    gets a read-only grid and a bilingual refusal; the leader changes it, audited. Term
+    II's lock closes the year's conduct too."""
+    from tinhso.core.models import AuditEntry
+
+    a = world.pupils[0]
+    client.force_login(world.ha)
+    client.post(conduct_url(world), {f"conduct-{a.pk}": "kha"})
+    _lock(world.terms[1], world.leader)
+    page = client.get(conduct_url(world)).content.decode()
+    assert "<select" not in page and "Học kỳ đã khoá" in page
+    assert client.post(conduct_url(world), {f"conduct-{a.pk}": "tot"}).status_code == 404
+    with pytest.raises(DomainError) as caught:
+        services.set_class_conduct(actor=world.ha, school_class=world.a1, period=1,
+                                   levels={a.pk: "tot"}, now=world.now)
+    assert caught.value.status == 409 and caught.value.field == "term"
+    assert "hiệu trưởng" in caught.value.message_vi and "leader" in caught.value.message_en
+    assert Result.objects.get(student=a, period=1).conduct == "kha"
+    # term II is open: its conduct and the year's stay the homeroom teacher's
+    assert "<select" in client.get(conduct_url(world, period=0)).content.decode()
+    client.force_login(world.leader)
+    assert "<select" in client.get(conduct_url(world)).content.decode()
+    assert client.post(conduct_url(world), {f"conduct-{a.pk}": "tot"}).status_code == 302
+    assert Result.objects.get(student=a, period=1).conduct == "tot"
+    entry = AuditEntry.objects.filter(action="schools.conduct").latest("pk")
+    assert entry.actor == world.leader and entry.before == {"conduct": "kha"}
+    _lock(world.terms[2], world.leader)
+    with pytest.raises(DomainError):
+        services.set_class_conduct(actor=world.ha, school_class=world.a1, period=0,
+                                   levels={a.pk: "tot"}, now=world.now)
+    with pytest.raises(DomainError) as caught:  # another class's teacher, locked or not
+        services.set_class_conduct(actor=world.cuong, school_class=world.a1, period=1,
+                                   levels={a.pk: "dat"}, now=world.now)
+    assert caught.value.status == 403
+    assert Result.objects.get(student=a, period=1).conduct == "tot"
+
+
+def test_a_locked_term_s_qualities_change_only_by_the_leader(primary, client):
+    klass, k = primary["klass"], primary["pupils"][0]
+    url = f"/schools/class/{klass.pk}/qualities/1/"
+    _lock(primary["term"], primary["leader"])
+    client.force_login(primary["home"])
+    assert "<select" not in client.get(url).content.decode()
+    assert client.post(url, {f"cham_chi-{k.pk}": "tot"}).status_code == 404
+    with pytest.raises(DomainError) as caught:
+        services.set_traits(actor=primary["home"], school_class=klass, term=primary["term"],
+                            levels={(k.pk, "cham_chi"): "tot"},
+                            now=datetime.datetime.now(datetime.UTC))
+    assert caught.value.status == 409
+    assert not TraitAssessment.objects.exists()
+    client.force_login(primary["leader"])
+    assert client.post(url, {f"cham_chi-{k.pk}": "tot"}).status_code == 302
+    assert TraitAssessment.objects.get(student=k).level == "tot"
 
 
 def test_qualities_are_for_primary_and_conduct_for_secondary(primary, world, client):

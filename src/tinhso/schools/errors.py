@@ -19,6 +19,7 @@ class SchoolError(StrEnum):
     NOT_IN_CLASS = "schools.not_in_class"
     NOT_YOUR_CLASS = "schools.not_your_class"
     TERM_LOCKED = "schools.term_locked"
+    RESULTS_LOCKED = "schools.results_locked"
     TERM_OPEN = "schools.term_open"
     LOCK_TOO_EARLY = "schools.lock_too_early"
     ALREADY_LOCKED = "schools.already_locked"
@@ -67,6 +68,9 @@ MESSAGES: dict[SchoolError, tuple[str, int]] = {
     SchoolError.TERM_LOCKED: (
         gettext_noop("{cell}: the term is locked; ask the school leader to approve a change, "
                      "with its reason."), 409),
+    SchoolError.RESULTS_LOCKED: (
+        gettext_noop("The term is locked: only the school leader can change its conduct or "
+                     "qualities now; ask the leader."), 409),
     SchoolError.TERM_OPEN: (
         gettext_noop("The term is not locked: change the grade directly."), 409),
     SchoolError.LOCK_TOO_EARLY: (

@@ -631,19 +631,45 @@ def mark_notice_read(*, user, notice: Notice, now: datetime) -> bool:
 
 # ---------------------------------------------------------------- conduct of a class
 
+def results_term(school_class: SchoolClass, period: int) -> Term:
+    """The term whose lock closes a period's results: term I for term I, term II for term
+    II and for the year."""
+    return Term.objects.get(year_id=school_class.year_id, number=1 if period == 1 else 2)
+
+
+def may_edit_results(user, school_class: SchoolClass, term: Term) -> bool:
+    """Who sets a class's conduct or qualities for a term: its homeroom teacher while the
+    term is open; once the leader has locked it, the leader alone — as a locked grade, it
+    changes only with the leader's approval (and the leader's change is audited)."""
+    if term.is_locked:
+        return is_leader(user, school_class.school_id)
+    return is_homeroom(user, school_class)
+
+
+def _check_results_editor(actor, school_class: SchoolClass, term: Term) -> None:
+    """Inside the writing transaction: the term row locked, so that a lock taken meanwhile
+    is seen."""
+    term = Term.objects.select_for_update().get(pk=term.pk)
+    if not may_edit_results(actor, school_class, term):
+        raise school_error(E.RESULTS_LOCKED if term.is_locked else E.NOT_YOUR_CLASS,
+                           field="term" if term.is_locked else "class")
+
+
 def set_class_conduct(*, actor, school_class: SchoolClass, period: int,
                       levels: dict[int, str], remarks: dict[int, str] | None = None,
                       now: datetime) -> int:
     """The homeroom teacher's conduct grid (Circular 22 Art. 8): a level (Tốt / Khá / Đạt /
     Chưa đạt, or "" to clear) per student for a term (1, 2) or the year (0). Every row is
     checked first; nothing is written if one is bad; one recompute for the class. Returns
-    the number of students whose conduct or remark changed."""
-    if not is_homeroom(actor, school_class):
-        raise school_error(E.NOT_YOUR_CLASS, field="class")
+    the number of students whose conduct or remark changed. The homeroom teacher sets it;
+    once the term is locked, the leader (`may_edit_results`)."""
     if school_class.school.is_primary:
         raise school_error(E.PRIMARY_NO_CONDUCT, field="class")
     if period not in (0, 1, 2):
         raise school_error(E.LEVEL_CHOICE, field="period")
+    term = results_term(school_class, period)
+    if not (is_homeroom(actor, school_class) or is_leader(actor, school_class.school_id)):
+        raise school_error(E.NOT_YOUR_CLASS, field="class")
     remarks = remarks or {}
     students = {s.pk: s for s in school_class.students.all()}
     if any(pk not in students for pk in (*levels, *remarks)):
@@ -660,6 +686,7 @@ def set_class_conduct(*, actor, school_class: SchoolClass, period: int,
         raise InvalidInput(errors)
     changed = 0
     with transaction.atomic():
+        _check_results_editor(actor, school_class, term)
         existing = {r.student_id: r for r in Result.objects.select_for_update().filter(
             student_id__in=list(students), year=school_class.year, period=period)}
         for pk in students:
@@ -691,11 +718,12 @@ def set_traits(*, actor, school_class: SchoolClass, term: Term,
                levels: dict[tuple[int, str], str], now: datetime) -> int:
     """The homeroom teacher's qualities-and-competences grid of a primary class for a term
     (Circular 27/2020 Art. 6 cl. 2(b)): ``levels[(student_id, trait)]`` is Tốt / Đạt /
-    Cần cố gắng, or "" to clear. All or nothing. Returns the number of cells changed."""
+    Cần cố gắng, or "" to clear. All or nothing. Returns the number of cells changed. The
+    homeroom teacher sets them; once the term is locked, the leader (`may_edit_results`)."""
     from tinhso.schools import traits
     from tinhso.schools.models import TraitAssessment
 
-    if not is_homeroom(actor, school_class):
+    if not (is_homeroom(actor, school_class) or is_leader(actor, school_class.school_id)):
         raise school_error(E.NOT_YOUR_CLASS, field="class")
     if not school_class.school.is_primary:
         raise school_error(E.NOT_PRIMARY, field="class")
@@ -713,6 +741,7 @@ def set_traits(*, actor, school_class: SchoolClass, term: Term,
         raise InvalidInput(errors)
     changed = 0
     with transaction.atomic():
+        _check_results_editor(actor, school_class, term)
         existing = {(t.student_id, t.trait): t for t in
                     TraitAssessment.objects.select_for_update().filter(
                         student_id__in=students, term=term)}

@@ -391,7 +391,8 @@ def conduct(request, class_pk: int, period: int):
     school_class = _class_or_404(request.user, class_pk)
     if period not in PERIODS or school_class.school.is_primary:
         raise Http404
-    editable = services.is_homeroom(request.user, school_class)
+    term = services.results_term(school_class, period)
+    editable = services.may_edit_results(request.user, school_class, term)
     errors = []
     if request.method == "POST":
         if not editable:
@@ -418,8 +419,8 @@ def conduct(request, class_pk: int, period: int):
                  lv) for s, c, r, lv in rows]
     return render(request, "schools/conduct.html", {
         "school_class": school_class, "period": period, "periods": PERIODS, "rows": rows,
-        "editable": editable, "errors": errors, "levels": selectors.CONDUCT_LEVELS,
-        "level_label": selectors.LEVEL_VI})
+        "editable": editable, "locked": term.is_locked, "errors": errors,
+        "levels": selectors.CONDUCT_LEVELS, "level_label": selectors.LEVEL_VI})
 
 
 # ---------------------------------------------------------------- primary: qualities
@@ -435,7 +436,7 @@ def traits(request, class_pk: int, number: int):
     if not school_class.school.is_primary:
         raise Http404
     term = get_object_or_404(Term, year=school_class.year, number=number)
-    editable = services.is_homeroom(request.user, school_class)
+    editable = services.may_edit_results(request.user, school_class, term)
     errors = []
     if request.method == "POST":
         if not editable:
@@ -464,7 +465,7 @@ def traits(request, class_pk: int, number: int):
     return render(request, "schools/traits.html", {
         "school_class": school_class, "term": term, "terms": school_class.year.terms.all(),
         "rows": selectors.trait_grid(school_class, term), "groups": groups,
-        "editable": editable, "errors": errors,
+        "editable": editable, "locked": term.is_locked, "errors": errors,
         "levels": [(level.value, c27.TRAIT_LEVEL_VI[level]) for level in c27.TraitLevel]})
 
 
