@@ -61,18 +61,15 @@ def shop_url(shop: Shop) -> str:
     return reverse("market_catalogue:shop", args=[shop.slug])
 
 
-#: What a catalogue card needs, read with ``values()`` (no model instances: a page of
-#: search results is presented from plain rows, see ``selectors_catalogue.cards``).
-CARD_FIELDS = ("id", "slug", "name", "price_vnd", "unit", "quantity_step", "min_quantity",
-               "stock", "season_start_month", "season_end_month", "ocop_stars",
-               "ocop_issued_on", "ocop_expires_on", "is_specialty", "category__slug",
-               "shop__name", "shop__slug", "photo_id")
-
-
 def card_out(row: dict, *, today: date, language: str = "vi") -> dict:
-    """A ``CARD_FIELDS`` row as ``product_out`` shapes a product (the same keys)."""
-    facts = SimpleNamespace(**row)
+    """A card stored in the search index (``search_index.card_data`` plus ``"id"``) as
+    ``product_out`` shapes a product (the same keys): the day decides the season and
+    whether the OCOP certificate is valid, the language the unit's name."""
     photo = row["photo_id"]
+    day = today.isoformat()  # the certificate's dates are stored as ISO text
+    ocop = row["ocop_stars"]
+    valid = bool(ocop and row["ocop_issued_on"] and row["ocop_expires_on"]
+                 and row["ocop_issued_on"] <= day <= row["ocop_expires_on"])
     return {
         "id": row["id"],
         "slug": row["slug"],
@@ -82,12 +79,14 @@ def card_out(row: dict, *, today: date, language: str = "vi") -> dict:
         "unit_label": unit_label(row["unit"], language),
         "quantity_step": row["quantity_step"],
         "min_quantity": row["min_quantity"],
-        "in_stock": row["stock"] >= row["min_quantity"],
-        "in_season": Product.in_season(facts, today.month),
+        "in_stock": row["in_stock"],
+        "in_season": Product.in_season(SimpleNamespace(
+            season_start_month=row["season_start_month"],
+            season_end_month=row["season_end_month"]), today.month),
         "category": row["category__slug"],
         "shop": row["shop__name"],
         "shop_slug": row["shop__slug"],
-        "ocop_stars": row["ocop_stars"] if Product.ocop_valid_on(facts, today) else None,
+        "ocop_stars": ocop if valid else None,
         "specialty": row["is_specialty"],
         "photo": _url("market_catalogue:photo", photo, "thumbnail") if photo else None,
         "url": _url("market_catalogue:product", row["shop__slug"], row["slug"]),

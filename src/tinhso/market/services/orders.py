@@ -28,7 +28,7 @@ from django.utils.crypto import constant_time_compare
 
 from tinhso.accounts.models import Role
 from tinhso.accounts.permissions import has_perm, organizations_with_role
-from tinhso.core import audit
+from tinhso.core import audit, search
 from tinhso.core.errors import CoreError, FieldCollector, InvalidInput, core_error
 from tinhso.core.models import AdministrativeUnit
 from tinhso.core.notifications import Notification, send
@@ -121,8 +121,11 @@ def _move(obj, order: Order, target: str, *, actor, note: str, at: datetime,
 
 
 def _release_stock(order: Order) -> None:
+    ids = []
     for line in OrderLine.objects.filter(shop_order__order=order).order_by("product_id"):
         Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+        ids.append(line.product_id)
+    search.reindex(Product, ids)  # the catalogue card's stock flag (an UPDATE sends no signal)
 
 
 def transition(order: Order, target: str, *, actor, shop_order: ShopOrder | None = None,
@@ -420,8 +423,11 @@ def _create(*, buyer, cleaned, by_shop, hub, payee, pickup, now, actor) -> Order
     _notify_sellers(order, parts)
     # Last, so the product rows stay locked only until the commit that follows; always in
     # product order, so two checkouts never wait on each other's rows crosswise.
-    for line in sorted((ln for g in by_shop.values() for ln in g), key=lambda ln: ln.product.pk):
+    lines = sorted((ln for g in by_shop.values() for ln in g), key=lambda ln: ln.product.pk)
+    for line in lines:
         _take_stock(line)
+    # the catalogue card's stock flag (the conditional UPDATE sends no signal)
+    search.reindex(Product, [line.product.pk for line in lines])
     return order
 
 
