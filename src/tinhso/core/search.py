@@ -402,6 +402,7 @@ class Found:
         #: (``_head_and_rows_postgres``) and kept here, by primary key.
         self.rows = rows
         self._rows: dict | None = None
+        self._raw: dict[int, str] | None = None  # pk -> stored JSON, read with the ids
         #: The rows are the index's stored ``data`` (dicts with ``"id"``), read from the
         #: index table; ``fetch`` only names the model and the database.
         self.stored = stored
@@ -526,7 +527,10 @@ class Found:
                 offset, limit = self.rows
                 head, self._rows = self._head_and_rows_postgres(self.cap + 1, offset, limit)
             elif self._plain:
-                head = self._ids(0, self.cap + 1)
+                # SQLite, stored rows of a page announced: read with the ids (kept as
+                # text; only the page's are decoded)
+                self._raw = {} if self.stored and self.rows is not None else None
+                head = self._ids(0, self.cap + 1, data=self._raw)
             else:
                 head = list(self._filtered().values_list("pk", flat=True)[: self.cap + 1])
             self.capped = len(head) > self.cap
@@ -555,6 +559,8 @@ class Found:
             if self._rows is not None and self.rows is not None and \
                     self.rows[0] <= start and stop <= sum(self.rows):
                 return [self._rows[pk] for pk in ids if pk in self._rows]
+            if self._raw is not None:  # every id of the head was read with its data
+                return [_loaded(pk, self._raw[pk]) for pk in ids]
         elif not self._plain:
             ids = list(self._filtered().values_list("pk", flat=True)[start:stop])
         else:
@@ -577,9 +583,11 @@ class Found:
                            f"WHERE {self._key()} IN ({marks})", list(ids))
             return {pk: _loaded(pk, data) for pk, data in cursor.fetchall()}
 
-    def _ids(self, offset: int, limit: int) -> list[int]:
+    def _ids(self, offset: int, limit: int, *, data: dict | None = None) -> list[int]:
         """The ids of the page, tier after tier, newest first in each: every tier stops at
-        the rows the page needs (no rank computed, no match counted beyond them)."""
+        the rows the page needs (no rank computed, no match counted beyond them).
+        ``data`` (SQLite, stored rows): filled with each id's stored JSON, read in the same
+        statements."""
         if self.vendor == "postgresql":
             return self._ids_postgres(offset + limit)[offset:]
         table = self.connection.ops.quote_name(self.spec.table)
@@ -587,13 +595,17 @@ class Found:
         order = self._key()
         if self.vendor == "postgresql" and self.spec.sort_matches:
             order += " + 0"  # an expression no index provides: the GIN bitmap, then sort
+        columns = self._key() + (", d" if data is not None else "")
         with self.connection.cursor() as cursor:
             for clause, params in self._tiers():
                 cursor.execute(
-                    f"SELECT {self._key()} FROM {table} WHERE {clause} "  # noqa: S608
+                    f"SELECT {columns} FROM {table} WHERE {clause} "  # noqa: S608
                     f"ORDER BY {order} DESC LIMIT %s OFFSET %s",
                     [*params, limit - len(ids), offset])
-                got = [row[0] for row in cursor.fetchall()]
+                found = cursor.fetchall()
+                got = [row[0] for row in found]
+                if data is not None:
+                    data.update(found)
                 ids.extend(got)
                 if len(ids) >= limit:
                     break
