@@ -55,6 +55,13 @@ registered with ``keys=`` (equality filters as key words inside the index), ``wh
     found[0:20]        # name matches first, then the rest, newest first; only 20 rows read
 
 No rank is computed: each tier is read newest first and stops at the rows the page needs.
+
+A list that shows the same few facts of every row registers them with ``data=`` (``obj ->
+dict``, stored as JSON in the index row of a table created with ``data=True``) and asks
+``find(Model, ..., stored=True)``: its rows are those dicts (with ``"id"``), read from the
+index alone — no join with the model's table, no queryset compiled per request. Whatever
+``data`` reads must be kept fresh like the words: saves reindex, ``follow=`` covers
+related rows, and writes that send no signal call ``reindex``.
 """
 
 from __future__ import annotations
