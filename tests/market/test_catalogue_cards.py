@@ -133,3 +133,18 @@ def test_find_refuses_stored_rows_where_the_index_stores_none():
 
     with pytest.raises(ValueError, match="stores no data"):
         search.find(AdministrativeUnit, "chi lang", stored=True)
+
+
+def test_an_order_that_leaves_the_stock_flag_as_it_was_rewrites_no_card(world, monkeypatch):
+    """Only a flag turned over is reindexed (a reindex inside the checkout keeps the product
+    rows locked longer)."""
+    calls = []
+    real = search.reindex
+    monkeypatch.setattr(search, "reindex", lambda model, ids=None, **kw: (
+        calls.append(sorted(ids)), real(model, ids, **kw))[1])
+    order_of(world, (world.na, 2), (world.mien, 1), actor=world.buyer)  # 8 kg, 2 packs left
+    assert calls == []
+    assert card(world.na) == live(world.na) and card(world.mien)["in_stock"] is True
+    order_of(world, (world.na, "7.5"), (world.mien, 1), actor=world.buyer)  # 0.5 kg < 1 kg
+    assert calls == [[world.na.pk]]
+    assert card(world.na)["in_stock"] is False and card(world.mien)["in_stock"] is True
