@@ -82,7 +82,7 @@ def _date(value) -> str | None:
 
 def card_data(product) -> dict:
     """What a catalogue card shows of ``product`` that does not depend on the day or the
-    language (``presenters_catalogue.card_out`` adds those), as JSON values."""
+    language (``presenters_catalogue.cards_out`` adds those), as JSON values."""
     photos = sorted(product.photos.all(), key=lambda photo: (photo.position, photo.pk))
     return {
         "slug": product.slug, "name": product.name, "price_vnd": product.price_vnd,

@@ -64,7 +64,7 @@ def catalogue(filters: CatalogueFilter, *, today: date, cap: int = PAGE_COUNT_CA
     to ``cap`` (at most ``search.COUNT_CAP``) in the same pass that reads the page's ids:
     the API asks ``offset + limit`` ("more than N": the next page exists), the page
     ``PAGE_COUNT_CAP``. The rows are the cards stored in the index
-    (``search_index.card_data``, shaped by ``presenters_catalogue.card_out``): a page never
+    (``search_index.card_data``, shaped by ``presenters_catalogue.cards_out``): a page never
     reads the product table; ``rows``, the ``(offset, limit)`` of the page the caller will
     show, lets PostgreSQL read them in the statement that counts (one round trip per
     search)."""
