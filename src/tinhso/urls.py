@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from tinhso.api import api
+from tinhso.api import api, grouped_urls
 
 admin.site.site_header = "Tỉnh Số — Quản trị / Administration"
 admin.site.site_title = "Tỉnh Số"
@@ -22,7 +22,7 @@ urlpatterns = [
     path("schools/", include("tinhso.schools.urls")),
     path("khoi-nghiep/", include("tinhso.innovation.urls")),
     path("ioc/", include("tinhso.ioc.urls")),
-    path("api/v1/", api.urls),
+    path("api/v1/", grouped_urls(api.urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -37,6 +37,33 @@ def test_openapi_schema_is_openapi_3_and_lists_the_routers(client):
     assert client.get("/api/v1/docs").status_code == 200
 
 
+def test_api_routes_grouped_by_segment_resolve_and_reverse_as_ninja_lists_them():
+    """tinhso.api.grouped_urls: the same routes, names and views, one pattern per first
+    segment (resolving a market route no longer tries every other router's routes)."""
+    from django.urls import URLResolver, resolve, reverse
+
+    from tinhso.api import api, grouped_urls
+
+    flat, _app, _namespace = api.urls
+    grouped, _app, _namespace = grouped_urls(api.urls)
+
+    def names(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from names(pattern.url_patterns)
+            else:
+                yield pattern.name
+
+    assert sorted(names(grouped)) == sorted(pattern.name for pattern in flat)
+    assert len(grouped) < len(flat) / 5
+    url = reverse("api:list_products")
+    assert url == "/api/v1/market/products"
+    found = resolve(url)
+    assert (found.namespace, found.url_name) == ("api", "list_products")
+    assert resolve("/api/v1/market/shops/ho-1/products/p-1").kwargs == {
+        "shop_slug": "ho-1", "slug": "p-1"}
+
+
 def test_api_refuses_anonymous_with_a_bilingual_401(client):
     response = client.get("/api/v1/accounts/me")
     assert response.status_code == 401

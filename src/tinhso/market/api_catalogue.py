@@ -17,7 +17,7 @@ from tinhso.core.schema_types import text
 from tinhso.market import catalogue_cache
 from tinhso.market import selectors_catalogue as selectors
 from tinhso.market.models import Product, Shop
-from tinhso.market.presenters_catalogue import card_out, product_out, shop_url
+from tinhso.market.presenters_catalogue import cards_out, product_out, shop_url
 from tinhso.market.schemas_catalogue import (
     CataloguePage,
     CatalogueQuery,
@@ -56,9 +56,10 @@ def list_products(request, filters: Query[CatalogueQuery], page: Query[PageIn]):
     if body is None:
         products = selectors.catalogue(chosen, today=today, cap=page.offset + page.limit,
                                        rows=(page.offset, page.limit))
-        out = page_of(products, page, lambda p: card_out(p, today=today, language=language))
+        out = page_of(products, page)
+        out["items"] = cards_out(out["items"], today=today, language=language)
         out["count_capped"] = products.capped
-        # The rows are already shaped by card_out (the schema above documents them):
+        # The rows are already shaped by cards_out (the schema above documents them):
         # rendered as they are, not validated again field by field.
         body = json.dumps(out, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
         if key:
@@ -118,8 +119,9 @@ def list_shop_products(request, shop_slug: Slug, page: Query[PageIn]):
     shop = Shop.objects.filter(slug=shop_slug, is_active=True).first()
     if shop is None:
         raise Http404
-    return page_of(selectors.shop_products(shop), page,
-                   lambda p: card_out(p, today=today, language=language))
+    out = page_of(selectors.shop_products(shop), page)
+    out["items"] = cards_out(out["items"], today=today, language=language)
+    return out
 
 
 # --- writes: the same services as the pages -------------------------------------------------

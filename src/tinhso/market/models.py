@@ -221,10 +221,15 @@ class Product(models.Model):
                     and self.ocop_issued_on <= day <= self.ocop_expires_on)
 
     def in_season(self, month: int) -> bool:
-        start, end = self.season_start_month, self.season_end_month
-        if start is None or end is None:
-            return True
-        return start <= month <= end if start <= end else month >= start or month <= end
+        return season_includes(self.season_start_month, self.season_end_month, month)
+
+
+def season_includes(start: int | None, end: int | None, month: int) -> bool:
+    """Whether ``month`` is in the season from ``start`` to ``end`` (which may wrap
+    round the new year); no season: always."""
+    if start is None or end is None:
+        return True
+    return start <= month <= end if start <= end else month >= start or month <= end
 
 
 class ProductPhoto(models.Model):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
-from types import SimpleNamespace
 
 from django.urls import get_script_prefix, reverse
 
-from tinhso.market.models import Product, ProductPhoto, Shop
+from tinhso.market.models import Product, ProductPhoto, Shop, season_includes
 from tinhso.market.units import UNITS
 
 
@@ -61,37 +61,46 @@ def shop_url(shop: Shop) -> str:
     return reverse("market_catalogue:shop", args=[shop.slug])
 
 
-#: What a catalogue card needs, read with ``values()`` (no model instances: a page of
-#: search results is presented from plain rows, see ``selectors_catalogue.cards``).
-CARD_FIELDS = ("id", "slug", "name", "price_vnd", "unit", "quantity_step", "min_quantity",
-               "stock", "season_start_month", "season_end_month", "ocop_stars",
-               "ocop_issued_on", "ocop_expires_on", "is_specialty", "category__slug",
-               "shop__name", "shop__slug", "photo_id")
+def cards_out(rows: Iterable[dict], *, today: date, language: str = "vi") -> list[dict]:
+    """Cards stored in the search index (``search_index.card_data`` plus ``"id"``) as
+    ``product_out`` shapes a product (the same keys): the day decides the season and
+    whether the OCOP certificate is valid, the language the unit's name. What is the same
+    for every card (the day, the links' patterns) is worked out once."""
+    day, month = today.isoformat(), today.month  # certificates' dates are ISO text
+    prefix = get_script_prefix()
+    photo_link = _pattern("market_catalogue:photo", prefix, 2)
+    product_link = _pattern("market_catalogue:product", prefix, 2)
+    out = []
+    for row in rows:
+        photo, ocop = row["photo_id"], row["ocop_stars"]
+        valid = bool(ocop and row["ocop_issued_on"] and row["ocop_expires_on"]
+                     and row["ocop_issued_on"] <= day <= row["ocop_expires_on"])
+        out.append({
+            "id": row["id"],
+            "slug": row["slug"],
+            "name": row["name"],
+            "price": row["price_vnd"],
+            "unit": row["unit"],
+            "unit_label": unit_label(row["unit"], language),
+            "quantity_step": row["quantity_step"],
+            "min_quantity": row["min_quantity"],
+            "in_stock": row["in_stock"],
+            "in_season": season_includes(row["season_start_month"], row["season_end_month"],
+                                         month),
+            "category": row["category__slug"],
+            "shop": row["shop__name"],
+            "shop_slug": row["shop__slug"],
+            "ocop_stars": ocop if valid else None,
+            "specialty": row["is_specialty"],
+            "photo": photo_link.format(photo, "thumbnail") if photo else None,
+            "url": product_link.format(row["shop__slug"], row["slug"]),
+        })
+    return out
 
 
 def card_out(row: dict, *, today: date, language: str = "vi") -> dict:
-    """A ``CARD_FIELDS`` row as ``product_out`` shapes a product (the same keys)."""
-    facts = SimpleNamespace(**row)
-    photo = row["photo_id"]
-    return {
-        "id": row["id"],
-        "slug": row["slug"],
-        "name": row["name"],
-        "price": row["price_vnd"],
-        "unit": row["unit"],
-        "unit_label": unit_label(row["unit"], language),
-        "quantity_step": row["quantity_step"],
-        "min_quantity": row["min_quantity"],
-        "in_stock": row["stock"] >= row["min_quantity"],
-        "in_season": Product.in_season(facts, today.month),
-        "category": row["category__slug"],
-        "shop": row["shop__name"],
-        "shop_slug": row["shop__slug"],
-        "ocop_stars": row["ocop_stars"] if Product.ocop_valid_on(facts, today) else None,
-        "specialty": row["is_specialty"],
-        "photo": _url("market_catalogue:photo", photo, "thumbnail") if photo else None,
-        "url": _url("market_catalogue:product", row["shop__slug"], row["slug"]),
-    }
+    """One card (``cards_out``)."""
+    return cards_out([row], today=today, language=language)[0]
 
 
 def product_out(product: Product, *, today: date, language: str = "vi") -> dict:

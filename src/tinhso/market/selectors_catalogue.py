@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 
 from tinhso.core import search
-from tinhso.market.models import Category, Product, ProductPhoto, Shop
-from tinhso.market.presenters_catalogue import CARD_FIELDS
+from tinhso.market.models import Category, Product, Shop
 from tinhso.market.search_index import (
     SPECIALTY_KEY,
     category_key,
@@ -64,14 +63,14 @@ def catalogue(filters: CatalogueFilter, *, today: date, cap: int = PAGE_COUNT_CA
     through the product table (indexed by price and by name for those sorts). Counted up
     to ``cap`` (at most ``search.COUNT_CAP``) in the same pass that reads the page's ids:
     the API asks ``offset + limit`` ("more than N": the next page exists), the page
-    ``PAGE_COUNT_CAP``. Each page fetches its own rows as plain values
-    (``presenters_catalogue.card_out``); ``rows``, the ``(offset, limit)`` of the page the
-    caller will show, lets PostgreSQL read them in the statement that counts (one round
-    trip per search)."""
+    ``PAGE_COUNT_CAP``. The rows are the cards stored in the index
+    (``search_index.card_data``, shaped by ``presenters_catalogue.cards_out``): a page never
+    reads the product table; ``rows``, the ``(offset, limit)`` of the page the caller will
+    show, lets PostgreSQL read them in the statement that counts (one round trip per
+    search)."""
     keys: list = []
     if filters.category:
-        found = Category.objects.filter(slug=filters.category).values_list("pk", flat=True)
-        keys.append(category_key(found[0] if found else 0))
+        keys.append(category_key(filters.category))
     if filters.commune:
         keys.append(commune_key(filters.commune))
     if filters.specialty:
@@ -84,29 +83,15 @@ def catalogue(filters: CatalogueFilter, *, today: date, cap: int = PAGE_COUNT_CA
         where &= Q(price_vnd__gte=filters.price_min)
     if filters.price_max is not None:
         where &= Q(price_vnd__lte=filters.price_max)
-    return search.find(_fetch(), filters.q, keys=keys, where=where or None,
+    return search.find(Product, filters.q, keys=keys, where=where or None,
                        order_by=SORTS.get(filters.sort), cap=min(cap, search.COUNT_CAP),
-                       rows=rows)
+                       rows=rows, stored=True)
 
 
 def shop_products(shop: Shop) -> search.Found:
     """A shop's products on sale, by name (its public page)."""
-    return search.find(_fetch(), keys=[shop_key(shop.pk)], order_by=SORTS["name"])
-
-
-def _fetch() -> QuerySet:
-    """A page's rows as plain values (``presenters_catalogue.card_out``): one query, the
-    first photo's id by a subquery, no model instances. Built once per process: a search
-    only clones it with the page's ids (compiling it was a fifth of a search's time)."""
-    global _FETCH
-    if _FETCH is None:
-        first_photo = ProductPhoto.objects.filter(product=OuterRef("pk")).order_by(
-            "position", "id").values("pk")[:1]
-        _FETCH = on_sale().annotate(photo_id=Subquery(first_photo)).values(*CARD_FIELDS)
-    return _FETCH.all()
-
-
-_FETCH: QuerySet | None = None
+    return search.find(Product, keys=[shop_key(shop.pk)], order_by=SORTS["name"],
+                       stored=True)
 
 
 def product_page(shop_slug: str, slug: str) -> Product:

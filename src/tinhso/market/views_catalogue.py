@@ -18,7 +18,7 @@ from tinhso.core.models import AdministrativeUnit
 from tinhso.market import selectors_catalogue as selectors
 from tinhso.market.models import Product, ProductPhoto, Shop
 from tinhso.market.presenters_catalogue import (
-    card_out,
+    cards_out,
     first_photo,
     photo_url,
     product_out,
@@ -71,7 +71,7 @@ def catalogue(request):
         "filters": chosen, "page": page, "count": paginator.count,
         "count_capped": found.capped,
         "count_label": f"{paginator.count:,}".replace(",", "." if language == "vi" else ","),
-        "cards": [card_out(p, today=today, language=language) for p in page.object_list],
+        "cards": cards_out(page.object_list, today=today, language=language),
         "categories": selectors.categories(), "communes": communes,
         "stars": (3, 4, 5), "query": query.urlencode(),
     }
@@ -136,7 +136,7 @@ def shop(request, slug: str):
     page = Paginator(selectors.shop_products(store), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "market/shop.html", {
         "shop": store, "page": page,
-        "cards": [card_out(p, today=today, language=language) for p in page.object_list],
+        "cards": cards_out(page.object_list, today=today, language=language),
     })
 
 

@@ -28,7 +28,7 @@ from django.utils.crypto import constant_time_compare
 
 from tinhso.accounts.models import Role
 from tinhso.accounts.permissions import has_perm, organizations_with_role
-from tinhso.core import audit
+from tinhso.core import audit, search
 from tinhso.core.errors import CoreError, FieldCollector, InvalidInput, core_error
 from tinhso.core.models import AdministrativeUnit
 from tinhso.core.notifications import Notification, send
@@ -121,8 +121,26 @@ def _move(obj, order: Order, target: str, *, actor, note: str, at: datetime,
 
 
 def _release_stock(order: Order) -> None:
+    moved: dict[int, Decimal] = {}
     for line in OrderLine.objects.filter(shop_order__order=order).order_by("product_id"):
         Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+        moved[line.product_id] = moved.get(line.product_id, Decimal(0)) + line.quantity
+    _refresh_cards(moved)
+
+
+def _refresh_cards(moved: dict[int, Decimal]) -> None:
+    """The catalogue card stored in the search index shows whether a product is in stock
+    (``search_index.card_data``), and a conditional UPDATE sends no signal: reindex the
+    products whose flag the stock moved by ``moved`` (id -> quantity added, negative when
+    taken) turned over. Only those: most orders leave the flag as it was, and a reindex
+    would keep the product rows locked longer."""
+    if not moved:
+        return
+    now = Product.objects.filter(pk__in=moved).values_list("pk", "stock", "min_quantity")
+    turned = [pk for pk, stock, minimum in now
+              if (stock >= minimum) != (stock - moved[pk] >= minimum)]
+    if turned:
+        search.reindex(Product, turned)
 
 
 def transition(order: Order, target: str, *, actor, shop_order: ShopOrder | None = None,
@@ -420,8 +438,11 @@ def _create(*, buyer, cleaned, by_shop, hub, payee, pickup, now, actor) -> Order
     _notify_sellers(order, parts)
     # Last, so the product rows stay locked only until the commit that follows; always in
     # product order, so two checkouts never wait on each other's rows crosswise.
+    moved: dict[int, Decimal] = {}
     for line in sorted((ln for g in by_shop.values() for ln in g), key=lambda ln: ln.product.pk):
         _take_stock(line)
+        moved[line.product.pk] = moved.get(line.product.pk, Decimal(0)) - line.quantity
+    _refresh_cards(moved)
     return order
 
 
