@@ -223,6 +223,11 @@ class Product(models.Model):
     def in_season(self, month: int) -> bool:
         return season_includes(self.season_start_month, self.season_end_month, month)
 
+    @property
+    def in_stock(self) -> bool:
+        """Enough left for the smallest order a buyer may place."""
+        return self.stock >= self.min_quantity
+
 
 def season_includes(start: int | None, end: int | None, month: int) -> bool:
     """Whether ``month`` is in the season from ``start`` to ``end`` (which may wrap

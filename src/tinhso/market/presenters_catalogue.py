@@ -113,7 +113,7 @@ def product_out(product: Product, *, today: date, language: str = "vi") -> dict:
         "unit_label": unit_label(product.unit, language),
         "quantity_step": product.quantity_step,
         "min_quantity": product.min_quantity,
-        "in_stock": product.stock >= product.min_quantity,
+        "in_stock": product.in_stock,
         "in_season": product.in_season(today.month),
         "category": product.category.slug,
         "shop": product.shop.name,

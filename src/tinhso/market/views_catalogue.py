@@ -97,7 +97,7 @@ def product(request, shop_slug: str, slug: str):
     photo = first_photo(item)
     image = absolute(photo_url(photo, "large")) if photo else None
     in_season = item.in_season(today.month)
-    in_stock = item.stock >= item.min_quantity and in_season
+    in_stock = item.in_stock and in_season
     structured = {
         "@context": "https://schema.org", "@type": "Product", "name": item.name,
         "description": item.description[:500], "sku": f"{item.shop.slug}/{item.slug}",
@@ -115,7 +115,7 @@ def product(request, shop_slug: str, slug: str):
     return render(request, "market/product.html", {
         "product": item, "card": product_out(item, today=today, language=language),
         "ocop_valid": item.ocop_valid_on(today), "in_stock": in_stock,
-        "in_season": in_season, "enough_stock": item.stock >= item.min_quantity,
+        "in_season": in_season, "enough_stock": item.in_stock,
         "step": quantity_text(item.quantity_step, language),
         "minimum": quantity_text(item.min_quantity, language),
         "stock": quantity_text(item.stock, language),
