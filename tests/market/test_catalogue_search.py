@@ -164,53 +164,79 @@ def test_reindex_covers_bulk_writes(catalogue):
     assert find(q="mat ong") == ["Mật ong bạc hà"]
 
 
+def _searching(captured) -> list[str]:
+    return [q["sql"] for q in captured if "to_tsquery" in q["sql"]]
+
+
 @pytest.mark.postgres
-def test_postgres_uses_the_gin_index_for_search_and_counts_nothing(catalogue, monkeypatch):
+def test_postgres_reads_rare_words_from_the_gin_index_and_counts_nothing(catalogue,
+                                                                        monkeypatch):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    monkeypatch.setattr(search, "RECENT_WINDOW", 0)  # straight to the whole index
+    monkeypatch.setattr(search, "FIRST_WINDOW", 0)  # no newest rows: straight to the index
     with CaptureQueriesContext(connection) as ran:
-        found = selectors.catalogue(selectors.CatalogueFilter(q="na chi lang"), today=TODAY)
-        found.count()
-        list(found[0:20])
-    tiers = [q["sql"] for q in ran.captured_queries if "to_tsquery" in q["sql"]]
-    # one statement for the count and the page's ids; it counts only its own few rows
-    # (the CTEs w0, t0…), never the matches in the table (the page's stored cards are
-    # then read by their ids)
-    assert len(tiers) == 1
-    assert len(ran.captured_queries) == 2
-    assert not re.search(r"count\(\*\) FROM \(SELECT", tiers[0], re.IGNORECASE)
-    assert re.findall(r"count\(\*\) FROM (\w+)", tiers[0]) and all(
-        name[0] in "wt" for name in re.findall(r"count\(\*\) FROM (\w+)", tiers[0]))
+        found = selectors.catalogue(selectors.CatalogueFilter(q="na chi lang"), today=TODAY,
+                                    cap=20, rows=(0, 20))
+        assert found.count() == 2
+        assert names(found[0:20]) == ["Na Chi Lăng", "Miến dong"]
+    statements = _searching(ran.captured_queries)
+    # the page's cards come with the ids: nothing but the searching statements ran, and
+    # none counts the matches in the table
+    assert len(ran.captured_queries) == len(statements)
+    assert not any(re.search(r"count\(", sql, re.IGNORECASE) for sql in statements)
+    from_index = [sql for sql in statements if "AS matched" in sql]
+    assert len(from_index) == 2  # one per tier: name matches, then the others
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         cursor.execute("SET enable_indexscan = off")  # as for a rare query on a large table
-        cursor.execute("EXPLAIN " + tiers[0])
+        cursor.execute("EXPLAIN " + from_index[0])
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
         cursor.execute("RESET enable_indexscan")
     assert "market_product_search_document" in plan, plan
 
 
+@pytest.mark.postgres
+def test_postgres_fills_a_page_of_common_words_from_the_newest_rows_in_one_statement(
+        catalogue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    shop = catalogue["na"].shop
+    for n in range(4):
+        data.product(shop, f"Na dai {n}")
+    with CaptureQueriesContext(connection) as ran:
+        found = cards("na", cap=2, rows=(0, 2))
+        assert found.count() == 2 and found.capped
+        assert [row["name"] for row in found[0:2]] == ["Na dai 3", "Na dai 2"]
+    assert len(ran.captured_queries) == 1
+    assert "max(object_id)" in ran.captured_queries[0]["sql"]
+
+
+@pytest.mark.parametrize(("window", "gin_cost"), [
+    (0, 6.0), (1000, 6.0), (8, 6.0), (1, 6.0), (8, 1e9), (1, 1e9), (2, 0.0)])
 def test_the_newest_rows_first_give_the_same_pages_as_the_whole_index(catalogue,
-                                                                     monkeypatch):
-    """PostgreSQL reads each tier among the newest rows first: the pages must be the ones
-    the whole index gives (on SQLite both runs take the same path)."""
+                                                                     monkeypatch, window,
+                                                                     gin_cost):
+    """PostgreSQL reads each tier among the newest rows first, then in wider windows or
+    from the GIN index (the costs choose): every way must give the pages the whole index
+    gives (on SQLite every run takes the same path)."""
     shop = catalogue["na"].shop
     for n in range(12):
         data.product(shop, f"Na dai {n}", description="na chi lang" if n % 3 else "")
-    whole = []
-    for window in (0, 600, 8):
-        monkeypatch.setattr(search, "RECENT_WINDOW", window)
-        pages = []
-        for start in (0, 2, 4, 10):
-            found = cards("na", cap=start + 2)
-            found.count()
-            pages.append([row["name"] for row in found[start:start + 2]])
-        whole.append(pages)
-    assert whole[0] == whole[1] == whole[2]
-    assert whole[0][0] == ["Na dai 11", "Na dai 10"]  # name matches, newest first
+    for n in range(5):
+        data.product(shop, f"Mận {n}", description="na" if n % 2 else "")
+    monkeypatch.setattr(search, "FIRST_WINDOW", window)
+    monkeypatch.setattr(search, "GIN_MATCH_COST", gin_cost)
+    pages = []
+    for start in (0, 2, 4, 10, 12, 14):
+        found = cards("na", cap=start + 2, rows=(start, 2))
+        found.count()
+        pages.append([row["name"] for row in found[start:start + 2]])
+    assert pages == [["Na dai 11", "Na dai 10"], ["Na dai 9", "Na dai 8"],
+                     ["Na dai 7", "Na dai 6"], ["Na dai 1", "Na dai 0"],
+                     ["Na Chi Lăng", "Mận 3"], ["Mận 1", "Miến dong"]]
 
 
 def test_the_api_counts_to_the_end_of_the_page(client, catalogue, settings):
@@ -323,7 +349,8 @@ def test_the_page_read_with_the_count_is_the_page_sliced_after_it(catalogue, typ
 
 
 @pytest.mark.postgres
-def test_postgres_answers_a_search_in_one_statement(client, catalogue, settings):
+def test_postgres_reads_a_search_page_with_its_cards_and_no_count(client, catalogue,
+                                                                   settings):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -332,7 +359,10 @@ def test_postgres_answers_a_search_in_one_statement(client, catalogue, settings)
         body = client.get("/api/v1/market/products", {"q": "na chi lang", "limit": 1}).json()
     assert [item["name"] for item in body["items"]] == ["Na Chi Lăng"]
     assert (body["count"], body["count_capped"]) == (1, True)  # and Miến dong after it
-    assert len([q for q in ran.captured_queries if "market_product" in q["sql"]]) == 1
+    # only statements that search, the cards read with the ids; none counts the matches
+    statements = [q["sql"] for q in ran.captured_queries if "market_product" in q["sql"]]
+    assert statements and all("to_tsquery" in sql for sql in statements)
+    assert not any(re.search(r"count\(", sql, re.IGNORECASE) for sql in statements)
 
 
 @pytest.mark.parametrize("chosen", [

@@ -67,6 +67,7 @@ related rows, and writes that send no signal call ``reindex``.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -101,11 +102,16 @@ NAME_PREFIX_LENGTHS = range(2, 8)
 #: Vietnamese syllable), or its marked copy, is looked up like a whole word, not by merging
 #: the posting lists of every word it starts.
 FTS5_PREFIXES = "2 3 4 5 6 7 8 9"
-#: PostgreSQL: each tier of ``find`` first walks the newest rows of the index backwards
-#: (by primary key, each row's document tested) and stops as soon as it has the rows it
-#: needs — at once for common words — or after this many rows; only then does it read
-#: the GIN index, whose matches are few by then (``Found._ids_postgres``).
-RECENT_WINDOW = 3000
+#: PostgreSQL, ``find``: a search first tests the index rows whose ids are among the newest
+#: this many (the primary key walked backwards, each row's document tested; one statement
+#: that also reads the highest id). Common words fill the page there and never build the
+#: GIN bitmap of all their matches (a heap visit each: 6 ms for a word in 4 % of 100,000
+#: products). A tier still short continues below that window (``Found._more_postgres``).
+FIRST_WINDOW = 1000
+#: ... by the cheaper of a wider window and the GIN index, estimated from how often the
+#: tier matched so far: testing one row of a window costs about a sixth of reading one
+#: match through the GIN index (0.2 µs and 1.2 µs, measured at 100,000 products).
+WINDOW_ROW_COST, GIN_MATCH_COST = 1.0, 6.0
 
 FieldPath = str | Callable[[models.Model], str | None]
 
@@ -120,12 +126,6 @@ class Searchable:
     keys: Callable[[models.Model], Iterable[str]] | None = None
     #: ``obj -> bool``: only objects that pass are in the index (what can be found).
     where: Callable[[models.Model], bool] | None = None
-    #: PostgreSQL, ``find``: read each tier's matches from the GIN index and sort them,
-    #: never walk the primary key backwards filtering every row (the planner's choice
-    #: when it expects many matches: a query matching few or none of a large table then
-    #: reads all of it — 320 ms at 200,000 documents). Right for a big table searched
-    #: with key words (row-level access, filters), where a query matches a small part.
-    sort_matches: bool = False
     #: Relations ``reindex`` prefetches per batch, for ``keys`` that read them (the
     #: handlers of a document): one query a batch instead of one an object.
     prefetch_related: tuple[str, ...] = field(default_factory=tuple)
@@ -189,7 +189,6 @@ def register(model: type[models.Model], *, a: Sequence[FieldPath], b: Sequence[F
              keys: Callable[[models.Model], Iterable[str]] | None = None,
              where: Callable[[models.Model], bool] | None = None,
              follow: dict[type[models.Model], str] | None = None,
-             sort_matches: bool = False,
              prefetch_related: Sequence[str] = (),
              data: Callable[[models.Model], dict] | None = None) -> Searchable:
     """Declare ``model`` searchable (call it from the app's ``ready()``): the attribute
@@ -200,13 +199,12 @@ def register(model: type[models.Model], *, a: Sequence[FieldPath], b: Sequence[F
     so a filtered search never joins. ``where``: only objects passing it are indexed (a
     withdrawn product is simply not there). ``follow``: related models whose saves reindex
     the objects pointing at them, ``{Shop: "shop"}`` (a closed shop's products leave).
-    ``sort_matches``: see ``Searchable.sort_matches`` (PostgreSQL's plan for ``find``).
     ``prefetch_related``: see ``Searchable.prefetch_related``. ``data``: what each index
     row stores for ``find(..., stored=True)`` (tables created with ``data=True``); it must
     only read the object and what ``select_related``/``prefetch_related``/``follow`` keep
     fresh — anything else that changes it without a save calls ``reindex``."""
     spec = Searchable(model, {"a": tuple(a), "b": tuple(b), "c": tuple(c)},
-                      tuple(select_related), keys, where, sort_matches,
+                      tuple(select_related), keys, where,
                       tuple(prefetch_related), data)
     _registry[model] = spec
     uid = f"core.search:{model._meta.label}"
@@ -546,9 +544,11 @@ class Found:
                 offset, limit = self.rows
                 head, self._rows = self._head_and_rows_postgres(self.cap + 1, offset, limit)
             elif self._plain:
-                # SQLite, stored rows of a page announced: read with the ids (kept as
-                # text; only the page's are decoded)
-                self._raw = {} if self.stored and self.rows is not None else None
+                # Stored rows of a page announced: read with the ids (kept as text; only
+                # the page's are decoded). PostgreSQL reads each id's with the id, so only
+                # when the page is the end of the head (the API's "more than N" count).
+                self._raw = {} if self.stored and self.rows is not None and (
+                    self.vendor == "sqlite" or self.cap <= sum(self.rows)) else None
                 head = self._ids(0, self.cap + 1, data=self._raw)
             else:
                 head = list(self._filtered().values_list("pk", flat=True)[: self.cap + 1])
@@ -605,15 +605,13 @@ class Found:
     def _ids(self, offset: int, limit: int, *, data: dict | None = None) -> list[int]:
         """The ids of the page, tier after tier, newest first in each: every tier stops at
         the rows the page needs (no rank computed, no match counted beyond them).
-        ``data`` (SQLite, stored rows): filled with each id's stored JSON, read in the same
+        ``data`` (stored rows): filled with each id's stored JSON, read in the same
         statements."""
         if self.vendor == "postgresql":
-            return self._ids_postgres(offset + limit)[offset:]
+            return self._ids_postgres(offset + limit, data)[offset:]
         table = self.connection.ops.quote_name(self.spec.table)
         ids: list[int] = []
         order = self._key()
-        if self.vendor == "postgresql" and self.spec.sort_matches:
-            order += " + 0"  # an expression no index provides: the GIN bitmap, then sort
         columns = self._key() + (", d" if data is not None else "")
         with self.connection.cursor() as cursor:
             for clause, params in self._tiers():
@@ -637,75 +635,115 @@ class Found:
                     offset -= cursor.fetchone()[0]
         return ids
 
-    def _ids_postgres(self, limit: int) -> list[int]:
-        """PostgreSQL: the first ``limit`` ids of every tier in ONE statement (one round
-        trip). Each tier first looks among the newest ``RECENT_WINDOW`` rows of the index
-        (read backwards by primary key, each document tested): when they hold the rows it
-        needs, those are its first rows over the whole index too (every row outside the
-        window is older), and common words never build the GIN bitmap of every match
-        (intersecting posting lists of a third of the table, then rechecking thousands of
-        rows to sort them). Only a tier that does not fill up there reads the GIN index;
-        a tier that is not needed (the ones before it filled the page) reads nothing."""
-        ctes, params, union = self._tiers_postgres(limit)
+    def _ids_postgres(self, limit: int, data: dict | None = None) -> list[int]:
+        """PostgreSQL: the first ``limit`` ids, tier after tier, newest first in each, in as
+        few short statements as the words need. Each tier that is needed, in order, is
+        first looked for among the newest ``FIRST_WINDOW`` ids, newest first, stopping at
+        the rows it needs (common words: the first statement, which also reads the highest
+        id, is the only one); a tier still short reads more below (``_more_postgres``)
+        until it has its rows or is complete. A tier is only read once the ones before it
+        are known whole: their rows all come first."""
+        found: list[list[int]] = []
+        top = None
         with self.connection.cursor() as cursor:
-            cursor.execute(f"WITH {ctes} SELECT object_id FROM ({union}) AS ids "
-                           "ORDER BY tier, object_id DESC", params)
-            return [row[0] for row in cursor.fetchall()]
+            for _clause, (expression,) in self._tiers():
+                need = limit - sum(map(len, found))
+                if need <= 0:
+                    break
+                if top is None:
+                    top, rows = self._first_window_postgres(cursor, expression, need, data)
+                else:
+                    rows = self._window_postgres(cursor, expression, top - FIRST_WINDOW, top,
+                                                 need, data)
+                found.append(rows)
+                below, looked = top - FIRST_WINDOW, FIRST_WINDOW
+                while len(rows) < need and below > 0:
+                    below, looked = self._more_postgres(cursor, expression, rows, need, below,
+                                                        looked, data)
+        return [pk for rows in found for pk in rows][:limit]
 
-    def _tiers_postgres(self, limit: int) -> tuple[str, list, str]:
-        """The tiers' common table expressions (``t0``, ``t1``…), their parameters, and
-        the union of their ids with each one's tier number (see ``_ids_postgres``)."""
+    def _window_sql(self, data: dict | None) -> str:
+        """The rows of ids in (lower, upper] that match, newest first, walking the primary
+        key down and stopping at the LIMIT (OFFSET 0: not the GIN index)."""
+        stored = ", d" if data is not None else ""
         table = self.connection.ops.quote_name(self.spec.table)
-        window = f"(SELECT object_id, document FROM {table} ORDER BY object_id DESC " \
-                 "LIMIT %s) AS recent"
-        parts, params, before = [], [], []
-        for number, (clause, tier_params) in enumerate(self._tiers()):
-            # rows this tier must give: what the tiers before it left of the limit
-            taken = " + ".join(f"(SELECT count(*) FROM t{n})" for n in before) or "0"
-            want = f"GREATEST(%s - ({taken}), 0)"
-            parts.append(
-                f"w{number} AS MATERIALIZED (SELECT object_id FROM {window} "  # noqa: S608
-                f"WHERE {clause} ORDER BY object_id DESC LIMIT {want})")
-            params += [RECENT_WINDOW, *tier_params, limit]
-            parts.append(
-                f"t{number} AS MATERIALIZED ("  # noqa: S608
-                f"SELECT object_id FROM w{number} WHERE (SELECT count(*) FROM w{number}) "
-                f">= {want} UNION ALL (SELECT object_id FROM {table} WHERE "
-                f"(SELECT count(*) FROM w{number}) < {want} AND {clause} "
-                f"ORDER BY object_id DESC LIMIT {want}))")
-            params += [limit, limit, *tier_params, limit]
-            before.append(number)
-        union = " UNION ALL ".join(f"SELECT object_id, {n} AS tier FROM t{n}" for n in before)
-        return ", ".join(parts), params, union
+        return (f"SELECT object_id{stored} FROM (SELECT object_id, document{stored} "  # noqa: S608
+                f"FROM {table} WHERE object_id > %s AND object_id <= %s "
+                "ORDER BY object_id DESC OFFSET 0) AS recent "
+                "WHERE document @@ to_tsquery('simple', %s) ORDER BY object_id DESC LIMIT %s")
+
+    def _first_window_postgres(self, cursor, expression: str, limit: int,
+                               data: dict | None) -> tuple[int, list[int]]:
+        """The index's highest id (0 when it is empty) and the first ``limit`` matches
+        among the ``FIRST_WINDOW`` ids below it, in one statement."""
+        table = self.connection.ops.quote_name(self.spec.table)
+        stored = ", page.d" if data is not None else ""
+        window = self._window_sql(data).replace("%s AND object_id <= %s", "top.id - %s", 1)
+        cursor.execute(
+            f"SELECT top.id, page.object_id{stored} FROM (SELECT max(object_id) AS id "  # noqa: S608
+            f"FROM {table}) AS top LEFT JOIN LATERAL ({window}) AS page ON true",
+            [FIRST_WINDOW, expression, limit])
+        found = cursor.fetchall()
+        if data is not None:
+            data.update((row[1], row[2]) for row in found)
+        return found[0][0] or 0, [row[1] for row in found if row[1] is not None]
+
+    def _window_postgres(self, cursor, expression: str, lower: int, upper: int, limit: int,
+                         data: dict | None) -> list[int]:
+        cursor.execute(self._window_sql(data), [lower, upper, expression, limit])
+        found = cursor.fetchall()
+        if data is not None:
+            data.update(found)
+        return [row[0] for row in found]
+
+    def _more_postgres(self, cursor, expression: str, found: list[int], need: int,
+                       below: int, looked: int, data: dict | None) -> tuple[int, int]:
+        """One more read of a tier below the ids looked at (``below``: the highest id not
+        looked at), appended to ``found``: a window wide enough for the rows still
+        missing at the rate the tier matched so far, when testing it costs less than
+        reading every match below through the GIN index (estimated at that rate); else the
+        GIN index, which completes the tier. Returns the new ``below`` (0: complete) and
+        how many ids have been looked at."""
+        missing = need - len(found)
+        rate = len(found) / looked if looked else 0
+        width = math.ceil(2 * missing / rate) if rate else below
+        if width < below and width * WINDOW_ROW_COST < rate * below * GIN_MATCH_COST:
+            found += self._window_postgres(cursor, expression, below - width, below, missing,
+                                           data)
+            return below - width, looked + width
+        stored = ", d" if data is not None else ""
+        table = self.connection.ops.quote_name(self.spec.table)
+        # OFFSET 0: the matches come from the GIN index, never from walking the primary
+        # key down testing every row (the bound applies to the matches).
+        cursor.execute(
+            f"SELECT object_id{stored} FROM (SELECT object_id{stored} FROM {table} "  # noqa: S608
+            "WHERE document @@ to_tsquery('simple', %s) OFFSET 0) AS matched "
+            "WHERE object_id <= %s ORDER BY object_id DESC LIMIT %s",
+            [expression, below, missing])
+        rows = cursor.fetchall()
+        found += [row[0] for row in rows]
+        if data is not None:
+            data.update(rows)
+        return 0, looked
 
     def _foldable(self) -> bool:
         """Whether the page's rows can be read in the statement that finds the ids:
-        PostgreSQL, ``values()`` rows with nothing prefetched, a page announced
-        (``rows=``)."""
-        return (self.rows is not None and self.vendor == "postgresql"
+        PostgreSQL, a filtered or sorted list (the database's own plan), ``values()`` or
+        stored rows with nothing prefetched, a page announced (``rows=``)."""
+        return (self.rows is not None and self.vendor == "postgresql" and not self._plain
                 and (self.stored or (
                     issubclass(self.fetch._iterable_class, models.query.ValuesIterable)
                     and not self.fetch._prefetch_related_lookups)))
 
-    def _ordered_ids_sql(self, limit: int) -> tuple[str, str, list]:
-        """PostgreSQL: (common table expressions, a SELECT of the first ``limit`` ids in
-        order, parameters): the tiers (``_tiers_postgres``), or the filtered path's
-        statement as the ORM writes it."""
-        if self._plain:
-            ctes, params, union = self._tiers_postgres(limit)
-            return (ctes + ", ", f"SELECT object_id FROM ({union}) AS ids "  # noqa: S608
-                    "ORDER BY tier, object_id DESC", params)
-        head = self._filtered().values_list("pk", flat=True)[:limit]
-        sql, params = head.query.get_compiler(self.fetch.db).as_sql()
-        return "", sql, list(params)
-
     def _head_and_rows_postgres(self, limit: int, offset: int, count: int) -> tuple[
             list[int], dict]:
-        """PostgreSQL, ONE statement (one round trip for a search): the first ``limit`` ids
+        """PostgreSQL, a filtered or sorted list in ONE statement (one round trip): the
+        first ``limit`` ids
         in order and the ``fetch`` rows of those at positions ``offset`` to ``offset +
         count`` (the page the caller said it will ask, ``rows=``), joined to the ids in the
         database instead of asked for by a second statement."""
-        ctes, ids_sql, params = self._ordered_ids_sql(limit)
+        head = self._filtered().values_list("pk", flat=True)[:limit]
+        ids_sql, params = head.query.get_compiler(self.fetch.db).as_sql()
         if self.stored:
             table = self.connection.ops.quote_name(self.spec.table)
             rows_sql, rows_params, names = (
@@ -721,7 +759,7 @@ class Found:
                 *query.extra_select, *query.values_select, *query.annotation_select]
         # ARRAY(SELECT … ORDER BY …) keeps the order; WITH ORDINALITY numbers it.
         statement = (
-            f"WITH {ctes}search_ids AS MATERIALIZED (SELECT object_id, n "  # noqa: S608
+            "WITH search_ids AS MATERIALIZED (SELECT object_id, n "  # noqa: S608
             f"FROM unnest(ARRAY({ids_sql})) WITH ORDINALITY AS u(object_id, n)), "
             "search_page AS (SELECT object_id FROM search_ids WHERE n > %s AND n <= %s) "
             "SELECT (SELECT array_agg(object_id ORDER BY n) FROM search_ids), page.* "

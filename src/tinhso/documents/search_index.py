@@ -83,7 +83,6 @@ def register() -> None:
 
     search.register(IncomingDocument, a=("number_symbol", "excerpt"), b=("sender_name",),
                     c=(_text,), keys=incoming_keys, follow={Assignment: "assignments"},
-                    sort_matches=True, prefetch_related=("assignments",))
+                    prefetch_related=("assignments",))
     search.register(OutgoingDocument, a=("number_symbol", "excerpt"), b=("agency.name",),
-                    c=(_text,), select_related=("agency",), keys=outgoing_keys,
-                    sort_matches=True)
+                    c=(_text,), select_related=("agency",), keys=outgoing_keys)
