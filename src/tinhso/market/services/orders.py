@@ -21,8 +21,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -121,24 +120,39 @@ def _move(obj, order: Order, target: str, *, actor, note: str, at: datetime,
 
 
 def _release_stock(order: Order) -> None:
-    moved: dict[int, Decimal] = {}
-    for line in OrderLine.objects.filter(shop_order__order=order).order_by("product_id"):
-        Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
-        moved[line.product_id] = moved.get(line.product_id, Decimal(0)) + line.quantity
-    _refresh_cards(moved)
+    turned = [line.product_id for line in OrderLine.objects.filter(
+        shop_order__order=order).order_by("product_id")
+        if _shift_stock(line.product_id, line.quantity)]
+    _refresh_cards(turned)
 
 
-def _refresh_cards(moved: dict[int, Decimal]) -> None:
+STOCK_PLACES = Decimal(10) ** -Product._meta.get_field("stock").decimal_places
+
+
+def _shift_stock(product_id: int, change: Decimal) -> bool | None:
+    """Adds ``change`` (negative: taken) to a product's stock in ONE conditional UPDATE,
+    which takes a quantity only if that much is left: the statement that makes overselling
+    impossible. Returns whether the product's in-stock flag (``Product.in_stock``, on its
+    catalogue card) turned over, read back by the same statement; None when there was not
+    enough left to take (someone bought it first)."""
+    table = Product._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET stock = stock + %s WHERE id = %s "  # noqa: S608
+                       "AND stock >= %s RETURNING stock, min_quantity",
+                       [change, product_id, -change])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    # (SQLite keeps decimals as floating point: back to the field's places first)
+    stock, minimum = (Decimal(str(value)).quantize(STOCK_PLACES) for value in row)
+    return (stock >= minimum) != (stock - change >= minimum)
+
+
+def _refresh_cards(turned: list[int]) -> None:
     """The catalogue card stored in the search index shows whether a product is in stock
-    (``search_index.card_data``), and a conditional UPDATE sends no signal: reindex the
-    products whose flag the stock moved by ``moved`` (id -> quantity added, negative when
-    taken) turned over. Only those: most orders leave the flag as it was, and a reindex
-    would keep the product rows locked longer."""
-    if not moved:
-        return
-    now = Product.objects.filter(pk__in=moved).values_list("pk", "stock", "min_quantity")
-    turned = [pk for pk, stock, minimum in now
-              if (stock >= minimum) != (stock - moved[pk] >= minimum)]
+    (``search_index.card_data``), and the stock UPDATE sends no signal: reindex the
+    products whose flag it turned over. Only those: most orders leave the flag as it was,
+    and a reindex would keep the product rows locked longer."""
     if turned:
         search.reindex(Product, turned)
 
@@ -342,16 +356,15 @@ def payee_for(shops, *, payment_method: str) -> tuple[Hub | None, PayeeAccount |
     return (None, payee)
 
 
-def _take_stock(line: CheckedLine) -> None:
-    """The conditional UPDATE that makes overselling impossible: it takes the quantity only
-    if that much is left, in one statement; 0 rows means someone bought it first."""
-    taken = Product.objects.filter(pk=line.product.pk, stock__gte=line.quantity).update(
-        stock=F("stock") - line.quantity)
-    if taken != 1:
+def _take_stock(line: CheckedLine) -> bool:
+    """Takes the line's quantity (``_shift_stock``); whether the in-stock flag turned."""
+    turned = _shift_stock(line.product.pk, -line.quantity)
+    if turned is None:
         left = Product.objects.filter(pk=line.product.pk).values_list("stock", flat=True).first()
         raise order_error(OrderError.SOLD_OUT, field="lines", product=line.product.name,
                           stock=QuantityText(left if left is not None else Decimal(0)),
                           unit=UnitName(line.product.unit))
+    return turned
 
 
 def _notify_sellers(order: Order, parts: list[ShopOrder]) -> None:
@@ -438,11 +451,8 @@ def _create(*, buyer, cleaned, by_shop, hub, payee, pickup, now, actor) -> Order
     _notify_sellers(order, parts)
     # Last, so the product rows stay locked only until the commit that follows; always in
     # product order, so two checkouts never wait on each other's rows crosswise.
-    moved: dict[int, Decimal] = {}
-    for line in sorted((ln for g in by_shop.values() for ln in g), key=lambda ln: ln.product.pk):
-        _take_stock(line)
-        moved[line.product.pk] = moved.get(line.product.pk, Decimal(0)) - line.quantity
-    _refresh_cards(moved)
+    lines = sorted((ln for g in by_shop.values() for ln in g), key=lambda ln: ln.product.pk)
+    _refresh_cards([line.product.pk for line in lines if _take_stock(line)])
     return order
 
 
