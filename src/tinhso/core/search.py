@@ -504,8 +504,9 @@ class Found:
             meta = self.model._meta
             own = (f"{self.connection.ops.quote_name(meta.db_table)}."
                    f"{self.connection.ops.quote_name(meta.pk.column)}")
-            rows = rows.extra(where=[f"EXISTS (SELECT 1 FROM {table} "  # noqa: S610
-                                     f"WHERE {table}.{self._key()} = {own})"])
+            rows = rows.filter(models.expressions.RawSQL(
+                f"EXISTS (SELECT 1 FROM {table} WHERE {table}.{self._key()} = {own})",  # noqa: S611
+                [], output_field=models.BooleanField()))
         else:
             sql, params = self._matching()
             if self.vendor == "postgresql":
