@@ -71,6 +71,8 @@ def test_the_points_page_from_the_invitation_link(client, meeting):
     booking = meeting.point_bookings.get(point__code="so-y-te")
     page = f"/meetings/p/{booking.token}/"
     assert client.get(page).status_code == 200
+    with time_machine.travel(at(0, 8), tick=False):  # attendance not open yet: says when
+        assert "Điểm danh mở từ hai giờ trước giờ họp" in client.get(page).content.decode()
     client.post(page, {"action": "acknowledge"})
     with time_machine.travel(at(0, 10, 40), tick=False):
         client.post(page, {"action": "readiness", "status": "problem", "note": ""})
