@@ -206,14 +206,19 @@ def outgoing_act(request, pk: int, action: str):
 
 
 @login_required
-@require_POST
 def outgoing_send(request, pk: int):
+    """The clerk's confirmation page for sending an issued document to its recipients (it
+    cannot be called back); only its form (``confirm=yes``) sends."""
     doc = selectors.outgoing_detail(request.user, pk)
-    try:
-        services.send(actor=request.user, document=doc)
-    except DomainError as err:
-        request.session["documents_error"] = _error(err)
-    return redirect("documents:outgoing", doc.pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.send(actor=request.user, document=doc)
+        except DomainError as err:
+            request.session["documents_error"] = _error(err)
+        return redirect("documents:outgoing", doc.pk)
+    return render(request, "documents/outgoing_send.html", {
+        "doc": doc, "recipients": doc.recipients.filter(state="pending")
+        .select_related("agency").order_by("agency__name")})
 
 
 @login_required
