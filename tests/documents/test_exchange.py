@@ -197,3 +197,18 @@ def test_the_receiving_clerk_answers_over_the_axis_and_on_the_platform(world, se
     recipient = doc.recipients.get(agency=world.agencies["sct"])
     assert recipient.state == DeliveryState.RETURNED
     assert recipient.return_note == "Thiếu chữ ký số của cơ quan"
+
+
+def test_sending_again_while_the_axis_message_waits_adds_nothing(world, client):
+    # No task runs (no on-commit callbacks): the ministry stays pending with its message
+    # queued. A second send (the clerk taps again) must neither fail nor queue another.
+    doc = _issued_to_ministry(world)
+    clerk = world.staff["ubnd"]["vanthu"]
+    services.send(actor=clerk, document=doc)
+    recipient = doc.recipients.get(agency=world.agencies["bct"])
+    assert recipient.state == DeliveryState.PENDING and ExchangeMessage.objects.count() == 1
+    assert services.send(actor=clerk, document=doc) == []
+    assert ExchangeMessage.objects.count() == 1
+    client.force_login(clerk)
+    page = client.get(f"/documents/outgoing/{doc.pk}/").content.decode()
+    assert f"/documents/outgoing/{doc.pk}/send/" not in page

@@ -69,7 +69,11 @@ def test_the_forms_walk_from_draft_to_assigned(world):
     doc.refresh_from_db()
     assert doc.number is None
     clerk.post(f"/documents/outgoing/{doc.pk}/do/issue/", {"confirm": "yes"})
-    clerk.post(f"/documents/outgoing/{doc.pk}/send/")
+    send = clerk.get(f"/documents/outgoing/{doc.pk}/send/")  # asks, naming the recipients
+    assert send.status_code == 200 and "Sở Công Thương" in send.content.decode()
+    clerk.post(f"/documents/outgoing/{doc.pk}/send/")  # without the confirmation: nothing
+    assert not IncomingDocument.objects.filter(from_outgoing=doc).exists()
+    clerk.post(f"/documents/outgoing/{doc.pk}/send/", {"confirm": "yes"})
     doc.refresh_from_db()
     assert doc.number_symbol == "01/BC-UBND"
     incoming = IncomingDocument.objects.get(from_outgoing=doc)

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from tinhso.ioc.templatetags.ioc_format import figure
+from tinhso.ioc.templatetags.ioc_format import figure, period_label
 
 
 @pytest.mark.parametrize(("value", "unit", "vi", "en"), [
@@ -20,3 +20,16 @@ def test_a_figure_is_written_for_its_reader(value, unit, vi, en):
         assert figure(value, unit) == vi
     with translation.override("en"):
         assert figure(value, unit) == en
+
+
+@pytest.mark.parametrize(("key", "vi", "en"), [
+    ("2026-12", "tháng 12/2026", "month 12/2026"),
+    ("2026-Q3", "quý 3/2026", "quarter 3/2026"),
+    ("2026", "2026", "2026"),
+    ("", "", ""),
+])
+def test_a_period_is_named_for_its_reader_not_by_its_key(key, vi, en):
+    with translation.override("vi"):
+        assert period_label(key) == vi
+    with translation.override("en"):
+        assert period_label(key) == en

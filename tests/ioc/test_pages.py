@@ -196,3 +196,9 @@ def test_pages_of_the_operator_and_the_data_officer(client, world):
     client.force_login(world["market_officer"])
     assert client.get("/ioc/so-lieu/").status_code == 200
     assert client.get("/ioc/bao-cao/").status_code == 403
+
+
+def test_periods_read_as_months_not_as_their_keys(client, world):
+    client.force_login(world["leader"])
+    html = client.get("/ioc/chi-tieu/households_with_shop/").content.decode()
+    assert "<td>tháng 12/2026</td>" in html and "<td>2026-12</td>" not in html

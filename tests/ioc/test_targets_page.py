@@ -41,6 +41,8 @@ def test_the_operator_sees_every_indicator_and_sets_a_target(client, people):
     assert page.status_code == 200
     assert "Tỷ trọng kinh tế số trong GRDP" in page.text  # a statistics office indicator
     assert "Lượt xe qua cửa khẩu mỗi ngày" in page.text  # a border board indicator
+    # The year field is a calendar year ("Năm"), not the schools' "whole year" ("Cả năm").
+    assert '<label for="year">Năm</label>' in page.text
     saved = client.post(URL, {"indicator": "border_trucks_per_day", "year": "2027",
                               "value": "1800"})
     assert saved.status_code == 302 and saved["Location"] == URL

@@ -71,6 +71,8 @@ def test_the_points_page_from_the_invitation_link(client, meeting):
     booking = meeting.point_bookings.get(point__code="so-y-te")
     page = f"/meetings/p/{booking.token}/"
     assert client.get(page).status_code == 200
+    with time_machine.travel(at(0, 8), tick=False):  # attendance not open yet: says when
+        assert "Điểm danh mở từ hai giờ trước giờ họp" in client.get(page).content.decode()
     client.post(page, {"action": "acknowledge"})
     with time_machine.travel(at(0, 10, 40), tick=False):
         client.post(page, {"action": "readiness", "status": "problem", "note": ""})
@@ -109,6 +111,19 @@ def test_join_redirects_to_the_engine_inside_the_window(client, meeting):
     assert engine.context["moderator"] is True
     assert client.get("/meetings/engine/bigbluebutton/api/join?meetingID=x&checksum=0")\
         .content.startswith(b"<response><returncode>FAILED")
+
+
+def test_the_minutes_page_offers_no_form_before_the_start(client, meeting):
+    # The service refuses minutes before the start: a form would lose what was typed.
+    _login(client, "hoinghi")
+    with time_machine.travel(at(0, 10), tick=False):
+        early = client.get(f"/meetings/{meeting.pk}/minutes/")
+    assert early.status_code == 200
+    assert b'id="minutes-form"' not in early.content
+    assert "Biên bản chỉ được ghi khi hội nghị đã bắt đầu." in early.content.decode()
+    with time_machine.travel(at(0, 11, 5), tick=False):
+        started = client.get(f"/meetings/{meeting.pk}/minutes/")
+    assert b'id="minutes-form"' in started.content
 
 
 def test_minutes_pdf_and_statistics_excel(client, meeting):

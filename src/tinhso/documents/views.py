@@ -176,7 +176,7 @@ def outgoing_detail(request, pk: int):
         "versions": doc.versions.select_related("uploaded_by"),
         "can_send": doc.state == OutgoingState.ISSUED and has_perm(
             request.user, "documents.clerk", doc.agency.organization_id)
-        and doc.recipients.filter(state="pending").exists(),
+        and doc.recipients.filter(state="pending", message__isnull=True).exists(),
         "can_upload": doc.state in workflow.EDITABLE and (
             request.user == doc.drafter or has_perm(request.user, "documents.review",
                                                     doc.agency.organization_id)),
@@ -206,14 +206,19 @@ def outgoing_act(request, pk: int, action: str):
 
 
 @login_required
-@require_POST
 def outgoing_send(request, pk: int):
+    """The clerk's confirmation page for sending an issued document to its recipients (it
+    cannot be called back); only its form (``confirm=yes``) sends."""
     doc = selectors.outgoing_detail(request.user, pk)
-    try:
-        services.send(actor=request.user, document=doc)
-    except DomainError as err:
-        request.session["documents_error"] = _error(err)
-    return redirect("documents:outgoing", doc.pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.send(actor=request.user, document=doc)
+        except DomainError as err:
+            request.session["documents_error"] = _error(err)
+        return redirect("documents:outgoing", doc.pk)
+    return render(request, "documents/outgoing_send.html", {
+        "doc": doc, "recipients": doc.recipients.filter(state="pending", message__isnull=True)
+        .select_related("agency").order_by("agency__name")})
 
 
 @login_required

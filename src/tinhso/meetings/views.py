@@ -376,7 +376,10 @@ def minutes(request, pk: int):
     agencies = Organization.objects.filter(kind="state_agency", is_active=True).order_by("name")
     context = {"meeting": meeting, "existing": existing, "agencies": agencies,
                "rows": range(CONCLUSION_ROWS), "conclusions": meeting.conclusions
-               .select_related("assignee"), "today": timezone.localdate()}
+               .select_related("assignee"), "today": timezone.localdate(),
+               # Before the start the service refuses the minutes: say so instead of
+               # offering a form whose text would be lost on saving.
+               "too_early": timezone.now() < meeting.starts_at}
     if request.method != "POST":
         return render(request, "meetings/minutes.html", context)
     data = request.POST

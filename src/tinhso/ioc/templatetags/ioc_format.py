@@ -1,4 +1,5 @@
-"""How a figure is written on the dashboard: Vietnamese grouping and decimals, the unit."""
+"""How a figure is written on the dashboard: Vietnamese grouping and decimals, the unit;
+and how a period is named to a reader."""
 
 from decimal import Decimal
 
@@ -28,3 +29,17 @@ def figure(value: Decimal | None, unit: str) -> str:
     if unit == "hours":
         return _("%(n)s h") % {"n": number_vi(value, 1)}
     return number_vi(value)
+
+
+@register.filter
+def period_label(key: str) -> str:
+    """``{{ alert.period|period_label }}``: the stored key ``2026-12`` → ``tháng 12/2026``,
+    ``2026-Q3`` → ``quý 3/2026``; anything else as it is."""
+    year, _sep, rest = (key or "").partition("-")
+    if not year.isdigit():
+        return key
+    if len(rest) == 2 and rest.isdigit():
+        return _("month %(m)s/%(y)s") % {"m": rest, "y": year}
+    if len(rest) == 2 and rest[0].upper() == "Q" and rest[1].isdigit():
+        return _("quarter %(q)s/%(y)s") % {"q": rest[1], "y": year}
+    return key
