@@ -653,6 +653,8 @@ class Found:
                     break
                 if top is None:
                     top, rows = self._first_window_postgres(cursor, expression, need, data)
+                    if not top:  # the index is empty
+                        break
                 else:
                     rows = self._window_postgres(cursor, expression, top - FIRST_WINDOW, top,
                                                  need, data)
@@ -663,13 +665,14 @@ class Found:
                                                         looked, data)
         return [pk for rows in found for pk in rows][:limit]
 
-    def _window_sql(self, data: dict | None) -> str:
-        """The rows of ids in (lower, upper] that match, newest first, walking the primary
+    def _window_sql(self, data: dict | None,
+                    bounds: str = "object_id > %s AND object_id <= %s") -> str:
+        """The rows of ids within ``bounds`` that match, newest first, walking the primary
         key down and stopping at the LIMIT (OFFSET 0: not the GIN index)."""
         stored = ", d" if data is not None else ""
         table = self.connection.ops.quote_name(self.spec.table)
         return (f"SELECT object_id{stored} FROM (SELECT object_id, document{stored} "  # noqa: S608
-                f"FROM {table} WHERE object_id > %s AND object_id <= %s "
+                f"FROM {table} WHERE {bounds} "
                 "ORDER BY object_id DESC OFFSET 0) AS recent "
                 "WHERE document @@ to_tsquery('simple', %s) ORDER BY object_id DESC LIMIT %s")
 
@@ -679,15 +682,17 @@ class Found:
         among the ``FIRST_WINDOW`` ids below it, in one statement."""
         table = self.connection.ops.quote_name(self.spec.table)
         stored = ", page.d" if data is not None else ""
-        window = self._window_sql(data).replace("%s AND object_id <= %s", "top.id - %s", 1)
+        window = self._window_sql(data, "object_id > top.id - %s")
         cursor.execute(
             f"SELECT top.id, page.object_id{stored} FROM (SELECT max(object_id) AS id "  # noqa: S608
             f"FROM {table}) AS top LEFT JOIN LATERAL ({window}) AS page ON true",
             [FIRST_WINDOW, expression, limit])
-        found = cursor.fetchall()
+        rows = cursor.fetchall()
+        top = rows[0][0] or 0
+        found = [row[1:] for row in rows if row[1] is not None]
         if data is not None:
-            data.update((row[1], row[2]) for row in found)
-        return found[0][0] or 0, [row[1] for row in found if row[1] is not None]
+            data.update(found)
+        return top, [row[0] for row in found]
 
     def _window_postgres(self, cursor, expression: str, lower: int, upper: int, limit: int,
                          data: dict | None) -> list[int]:
