@@ -18,10 +18,12 @@ from tinhso.documents.models import (
     Agency,
     Assignment,
     AssignmentState,
+    DeliveryState,
     IncomingDocument,
     IncomingState,
     OutgoingDocument,
     OutgoingState,
+    Recipient,
 )
 
 
@@ -125,6 +127,13 @@ def my_assignments(user, *, today: date | None = None) -> dict[str, list[Assignm
         "due_soon": [a for a in rows if today <= a.deadline <= soon],
         "later": [a for a in rows if a.deadline > soon],
     }
+
+
+def still_to_send(document: OutgoingDocument) -> QuerySet[Recipient]:
+    """The recipients a send would still deliver to: pending, and (for an agency outside
+    the platform) with no exchange message queued yet — one message per recipient."""
+    return Recipient.objects.filter(document=document, state=DeliveryState.PENDING,
+                                    message__isnull=True)
 
 
 def waiting_for(user, action: str) -> QuerySet[OutgoingDocument]:

@@ -328,10 +328,9 @@ def send(*, actor, document: OutgoingDocument, now: datetime | None = None) -> l
     sent = []
     with transaction.atomic():
         # A recipient outside the platform stays pending until the axis takes its message:
-        # one already queued is not sent again (its message is one per recipient).
-        pending = list(Recipient.objects.select_for_update().select_related("agency")
-                       .filter(document=document, state=DeliveryState.PENDING)
-                       .exclude(pk__in=ExchangeMessage.objects.values("recipient_id")))
+        # one already queued is not sent again (selectors.still_to_send).
+        pending = list(selectors.still_to_send(document).select_for_update(of=("self",))
+                       .select_related("agency"))
         for recipient in pending:
             if recipient.agency.on_platform:
                 incoming = _receive(

@@ -176,7 +176,7 @@ def outgoing_detail(request, pk: int):
         "versions": doc.versions.select_related("uploaded_by"),
         "can_send": doc.state == OutgoingState.ISSUED and has_perm(
             request.user, "documents.clerk", doc.agency.organization_id)
-        and doc.recipients.filter(state="pending", message__isnull=True).exists(),
+        and selectors.still_to_send(doc).exists(),
         "can_upload": doc.state in workflow.EDITABLE and (
             request.user == doc.drafter or has_perm(request.user, "documents.review",
                                                     doc.agency.organization_id)),
@@ -217,8 +217,8 @@ def outgoing_send(request, pk: int):
             request.session["documents_error"] = _error(err)
         return redirect("documents:outgoing", doc.pk)
     return render(request, "documents/outgoing_send.html", {
-        "doc": doc, "recipients": doc.recipients.filter(state="pending", message__isnull=True)
-        .select_related("agency").order_by("agency__name")})
+        "doc": doc, "recipients": selectors.still_to_send(doc).select_related("agency")
+        .order_by("agency__name")})
 
 
 @login_required
