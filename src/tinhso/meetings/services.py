@@ -712,6 +712,11 @@ class ConclusionIn:
     working_days: int | None = None
 
 
+def minutes_open(meeting: Meeting, now: datetime) -> bool:
+    """Minutes are recorded once the meeting has started."""
+    return now >= meeting.starts_at
+
+
 def record_minutes(*, actor, meeting: Meeting, text: str, conclusions: list[ConclusionIn],
                    now: datetime | None = None) -> Minutes:
     """The secretary's minutes, and conclusions appended to those recorded before; a
@@ -741,7 +746,7 @@ def record_minutes(*, actor, meeting: Meeting, text: str, conclusions: list[Conc
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.state == Meeting.State.CANCELLED:
             raise meeting_error(MeetingError.CANCELLED)
-        if now < meeting.starts_at:
+        if not minutes_open(meeting, now):
             raise meeting_error(MeetingError.MINUTES_TOO_EARLY)
         minutes, created = Minutes.objects.update_or_create(
             meeting=meeting, defaults={"text": text, "secretary": actor, "recorded_at": now})

@@ -379,7 +379,7 @@ def minutes(request, pk: int):
                .select_related("assignee"), "today": timezone.localdate(),
                # Before the start the service refuses the minutes: say so instead of
                # offering a form whose text would be lost on saving.
-               "too_early": timezone.now() < meeting.starts_at}
+               "too_early": not services.minutes_open(meeting, timezone.now())}
     if request.method != "POST":
         return render(request, "meetings/minutes.html", context)
     data = request.POST
