@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
+from tinhso.ioc import rules
 from tinhso.ioc.reports import number_vi
 
 register = template.Library()
@@ -34,12 +35,12 @@ def figure(value: Decimal | None, unit: str) -> str:
 @register.filter
 def period_label(key: str) -> str:
     """``{{ alert.period|period_label }}``: the stored key ``2026-12`` → ``tháng 12/2026``,
-    ``2026-Q3`` → ``quý 3/2026``; anything else as it is."""
-    year, _sep, rest = (key or "").partition("-")
-    if not year.isdigit():
-        return key
-    if len(rest) == 2 and rest.isdigit():
-        return _("month %(m)s/%(y)s") % {"m": rest, "y": year}
-    if len(rest) == 2 and rest[0].upper() == "Q" and rest[1].isdigit():
-        return _("quarter %(q)s/%(y)s") % {"q": rest[1], "y": year}
+    ``2026-Q3`` → ``quý 3/2026`` (read by ``rules.parse_period``); anything else as it is."""
+    month = rules.parse_period(key or "", rules.MONTHLY)
+    if month:
+        return _("month %(m)s/%(y)s") % {"m": f"{month.start.month:02d}", "y": month.year}
+    quarter = rules.parse_period(key or "", rules.QUARTERLY)
+    if quarter:
+        return _("quarter %(q)s/%(y)s") % {"q": (quarter.start.month - 1) // 3 + 1,
+                                            "y": quarter.year}
     return key
