@@ -612,13 +612,12 @@ class Found:
             return self._ids_postgres(offset + limit, data)[offset:]
         table = self.connection.ops.quote_name(self.spec.table)
         ids: list[int] = []
-        order = self._key()
         columns = self._key() + (", d" if data is not None else "")
         with self.connection.cursor() as cursor:
             for clause, params in self._tiers():
                 cursor.execute(
                     f"SELECT {columns} FROM {table} WHERE {clause} "  # noqa: S608
-                    f"ORDER BY {order} DESC LIMIT %s OFFSET %s",
+                    f"ORDER BY {self._key()} DESC LIMIT %s OFFSET %s",
                     [*params, limit - len(ids), offset])
                 found = cursor.fetchall()
                 got = [row[0] for row in found]
