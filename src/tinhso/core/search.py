@@ -695,11 +695,8 @@ class Found:
 
     def _window_postgres(self, cursor, expression: str, lower: int, upper: int, limit: int,
                          data: dict | None) -> list[int]:
-        cursor.execute(self._window_sql(data), [lower, upper, expression, limit])
-        found = cursor.fetchall()
-        if data is not None:
-            data.update(found)
-        return [row[0] for row in found]
+        return _read_ids(cursor, self._window_sql(data), [lower, upper, expression, limit],
+                         data)
 
     def _more_postgres(self, cursor, expression: str, found: list[int], need: int,
                        below: int, looked: int, data: dict | None) -> tuple[int, int]:
@@ -720,15 +717,12 @@ class Found:
         table = self.connection.ops.quote_name(self.spec.table)
         # OFFSET 0: the matches come from the GIN index, never from walking the primary
         # key down testing every row (the bound applies to the matches).
-        cursor.execute(
+        found += _read_ids(
+            cursor,
             f"SELECT object_id{stored} FROM (SELECT object_id{stored} FROM {table} "  # noqa: S608
             "WHERE document @@ to_tsquery('simple', %s) OFFSET 0) AS matched "
             "WHERE object_id <= %s ORDER BY object_id DESC LIMIT %s",
-            [expression, below, missing])
-        rows = cursor.fetchall()
-        found += [row[0] for row in rows]
-        if data is not None:
-            data.update(rows)
+            [expression, below, missing], data)
         return 0, looked
 
     def _foldable(self) -> bool:
@@ -783,6 +777,16 @@ class Found:
             row = dict(zip(names, values, strict=True))
             by_pk[row["id"]] = row
         return head, by_pk
+
+
+def _read_ids(cursor, sql: str, params: list, data: dict | None) -> list[int]:
+    """The ids a statement selects (first column); with ``data``, its second column (the
+    stored JSON) is kept there by id."""
+    cursor.execute(sql, params)
+    rows = cursor.fetchall()
+    if data is not None:
+        data.update(rows)
+    return [row[0] for row in rows]
 
 
 def _loaded(pk: int, data: str) -> dict:
