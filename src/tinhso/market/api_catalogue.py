@@ -3,13 +3,11 @@ and product writes (the same services as the pages)."""
 
 from __future__ import annotations
 
-import json
-
+import orjson
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router
-from ninja.responses import NinjaJSONEncoder
 
 from tinhso.core.language import current_language
 from tinhso.core.paging import Page, PageIn, page_of
@@ -61,7 +59,7 @@ def list_products(request, filters: Query[CatalogueQuery], page: Query[PageIn]):
         out["count_capped"] = products.capped
         # The rows are already shaped by cards_out (the schema above documents them):
         # rendered as they are, not validated again field by field.
-        body = json.dumps(out, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
+        body = orjson.dumps(out)
         if key:
             cache.set(key, body, lifetime)
     return HttpResponse(body, content_type="application/json; charset=utf-8")
