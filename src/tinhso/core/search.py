@@ -113,6 +113,12 @@ FIRST_WINDOW = 1000
 #: tier matched so far: testing one row of a window costs about a sixth of reading one
 #: match through the GIN index (0.2 µs and 1.2 µs, measured at 100,000 products).
 WINDOW_ROW_COST, GIN_MATCH_COST = 1.0, 6.0
+#: PostgreSQL, words or keys with another order than relevance (price, name): the first
+#: ``SORT_WALK × limit`` rows in that order are tested for a match first (``Found._walked``);
+#: a search matching one row in twenty or more fills its page there (about 1 ms) instead of
+#: sorting every match read through the GIN index ("dac san lang son" by name, 6,111
+#: matches of 100,000: 30 ms). Rarer searches read the GIN index after it.
+SORT_WALK = 20
 
 FieldPath = str | Callable[[models.Model], str | None]
 
@@ -737,13 +743,49 @@ class Found:
 
     def _head_and_rows_postgres(self, limit: int, offset: int, count: int) -> tuple[
             list[int], dict]:
-        """PostgreSQL, a filtered or sorted list in ONE statement (one round trip): the
-        first ``limit`` ids
-        in order and the ``fetch`` rows of those at positions ``offset`` to ``offset +
-        count`` (the page the caller said it will ask, ``rows=``), joined to the ids in the
-        database instead of asked for by a second statement."""
-        head = self._filtered().values_list("pk", flat=True)[:limit]
-        ids_sql, params = head.query.get_compiler(self.fetch.db).as_sql()
+        """PostgreSQL, a filtered or sorted list: the first ``limit`` ids in order and the
+        ``fetch`` rows of those at positions ``offset`` to ``offset + count`` (the page the
+        caller said it will ask, ``rows=``), in one statement; a sorted search first walks
+        its sort (``_walked``), and reads the GIN index only if that walk fell short."""
+        if self.order_by and (self.query or self.keys):
+            head, rows = self._head_and_rows_statement(*self._walked(SORT_WALK * limit, limit),
+                                                       offset, count)
+            if len(head) >= limit:  # every match after the rows walked comes after these
+                return head, rows
+        ids = self._filtered().values_list("pk", flat=True)[:limit]
+        return self._head_and_rows_statement(
+            *ids.query.get_compiler(self.fetch.db).as_sql(), offset, count)
+
+    def _walked(self, bound: int, limit: int) -> tuple[str, list]:
+        """SQL of the first ``limit`` matches among the first ``bound`` rows in the asked
+        order (and ``where``), in that order: the sort index is walked and each row's index
+        row tested (found by its key), never the GIN index, and the product rows are not
+        read again (the walked rows carry their sort values)."""
+        rows = self.model._default_manager.using(self.fetch.db)
+        if self.where is not None:
+            rows = rows.filter(self.where)
+        fields = [name.lstrip("-") for name in self.order_by]
+        if "pk" not in fields:
+            fields.append("pk")
+        first = rows.order_by(*self.order_by).values_list(*fields)[:bound]
+        first_sql, params = first.query.get_compiler(self.fetch.db).as_sql()
+        names = [f"w{i}" for i in range(len(fields))]
+        order = ", ".join(f"w{fields.index(name.lstrip('-'))}"
+                          + (" DESC" if name.startswith("-") else "") for name in self.order_by)
+        key = names[fields.index("pk")]
+        table = self.connection.ops.quote_name(self.spec.table)
+        # A scalar subquery, not EXISTS: PostgreSQL would turn EXISTS into a join and,
+        # for words it thinks rare, read every match through the GIN index to join them.
+        return (f"SELECT walked.{key} FROM ({first_sql}) AS walked({', '.join(names)}) "  # noqa: S608
+                f"WHERE (SELECT {self._clause()} FROM {table} "
+                f"WHERE {table}.{self._key()} = walked.{key}) ORDER BY {order} LIMIT %s",
+                [*params, self._every(), limit])
+
+    def _head_and_rows_statement(self, ids_sql: str, params: list | tuple, offset: int,
+                                 count: int) -> tuple[list[int], dict]:
+        """The ids ``ids_sql`` selects and the rows of the page among them in ONE statement
+        (one round trip): the rows are joined to the ids in the database instead of asked
+        for by a second statement."""
         if self.stored:
             table = self.connection.ops.quote_name(self.spec.table)
             rows_sql, rows_params, names = (
