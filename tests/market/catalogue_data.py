@@ -67,3 +67,15 @@ def jpeg(size=(640, 480), name="na.jpg") -> SimpleUploadedFile:
     out = io.BytesIO()
     Image.new("RGB", size, (120, 160, 60)).save(out, "JPEG")
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+def without_key_postings(monkeypatch) -> None:
+    """The product index read as a table without key postings (core.search): the newest
+    rows and the GIN index, as on any other index."""
+    import dataclasses
+
+    from tinhso.core import search
+
+    spec = search.searchable(Product)
+    monkeypatch.setitem(search._registry, Product,
+                        dataclasses.replace(spec, key_postings=False))

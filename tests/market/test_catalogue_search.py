@@ -174,6 +174,7 @@ def test_postgres_reads_rare_words_from_the_gin_index_and_counts_nothing(catalog
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    data.without_key_postings(monkeypatch)
     monkeypatch.setattr(search, "FIRST_WINDOW", 0)  # no newest rows: straight to the index
     with CaptureQueriesContext(connection) as ran:
         found = selectors.catalogue(selectors.CatalogueFilter(q="na chi lang"), today=TODAY,
@@ -199,10 +200,11 @@ def test_postgres_reads_rare_words_from_the_gin_index_and_counts_nothing(catalog
 
 @pytest.mark.postgres
 def test_postgres_fills_a_page_of_common_words_from_the_newest_rows_in_one_statement(
-        catalogue):
+        catalogue, monkeypatch):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    data.without_key_postings(monkeypatch)
     shop = catalogue["na"].shop
     for n in range(4):
         data.product(shop, f"Na dai {n}")
@@ -214,14 +216,18 @@ def test_postgres_fills_a_page_of_common_words_from_the_newest_rows_in_one_state
     assert "max(object_id)" in ran.captured_queries[0]["sql"]
 
 
+@pytest.mark.parametrize("postings", [True, False])
 @pytest.mark.parametrize(("window", "gin_cost"), [
     (0, 6.0), (1000, 6.0), (8, 6.0), (1, 6.0), (8, 1e9), (1, 1e9), (2, 0.0)])
 def test_the_newest_rows_first_give_the_same_pages_as_the_whole_index(catalogue,
                                                                      monkeypatch, window,
-                                                                     gin_cost):
-    """PostgreSQL reads each tier among the newest rows first, then in wider windows or
-    from the GIN index (the costs choose): every way must give the pages the whole index
-    gives (on SQLite every run takes the same path)."""
+                                                                     gin_cost, postings):
+    """PostgreSQL reads each tier among the newest rows first (or, the best tier, from one
+    word's postings), then in wider windows or from the GIN index (the costs choose):
+    every way must give the pages the whole index gives (on SQLite every run takes the
+    same path)."""
+    if not postings:
+        data.without_key_postings(monkeypatch)
     shop = catalogue["na"].shop
     for n in range(12):
         data.product(shop, f"Na dai {n}", description="na chi lang" if n % 3 else "")
@@ -361,7 +367,8 @@ def test_postgres_reads_a_search_page_with_its_cards_and_no_count(client, catalo
     assert (body["count"], body["count_capped"]) == (1, True)  # and Miến dong after it
     # only statements that search, the cards read with the ids; none counts the matches
     statements = [q["sql"] for q in ran.captured_queries if "market_product" in q["sql"]]
-    assert statements and all("to_tsquery" in sql for sql in statements)
+    assert statements and all("to_tsquery" in sql or "market_product_search_keys" in sql
+                              for sql in statements)  # the index, or its key postings
     assert not any(re.search(r"count\(", sql, re.IGNORECASE) for sql in statements)
 
 

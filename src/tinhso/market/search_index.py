@@ -120,7 +120,7 @@ def register() -> None:
         select_related=("category", "shop", "shop__commune", "origin_commune"),
         prefetch_related=("photos",),
         keys=keys, where=listed, follow={Shop: "shop", Category: "category"},
-        data=card_data,
+        data=card_data, key_postings=True,
     )
     uid = "market.search_index:photo"
     post_save.connect(_photo_changed, sender=ProductPhoto, weak=False, dispatch_uid=uid)
