@@ -730,42 +730,14 @@ class Found:
                        data: dict | None) -> list[int]:
         """The tier's first ``need`` ids, newest first: the ``driver``'s postings walked
         newest first (at most ``KEY_WALK``), each one's index row tested; when that walk
-        ends short with more postings left, the GIN index below the walked ones."""
-        stored = ", rows.d" if data is not None else ""
-        table = self.connection.ops.quote_name(self.spec.table)
-        postings = self.connection.ops.quote_name(self.spec.postings_table)
-        # OFFSET 0: each walked row's index row is found by its key, never a GIN scan
-        found = _read_ids(
-            cursor,
-            f"SELECT walked.object_id{stored} FROM (SELECT object_id FROM {postings} "  # noqa: S608
-            "WHERE word = %s ORDER BY object_id DESC LIMIT %s) AS walked "
-            f"CROSS JOIN LATERAL (SELECT document{', d' if data is not None else ''} "
-            f"FROM {table} WHERE object_id = walked.object_id OFFSET 0) AS rows "
-            "WHERE rows.document @@ to_tsquery('simple', %s) "
-            "ORDER BY walked.object_id DESC LIMIT %s",
-            [driver, KEY_WALK, expression, need], data)
-        if len(found) < need:
-            cursor.execute(f"SELECT object_id FROM {postings} WHERE word = %s "  # noqa: S608
-                           "ORDER BY object_id DESC OFFSET %s LIMIT 1", [driver, KEY_WALK])
-            unwalked = cursor.fetchone()
-            if unwalked:
-                found += self._gin_below(cursor, expression, unwalked[0], need - len(found),
-                                         data)
-        return found
-
-    def _gin_below(self, cursor, expression: str, below: int, limit: int,
-                   data: dict | None) -> list[int]:
-        """The first ``limit`` matches with ids up to ``below``, newest first, read from the
-        GIN index (OFFSET 0: never by walking the primary key down testing every row; the
-        bound applies to the matches)."""
-        stored = ", d" if data is not None else ""
-        table = self.connection.ops.quote_name(self.spec.table)
-        return _read_ids(
-            cursor,
-            f"SELECT object_id{stored} FROM (SELECT object_id{stored} FROM {table} "  # noqa: S608
-            "WHERE document @@ to_tsquery('simple', %s) OFFSET 0) AS matched "
-            "WHERE object_id <= %s ORDER BY object_id DESC LIMIT %s",
-            [expression, below, limit], data)
+        ends short with more postings left, the GIN index below the walked ones — all in
+        the posting table's walk function (``CreateKeyPostings._walk_function``). (The
+        expression is folded words and operators: as a ``tsquery`` value it is what
+        ``to_tsquery('simple', …)`` makes of it.)"""
+        function = self.connection.ops.quote_name(self.spec.postings_table + "_walk")
+        columns = "object_id, d" if data is not None else "object_id"
+        return _read_ids(cursor, f"SELECT {columns} FROM {function}(%s, %s, %s::tsquery, %s)",  # noqa: S608
+                         [driver, KEY_WALK, expression, need], data)
 
     def _window_sql(self, data: dict | None,
                     bounds: str = "object_id > %s AND object_id <= %s") -> str:
@@ -816,7 +788,16 @@ class Found:
             found += self._window_postgres(cursor, expression, below - width, below, missing,
                                            data)
             return below - width, looked + width
-        found += self._gin_below(cursor, expression, below, missing, data)
+        stored = ", d" if data is not None else ""
+        table = self.connection.ops.quote_name(self.spec.table)
+        # OFFSET 0: the matches come from the GIN index, never from walking the primary
+        # key down testing every row (the bound applies to the matches).
+        found += _read_ids(
+            cursor,
+            f"SELECT object_id{stored} FROM (SELECT object_id{stored} FROM {table} "  # noqa: S608
+            "WHERE document @@ to_tsquery('simple', %s) OFFSET 0) AS matched "
+            "WHERE object_id <= %s ORDER BY object_id DESC LIMIT %s",
+            [expression, below, missing], data)
         return 0, looked
 
     def _foldable(self) -> bool:
@@ -1100,16 +1081,52 @@ class CreateKeyPostings(migrations.operations.base.Operation):
         schema_editor.execute(
             f"CREATE TRIGGER {quote(postings + '_sync')} AFTER INSERT OR DELETE OR UPDATE OF k "
             f"ON {table} FOR EACH ROW EXECUTE FUNCTION {quote(postings + '_sync')}()")
+        data = _has_column(schema_editor.connection, search_table(self.model_table), "d")
+        schema_editor.execute(self._walk_function(quote, table, postings, data))
         schema_editor.execute(
             f"INSERT INTO {quote(postings)} (word, object_id) SELECT w, object_id "  # noqa: S608
             f"FROM {table}, {words.format(table)} AS w")
         schema_editor.execute(f"ANALYZE {quote(postings)}")
+
+    @staticmethod
+    def _walk_function(quote, table: str, postings: str, data: bool) -> str:
+        """``<postings>_walk(driver, walk, query, wanted)``: ``Found._walk_postings`` in one
+        call — the first ``wanted`` rows matching ``query`` among the ``walk`` newest
+        postings of ``driver``, then, if short and more postings remain, the GIN index below
+        them. A PL/pgSQL function keeps its statements' plans for the session: planning
+        them was more than half of a common word's search."""
+        stored = ", d text" if data else ""
+        rows = "rows.d" if data else ""
+        matched = "m.d" if data else ""
+        return (
+            f"CREATE OR REPLACE FUNCTION {quote(postings + '_walk')}(driver text, walk integer, "
+            f"query tsquery, wanted integer) RETURNS TABLE (object_id bigint{stored}) "
+            "LANGUAGE plpgsql STABLE AS $$ DECLARE got integer; unwalked bigint; BEGIN "
+            f"RETURN QUERY SELECT walked.object_id{', ' + rows if data else ''} "
+            f"FROM (SELECT k.object_id FROM {quote(postings)} AS k WHERE k.word = driver "
+            "ORDER BY k.object_id DESC LIMIT walk) AS walked "
+            # OFFSET 0: each walked row's index row is found by its key, never a GIN scan
+            f"CROSS JOIN LATERAL (SELECT s.document{', s.d' if data else ''} FROM {table} AS s "
+            "WHERE s.object_id = walked.object_id OFFSET 0) AS rows "
+            "WHERE rows.document @@ query ORDER BY walked.object_id DESC LIMIT wanted; "
+            "GET DIAGNOSTICS got = ROW_COUNT; "
+            "IF got < wanted THEN "
+            f"SELECT k.object_id INTO unwalked FROM {quote(postings)} AS k "
+            "WHERE k.word = driver ORDER BY k.object_id DESC OFFSET walk LIMIT 1; "
+            "IF unwalked IS NOT NULL THEN "
+            f"RETURN QUERY SELECT m.object_id{', ' + matched if data else ''} "
+            f"FROM (SELECT s.object_id{', s.d' if data else ''} FROM {table} AS s "
+            "WHERE s.document @@ query OFFSET 0) AS m WHERE m.object_id <= unwalked "
+            "ORDER BY m.object_id DESC LIMIT wanted - got; "
+            "END IF; END IF; END $$")
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
         quote = schema_editor.connection.ops.quote_name
         postings = key_postings_table(self.model_table)
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {quote(postings + '_walk')}"
+                              "(text, integer, tsquery, integer)")
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {quote(postings + '_sync')} "
                               f"ON {quote(search_table(self.model_table))}")
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {quote(postings + '_sync')}()")
