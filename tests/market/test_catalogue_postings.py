@@ -76,7 +76,7 @@ def test_walking_postings_finds_what_the_windows_and_gin_find(products, monkeypa
     walked = {(q, i): ids(q, keys=k) for q in QUERIES for i, k in enumerate(keyed)}
     walked["no words"] = ids(keys=keyed[0])
     without_postings(monkeypatch)
-    assert search.find(Product, "na")._driver() is None
+    assert search.find(Product, "na")._drivers() is None
     read_before = {(q, i): ids(q, keys=k) for q in QUERIES for i, k in enumerate(keyed)}
     read_before["no words"] = ids(keys=keyed[0])
     assert walked == read_before
@@ -91,11 +91,12 @@ def test_the_rarest_word_of_the_name_is_walked(products):
         cursor.execute("ANALYZE market_product_search_keys")
     search._frequencies.clear()
     # "na" is in 6 names of 14, "say" in one (the last word, being typed: its beginning)
-    assert search.find(Product, "na say")._driver() == "zpsay"
-    assert search.find(Product, "say na")._driver() == "zzsay"
-    assert search.find(Product, "na chi lang khong")._driver() == "zpkhong"  # in no name
+    assert search.find(Product, "na say")._drivers() == ("zpsay", "zzna")
+    assert search.find(Product, "say na")._drivers() == ("zzsay", "zpna")
+    assert search.find(Product, "na chi lang khong")._drivers()[0] == "zpkhong"  # no name
     # a key that is one of several is not walked; one that must match may be
-    assert search.find(Product, "na", keys=[["cat1", "cat2"]])._driver() == "zpna"
+    assert search.find(Product, "na", keys=[["cat1", "cat2"]])._drivers() == ("zpna", None)
+    assert search.find(Product, "na", keys=["cat1"])._drivers() == ("cat1", "zpna")
     search._frequencies.clear()
 
 

@@ -680,14 +680,14 @@ class Found:
         ones before it are known whole: their rows all come first."""
         found: list[list[int]] = []
         top = None
-        driver = self._driver()
+        drivers = self._drivers()
         with self.connection.cursor() as cursor:
             for tier, (_clause, (expression,)) in enumerate(self._tiers()):
                 need = limit - sum(map(len, found))
                 if need <= 0:
                     break
-                if tier == 0 and driver:
-                    found.append(self._walk_postings(cursor, driver, expression, need, data))
+                if tier == 0 and drivers:
+                    found.append(self._walk_postings(cursor, drivers, expression, need, data))
                     continue
                 if top is None:
                     top, rows = self._first_window_postgres(cursor, expression, need, data)
@@ -703,12 +703,13 @@ class Found:
                                                         looked, data)
         return [pk for rows in found for pk in rows][:limit]
 
-    def _driver(self) -> str | None:
-        """The key-column word whose postings the best tier walks (``KEY_WALK``): of the
+    def _drivers(self) -> tuple[str, str | None] | None:
+        """The key-column words whose postings the best tier walks (``KEY_WALK``): of the
         words every row of the tier holds (the name's words, the beginning being typed,
-        the keys that are not a choice of several), the rarest by the database's own
-        statistics ("dac san lang son": "san", in no name, not "dac", in one in ten).
-        None: no posting table, or no such word (the tier is read as before)."""
+        the keys that are not a choice of several), the two rarest by the database's own
+        statistics ("dac san lang son": "san", in no name, not "dac", in one in ten), the
+        second None when there is one. None: no posting table, or no such word (the tier
+        is read as before)."""
         if not self.spec.key_postings or self.vendor != "postgresql":
             return None
         query = self.query
@@ -724,20 +725,23 @@ class Found:
         if not candidates:
             return None
         common = _key_word_frequencies(self.connection, self.spec.postings_table)
-        return min(candidates, key=lambda word: common.get(word, 0.0))
+        rarest = sorted(dict.fromkeys(candidates), key=lambda word: common.get(word, 0.0))
+        return rarest[0], (rarest[1] if len(rarest) > 1 else None)
 
-    def _walk_postings(self, cursor, driver: str, expression: str, need: int,
-                       data: dict | None) -> list[int]:
-        """The tier's first ``need`` ids, newest first: the ``driver``'s postings walked
-        newest first (at most ``KEY_WALK``), each one's index row tested; when that walk
-        ends short with more postings left, the GIN index below the walked ones — all in
-        the posting table's walk function (``CreateKeyPostings._walk_function``). (The
-        expression is folded words and operators: as a ``tsquery`` value it is what
+    def _walk_postings(self, cursor, drivers: tuple[str, str | None], expression: str,
+                       need: int, data: dict | None) -> list[int]:
+        """The tier's first ``need`` ids, newest first: the postings of the first of
+        ``drivers`` (those the second shares, when there is one) walked newest first (at
+        most ``KEY_WALK``), each one's index row tested; when that walk ends short with
+        more postings left, the GIN index below the walked ones — all in the posting
+        table's walk function (``CreateKeyPostings._walk_function``). (The expression is
+        folded words and operators: as a ``tsquery`` value it is what
         ``to_tsquery('simple', …)`` makes of it.)"""
         function = self.connection.ops.quote_name(self.spec.postings_table + "_walk")
         columns = "object_id, d" if data is not None else "object_id"
-        return _read_ids(cursor, f"SELECT {columns} FROM {function}(%s, %s, %s::tsquery, %s)",  # noqa: S608
-                         [driver, KEY_WALK, expression, need], data)
+        return _read_ids(
+            cursor, f"SELECT {columns} FROM {function}(%s, %s, %s, %s::tsquery, %s)",  # noqa: S608
+            [*drivers, KEY_WALK, expression, need], data)
 
     def _window_sql(self, data: dict | None,
                     bounds: str = "object_id > %s AND object_id <= %s") -> str:
@@ -1063,7 +1067,7 @@ class CreateKeyPostings(migrations.operations.base.Operation):
         schema_editor.execute(
             f"CREATE TABLE {quote(postings)} (word text NOT NULL, object_id bigint NOT NULL, "
             "PRIMARY KEY (word, object_id))")
-        # the statistics list up to 1,000 common words: ``Found._driver`` walks the rarest
+        # the statistics list up to 1,000 common words: ``Found._drivers`` walks the rarest
         schema_editor.execute(
             f"ALTER TABLE {quote(postings)} ALTER COLUMN word SET STATISTICS 1000")
         schema_editor.execute(
@@ -1090,34 +1094,47 @@ class CreateKeyPostings(migrations.operations.base.Operation):
 
     @staticmethod
     def _walk_function(quote, table: str, postings: str, data: bool) -> str:
-        """``<postings>_walk(driver, walk, query, wanted)``: ``Found._walk_postings`` in one
-        call — the first ``wanted`` rows matching ``query`` among the ``walk`` newest
-        postings of ``driver``, then, if short and more postings remain, the GIN index below
-        them. A PL/pgSQL function keeps its statements' plans for the session: planning
-        them was more than half of a common word's search."""
-        stored = ", d text" if data else ""
-        rows = "rows.d" if data else ""
-        matched = "m.d" if data else ""
-        return (
-            f"CREATE OR REPLACE FUNCTION {quote(postings + '_walk')}(driver text, walk integer, "
-            f"query tsquery, wanted integer) RETURNS TABLE (object_id bigint{stored}) "
-            "LANGUAGE plpgsql STABLE AS $$ DECLARE got integer; unwalked bigint; BEGIN "
-            f"RETURN QUERY SELECT walked.object_id{', ' + rows if data else ''} "
-            f"FROM (SELECT k.object_id FROM {quote(postings)} AS k WHERE k.word = driver "
-            "ORDER BY k.object_id DESC LIMIT walk) AS walked "
+        """``<postings>_walk(driver, second, walk, query, wanted)``: ``Found._walk_postings``
+        in one call — the first ``wanted`` rows matching ``query`` among the ``walk`` newest
+        postings of ``driver`` (that ``second``, when given, also has: the two posting
+        lists merged, no row read for an id only one has), then, if short and more remain,
+        the GIN index below them. A PL/pgSQL function keeps its statements' plans for the
+        session: planning them was more than half of a common word's search. (No hash
+        join: it would read both posting lists whole.)"""
+        keys = quote(postings)
+        # (every column qualified: the function's own columns are variables in its body)
+        rows_d, s_d, m_d = (", rows.d", ", s.d", ", m.d") if data else ("", "", "")
+        # the postings walked: the driver's alone, or those the second word shares
+        one = f"FROM {keys} AS k WHERE k.word = driver ORDER BY k.object_id DESC"
+        two = (f"FROM {keys} AS k JOIN {keys} AS k2 ON k2.object_id = k.object_id "
+               "AND k2.word = second WHERE k.word = driver ORDER BY k.object_id DESC")
+
+        def page(walked: str) -> str:
             # OFFSET 0: each walked row's index row is found by its key, never a GIN scan
-            f"CROSS JOIN LATERAL (SELECT s.document{', s.d' if data else ''} FROM {table} AS s "
-            "WHERE s.object_id = walked.object_id OFFSET 0) AS rows "
-            "WHERE rows.document @@ query ORDER BY walked.object_id DESC LIMIT wanted; "
+            return (f"RETURN QUERY SELECT walked.object_id{rows_d} FROM (SELECT k.object_id "
+                    f"{walked} LIMIT walk) AS walked CROSS JOIN LATERAL (SELECT "
+                    f"s.document{s_d} FROM {table} AS s WHERE s.object_id = walked.object_id "
+                    "OFFSET 0) AS rows WHERE rows.document @@ query "
+                    "ORDER BY walked.object_id DESC LIMIT wanted;")
+
+        def first_unwalked(walked: str) -> str:
+            return f"SELECT k.object_id INTO unwalked {walked} OFFSET walk LIMIT 1;"
+
+        return (
+            f"CREATE OR REPLACE FUNCTION {quote(postings + '_walk')}(driver text, second text, "
+            "walk integer, query tsquery, wanted integer) "
+            f"RETURNS TABLE (object_id bigint{', d text' if data else ''}) "
+            "LANGUAGE plpgsql STABLE SET enable_hashjoin = off AS $$ "
+            "DECLARE got integer; unwalked bigint; BEGIN "
+            f"IF second IS NULL THEN {page(one)} ELSE {page(two)} END IF; "
             "GET DIAGNOSTICS got = ROW_COUNT; "
             "IF got < wanted THEN "
-            f"SELECT k.object_id INTO unwalked FROM {quote(postings)} AS k "
-            "WHERE k.word = driver ORDER BY k.object_id DESC OFFSET walk LIMIT 1; "
+            f"IF second IS NULL THEN {first_unwalked(one)} "
+            f"ELSE {first_unwalked(two)} END IF; "
             "IF unwalked IS NOT NULL THEN "
-            f"RETURN QUERY SELECT m.object_id{', ' + matched if data else ''} "
-            f"FROM (SELECT s.object_id{', s.d' if data else ''} FROM {table} AS s "
-            "WHERE s.document @@ query OFFSET 0) AS m WHERE m.object_id <= unwalked "
-            "ORDER BY m.object_id DESC LIMIT wanted - got; "
+            f"RETURN QUERY SELECT m.object_id{m_d} FROM (SELECT s.object_id{s_d} "
+            f"FROM {table} AS s WHERE s.document @@ query OFFSET 0) AS m "
+            "WHERE m.object_id <= unwalked ORDER BY m.object_id DESC LIMIT wanted - got; "
             "END IF; END IF; END $$")
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
@@ -1126,7 +1143,7 @@ class CreateKeyPostings(migrations.operations.base.Operation):
         quote = schema_editor.connection.ops.quote_name
         postings = key_postings_table(self.model_table)
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {quote(postings + '_walk')}"
-                              "(text, integer, tsquery, integer)")
+                              "(text, text, integer, tsquery, integer)")
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {quote(postings + '_sync')} "
                               f"ON {quote(search_table(self.model_table))}")
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {quote(postings + '_sync')}()")
