@@ -707,9 +707,9 @@ class Found:
         """The key-column words whose postings the best tier walks (``KEY_WALK``): of the
         words every row of the tier holds (the name's words, the beginning being typed,
         the keys that are not a choice of several), the two rarest by the database's own
-        statistics ("dac san lang son": "san", in no name, not "dac", in one in ten), the
-        second None when there is one. None: no posting table, or no such word (the tier
-        is read as before)."""
+        statistics ("dac san lang son": "san", in no name, before "dac", in one in ten);
+        the second is None when there is only one word. None: no posting table, or no such
+        word (the tier is read as before)."""
         if not self.spec.key_postings or self.vendor != "postgresql":
             return None
         query = self.query
