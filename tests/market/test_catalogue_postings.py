@@ -3,8 +3,6 @@
 postings, then the GIN index when that walk ends short, and finds what the other reads
 find."""
 
-import dataclasses
-
 import pytest
 from django.db import connection
 
@@ -43,12 +41,6 @@ def ids(*args, **kwargs) -> list[int]:
     return [row.pk for row in found[0:40]]
 
 
-def without_postings(monkeypatch):
-    spec = search.searchable(Product)
-    monkeypatch.setitem(search._registry, Product,
-                        dataclasses.replace(spec, key_postings=False))
-
-
 def test_postings_follow_the_name_the_keys_and_withdrawal(products):
     na = products[0]
     words = postings(na)
@@ -75,7 +67,7 @@ def test_walking_postings_finds_what_the_windows_and_gin_find(products, monkeypa
     monkeypatch.setattr(search, "KEY_WALK", walk)
     walked = {(q, i): ids(q, keys=k) for q in QUERIES for i, k in enumerate(keyed)}
     walked["no words"] = ids(keys=keyed[0])
-    without_postings(monkeypatch)
+    data.without_key_postings(monkeypatch)
     assert search.find(Product, "na")._drivers() is None
     read_before = {(q, i): ids(q, keys=k) for q in QUERIES for i, k in enumerate(keyed)}
     read_before["no words"] = ids(keys=keyed[0])
