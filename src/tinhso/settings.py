@@ -125,6 +125,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend; its per-request health check reads the socket, not SELECT 1.
+    DATABASES["default"]["ENGINE"] = "tinhso.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while one writer commits; IMMEDIATE takes the write lock at
     # BEGIN so concurrent bookings queue instead of failing with "database is locked".
