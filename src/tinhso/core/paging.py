@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db.models import QuerySet
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 T = TypeVar("T")
 
@@ -19,7 +19,7 @@ MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000
 
 
-class PageIn(Schema):
+class PageIn(BaseModel):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT,
                        description=f"how many items (1–{MAX_LIMIT})")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="how many to skip")

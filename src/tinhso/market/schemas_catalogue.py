@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from tinhso.core.schema_types import MAX_AMOUNT_VND, text
 from tinhso.market.selectors_catalogue import SORTS
@@ -15,7 +15,7 @@ from tinhso.market.selectors_catalogue import SORTS
 Sort = Literal[tuple(SORTS)]  # type: ignore[valid-type]
 
 
-class CatalogueQuery(Schema):
+class CatalogueQuery(BaseModel):
     q: text(200) = Field("", description="words to find, accents optional (“na chi lang”)")
     category: text(60) = Field("", description="category code")
     commune: int | None = Field(None, ge=1, le=99_999_999, description="commune code")
