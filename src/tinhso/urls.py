@@ -7,6 +7,9 @@ admin.site.site_header = "Tỉnh Số — Quản trị / Administration"
 admin.site.site_title = "Tỉnh Số"
 
 urlpatterns = [
+    # First: the API's clients call it far more often than people open pages, and every
+    # pattern before it is tried in vain (the root's include has a dozen).
+    path("api/v1/", grouped_urls(api.urls)),
     path("", include("tinhso.core.urls")),
     path("accounts/", include("tinhso.accounts.urls")),
     path("border/", include("tinhso.border.urls")),
@@ -22,7 +25,6 @@ urlpatterns = [
     path("schools/", include("tinhso.schools.urls")),
     path("khoi-nghiep/", include("tinhso.innovation.urls")),
     path("ioc/", include("tinhso.ioc.urls")),
-    path("api/v1/", grouped_urls(api.urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
