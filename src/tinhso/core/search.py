@@ -928,8 +928,11 @@ def _read_ids(cursor, sql: str, params: list, data: dict | None) -> list[int]:
 
 def _loaded(pk: int, data: str) -> dict:
     # orjson: a page decodes 20 stored rows per search, a quarter of the search's own
-    # time with the standard library's json
-    return {"id": pk, **orjson.loads(data)}
+    # time with the standard library's json; the decoded dict takes the id (a copy with
+    # it first cost a third more)
+    row = orjson.loads(data)
+    row["id"] = pk
+    return row
 
 
 def find(source: models.QuerySet | type[models.Model], text: str | None = None, *,
