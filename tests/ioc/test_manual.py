@@ -190,3 +190,25 @@ def test_targets_for_this_year_or_later_only(people, clock):
         services.set_target(actor=people["leader"], indicator_code="digital_economy_share",
                             year=2027, value="19", now=timezone.now())
     assert Target.objects.get(indicator__code="digital_economy_share", year=2027).value == 18
+
+
+def test_the_page_offers_quarters_by_name_and_sends_the_one_picked(people, clock, client):
+    """A data officer picks "Quý 3/2026" from a list (the last complete quarter is offered
+    first), never types a code like "2026-Q3"."""
+    import re
+
+    client.force_login(people["officer"])
+    page = client.get("/ioc/so-lieu/").content.decode()
+    select = re.search(r'<select id="period" name="period">(.*?)</select>', page, re.S)[1]
+    options = re.findall(r'<option value="([^"]+)" ?(selected)?>([^<]+)</option>', select)
+    assert [key for key, _, _ in options[:3]] == ["2026-Q4", "2026-Q3", "2026-Q2"]
+    assert len(options) == 8 and options[-1][0] == "2025-Q1"
+    assert [(key, label) for key, chosen, label in options if chosen] == [
+        ("2026-Q3", "Quý 3/2026")]
+    assert "2026-Q3" not in re.sub(r'value="[^"]*"', "", select)
+
+    sent = client.post("/ioc/so-lieu/", {
+        "indicator": "digital_economy_share", "period": "2026-Q2", "value": "11,8",
+        "unit": "percent", "document": paper(), "note": ""})
+    assert sent.status_code == 302
+    assert ManualValue.objects.get().period == "2026-Q2"

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tinhso.core.models import AdministrativeUnit
-from tinhso.ioc import access, charts, sources
+from tinhso.ioc import access, charts, rules, sources
 from tinhso.ioc.models import (
     Alert,
     Indicator,
@@ -145,6 +145,24 @@ def values_of_agency(user) -> QuerySet[ManualValue]:
     orgs = organizations_with_role(user, {Role.DATA_OFFICER})
     return (ManualValue.objects.filter(indicator__owner_id__in=orgs)
             .select_related("indicator").order_by("-entered_at")[:50])
+
+
+#: How far back a manual figure may be entered from the page (the API takes any past key).
+ENTRY_QUARTERS = 8
+ENTRY_MONTHS = 12
+
+
+def entry_periods(indicators, today: date) -> tuple[list[str], str]:
+    """The periods a data officer picks from for a manual figure, newest first (the last
+    ``ENTRY_QUARTERS`` quarters, and the last ``ENTRY_MONTHS`` months when one of
+    ``indicators`` is monthly), and the one offered first: the last complete quarter,
+    the figure an agency usually reports."""
+    periods = [p.key for p in reversed(rules.last_periods(today, rules.QUARTERLY,
+                                                          ENTRY_QUARTERS))]
+    if any(indicator.frequency == rules.MONTHLY for indicator in indicators):
+        periods += [p.key for p in reversed(rules.last_periods(today, rules.MONTHLY,
+                                                               ENTRY_MONTHS))]
+    return periods, periods[1]
 
 
 def targets_editable_by(user) -> list[Indicator]:

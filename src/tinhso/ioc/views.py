@@ -140,11 +140,14 @@ def values(request):
         else:
             messages.success(request, _("The value is sent for review."))
             return redirect("ioc:values")
-    manual = Indicator.objects.filter(source="manual", owner__memberships__user=request.user,
-                                      owner__memberships__role="data_officer").distinct()
+    manual = list(Indicator.objects.filter(
+        source="manual", owner__memberships__user=request.user,
+        owner__memberships__role="data_officer").distinct())
+    periods, offered = selectors.entry_periods(manual, timezone.localdate())
     return render(request, "ioc/values.html", {
         "may_enter": may_enter, "may_review": may_review, "errors": errors, "form": form,
-        "indicators": manual, "units": Unit.choices,
+        "indicators": manual, "units": Unit.choices, "periods": periods,
+        "chosen_period": form.get("period") or offered,
         "mine": selectors.values_of_agency(request.user) if may_enter else [],
         "to_review": selectors.values_to_review() if may_review else [],
     })
