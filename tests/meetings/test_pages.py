@@ -91,6 +91,19 @@ def test_the_points_page_from_the_invitation_link(client, meeting):
     assert client.get("/meetings/p/nonsense/").status_code == 404
 
 
+def test_the_meeting_page_says_which_points_received_the_invitation(client, meeting):
+    import re
+
+    booking = meeting.point_bookings.get(point__code="so-y-te")
+    client.post(f"/meetings/p/{booking.token}/", {"action": "acknowledge"})
+    _login(client, "hoinghi")
+    html = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    rows = {re.sub(r"<[^>]+>", "", cells[0]).strip(): re.sub(r"<[^>]+>", "", cells[1])
+            for cells in re.findall(r"<tr><td>(.*?)</td>\s*<td>(.*?)</td>", html, re.S)}
+    assert rows[booking.point.name] == "đã nhận"
+    assert set(rows.values()) == {"đã nhận", "chưa nhận"}
+
+
 def test_qr_check_in_and_late_join(client, meeting):
     url = f"/meetings/checkin/{meeting.checkin_token}/so-y-te/"
     with time_machine.travel(at(0, 11, 25), tick=False):
