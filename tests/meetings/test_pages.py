@@ -6,8 +6,9 @@ refreshes as a fragment, minutes export as PDF, statistics as Excel."""
 import pytest
 import time_machine
 
-from tests.meetings.conftest import at, book
+from tests.meetings.conftest import at, book, request
 from tinhso.accounts.models import User
+from tinhso.meetings import services
 from tinhso.meetings.models import ConferencePoint, Meeting, PointBooking
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +103,34 @@ def test_the_meeting_page_says_which_points_received_the_invitation(client, meet
             for cells in re.findall(r"<tr><td>(.*?)</td>\s*<td>(.*?)</td>", html, re.S)}
     assert rows[booking.point.name] == "đã nhận"
     assert set(rows.values()) == {"đã nhận", "chưa nhận"}
+
+
+def test_cancelling_from_a_weekly_series_asks_this_one_or_this_and_the_later_ones(
+        client, secretary, province, hall, settings):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    series = services.schedule_series(
+        actor=secretary, organizer=province, count=4,
+        request=request(hall, at(5, 8), at(5, 9), point_codes=["so-y-te"]))
+    first, second, third, fourth = series.meetings.order_by("starts_at")
+    _login(client, "hoinghi")
+    page = client.get(f"/meetings/{second.pk}/cancel/").content.decode()
+    assert "Chỉ buổi này của chuỗi họp hằng tuần" in page
+    assert "Buổi này và mọi buổi sau (kết thúc chuỗi họp)" in page
+    assert Meeting.objects.filter(state="cancelled").count() == 0  # asking changes nothing
+
+    client.post(f"/meetings/{fourth.pk}/cancel/", {"confirm": "yes", "scope": "occurrence"})
+    done = client.post(f"/meetings/{second.pk}/cancel/", {"confirm": "yes",
+                                                          "scope": "following"}, follow=True)
+    assert "Đã hủy 2 buổi họp" in done.content.decode()  # the 4th was already
+    states = dict(series.meetings.values_list("pk", "state"))
+    assert states == {first.pk: "scheduled", second.pk: "cancelled", third.pk: "cancelled",
+                      fourth.pk: "cancelled"}
+    api = client.post(f"/api/v1/meetings/{first.pk}/end-series")
+    assert api.status_code == 200 and [m["id"] for m in api.json()] == [first.pk]
+    lone = book(secretary, province, hall, at(1, 8), at(1, 9), point_codes=["so-y-te"])
+    refused = client.post(f"/api/v1/meetings/{lone.pk}/end-series")
+    assert refused.status_code == 409
+    assert refused.json()["detail"][0]["code"] == "meeting.not_a_series"
 
 
 def test_qr_check_in_and_late_join(client, meeting):

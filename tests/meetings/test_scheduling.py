@@ -9,7 +9,7 @@ import pytest
 from icalendar import Calendar
 
 from tests.meetings.conftest import at, book, request
-from tinhso.core.errors import InvalidInput
+from tinhso.core.errors import DomainError, InvalidInput
 from tinhso.core.models import AuditEntry
 from tinhso.meetings import services
 from tinhso.meetings.models import ConferencePoint, Meeting, PointBooking, RoomBooking
@@ -119,6 +119,32 @@ def test_a_weekly_series_with_an_exception_and_a_skipped_occurrence(
     assert series.exceptions == ["2026-12-21", "2026-12-28"]
     assert not occurrence.point_bookings.filter(active=True).exists()
     book(secretary, province, small_room, at(26, 8), at(26, 9), groups=["province"])
+
+
+def test_a_weekly_series_ends_with_an_occurrence(secretary, province, small_room):
+    series = services.schedule_series(
+        actor=secretary, organizer=province, count=5,
+        request=request(small_room, at(5, 8), at(5, 9), groups=["province"],
+                        title="Giao ban đầu tuần"))
+    meetings = list(series.meetings.order_by("starts_at"))
+    cancelled = services.end_series(actor=secretary, meeting=meetings[2])
+    assert [m.pk for m in cancelled] == [m.pk for m in meetings[2:]]
+    states = list(series.meetings.order_by("starts_at").values_list("state", flat=True))
+    assert states == ["scheduled"] * 2 + ["cancelled"] * 3
+    series.refresh_from_db()
+    assert series.until == date(2026, 12, 20)  # the day before the third Monday
+    assert not PointBooking.objects.filter(meeting__in=meetings[2:], active=True).exists()
+    assert PointBooking.objects.filter(meeting=meetings[1], active=True).exists()
+    entry = AuditEntry.objects.get(action="meeting.series_end")
+    assert entry.after == {"until": "2026-12-20", "cancelled": 3}
+    # Its points are free again on those Mondays; asking again cancels nothing more.
+    book(secretary, province, small_room, at(26, 8), at(26, 9), groups=["province"])
+    assert services.end_series(actor=secretary, meeting=meetings[2]) == []
+    single = book(secretary, province, small_room, at(1, 8), at(1, 9), point_codes=["so-y-te"])
+    with pytest.raises(DomainError) as refused:
+        services.end_series(actor=secretary, meeting=single)
+    assert refused.value.code == "meeting.not_a_series"
+    assert Meeting.objects.get(pk=single.pk).state == "scheduled"
 
 
 def test_a_series_that_conflicts_once_books_nothing(secretary, province, small_room, hall):

@@ -275,6 +275,15 @@ def skip(request, pk: Id):
                        viewer=request.user)
 
 
+@router.post("/{pk}/end-series", response=list[MeetingOut], auth=session_auth)
+def end_series(request, pk: Id):
+    """A weekly series ends with this occurrence: it and every later one are cancelled (the
+    points told); the earlier ones stay."""
+    cancelled = services.end_series(actor=request.user,
+                                    meeting=managed_meeting(request.user, pk))
+    return [meeting_out(meeting, viewer=request.user) for meeting in cancelled]
+
+
 @router.get("/{pk}/board", response=BoardOut, auth=session_auth)
 def board(request, pk: Id):
     """The host's live board: readiness and attendance of every point."""

@@ -36,6 +36,7 @@ class MeetingError(StrEnum):
     UNKNOWN_DOCUMENT = "meeting.unknown_document"
     SERIES_UNTIL = "meeting.series_until"
     SERIES_LENGTH = "meeting.series_length"
+    NOT_A_SERIES = "meeting.not_a_series"
 
 
 MESSAGES: dict[MeetingError, tuple[str, int]] = {
@@ -81,6 +82,8 @@ MESSAGES: dict[MeetingError, tuple[str, int]] = {
         gettext_noop("The last day cannot be before the first day."), 422),
     MeetingError.SERIES_LENGTH: (
         gettext_noop("Give either the number of weeks or the last day."), 422),
+    MeetingError.NOT_A_SERIES: (
+        gettext_noop("This meeting is not part of a weekly series."), 409),
 }
 
 meeting_error = coded_error(MESSAGES)

@@ -417,6 +417,29 @@ def skip_occurrence(*, actor, meeting: Meeting, now: datetime | None = None) -> 
     return meeting
 
 
+def end_series(*, actor, meeting: Meeting, now: datetime | None = None) -> list[Meeting]:
+    """A weekly series ends with this occurrence: it and every later one are cancelled as
+    one meeting is (bookings freed, each point's invitation cancelled), and the series' last
+    day becomes the day before. The earlier occurrences stay as they are. Returns the
+    occurrences cancelled, in order."""
+    if not meeting.series_id:
+        raise meeting_error(MeetingError.NOT_A_SERIES)
+    with transaction.atomic():
+        series = Series.objects.select_for_update().get(pk=meeting.series_id)
+        later = (Meeting.objects.filter(series=series, starts_at__gte=meeting.starts_at)
+                 .exclude(state=Meeting.State.CANCELLED).order_by("starts_at"))
+        cancelled = [cancel_meeting(actor=actor, meeting=occurrence, now=now)
+                     for occurrence in later]
+        last_day = meeting.starts_at.astimezone(selectors.tz()).date() - timedelta(days=1)
+        before = series.until
+        series.until = min(before, last_day) if before else last_day
+        series.save(update_fields=["until"])
+        audit.record(actor=actor, action="meeting.series_end", obj=series,
+                     before={"until": before.isoformat() if before else None},
+                     after={"until": series.until.isoformat(), "cancelled": len(cancelled)})
+    return cancelled
+
+
 @_suggesting
 def reschedule_meeting(*, actor, meeting: Meeting, starts_at: datetime, ends_at: datetime,
                        now: datetime | None = None) -> Meeting:

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -359,7 +360,15 @@ def cancel(request, pk: int):
     """Cancelling asks first (no JavaScript needed): the GET is the confirmation page."""
     meeting = managed_meeting(request.user, pk)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        if meeting.series_id and request.POST.get("scope") == "occurrence":
+        scope = request.POST.get("scope") if meeting.series_id else None
+        if scope == "following":
+            cancelled = services.end_series(actor=request.user, meeting=meeting)
+            messages.success(request, ngettext(
+                "%(n)d meeting cancelled; the points have been told.",
+                "%(n)d meetings cancelled; the points have been told.",
+                len(cancelled)) % {"n": len(cancelled)})
+            return redirect("meetings:detail", pk=pk)
+        if scope == "occurrence":
             services.skip_occurrence(actor=request.user, meeting=meeting)
         else:
             services.cancel_meeting(actor=request.user, meeting=meeting)
