@@ -8,6 +8,7 @@ import shutil
 from datetime import timedelta
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from tests.border.test_status import crossings, trucks
@@ -49,6 +50,10 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+            # A test that reads the database between browser steps does it inside
+            # Playwright's event loop, where Django keeps a connection of its own: closed
+            # here, or it outlives the test and the test database cannot be dropped.
+            connections.close_all()
 
 
 @pytest.fixture
