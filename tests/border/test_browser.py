@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.db import connections
@@ -52,8 +53,10 @@ def browser():
             chromium.close()
             # A test that reads the database between browser steps does it inside
             # Playwright's event loop, where Django keeps a connection of its own: closed
-            # here, or it outlives the test and the test database cannot be dropped.
-            connections.close_all()
+            # here (nothing else runs now), or it outlives the test and the test database
+            # cannot be dropped.
+            with mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}):
+                connections.close_all()
 
 
 @pytest.fixture
